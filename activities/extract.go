@@ -1,0 +1,197 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"go.temporal.io/sdk/temporal"
+
+	"feedbackpipe/conversation"
+	"feedbackpipe/extraction"
+	"feedbackpipe/llm"
+	"feedbackpipe/pipeline"
+	"feedbackpipe/signature"
+	"feedbackpipe/store"
+)
+
+// ExtractBatchInput names a range of a run's selection: IDs and numbers only.
+type ExtractBatchInput struct {
+	RunID       string
+	From        int // first seq, inclusive
+	To          int // last seq, exclusive
+	DryRun      bool
+	Concurrency int
+}
+
+// BatchResult is a batch's account, computed from the rows stored for its items.
+type BatchResult struct {
+	Items    int
+	Counters pipeline.Counters
+	Errors   []pipeline.ItemError
+}
+
+// ErrTypeLLMConfig is the application error type of permanent LLM API failures (bad key, bad
+// model): not retried, they fail the run with a message saying what to fix.
+const ErrTypeLLMConfig = "LLMConfiguration"
+
+// ExtractBatch extracts a theme from every conversation of the batch that has no outcome yet in
+// this run, so a retried batch resumes where the last attempt stopped and redoes nothing. Items
+// run in parallel under the run's concurrency limit. On cancellation (a stop) it stops taking
+// items, abandons calls in flight, and keeps every result already stored.
+func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (BatchResult, error) {
+	ids, err := a.Store.RunConversationIDs(ctx, in.RunID, in.From, in.To)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	done, err := a.Store.ExtractedIDs(ctx, in.RunID, ids)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	var todo []string
+	for _, id := range ids {
+		if !done[id] {
+			todo = append(todo, id)
+		}
+	}
+	convs, err := a.Store.GetConversations(ctx, todo)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	cache, err := a.Signatures.ForRun(ctx, in.RunID)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	var progress atomic.Int64
+	progress.Store(int64(len(ids) - len(todo)))
+	stopBeating := keepBeating(ctx, &progress)
+	defer stopBeating()
+
+	workCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := a.runLimit(in.RunID, in.Concurrency)
+	var wg sync.WaitGroup
+	for _, id := range todo {
+		conv := convs[id]
+		if conv == nil {
+			continue // deleted since selection: nothing to extract
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-workCtx.Done():
+		}
+		if workCtx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := a.extractOne(workCtx, in, conv, cache); err != nil {
+				cancel(err)
+				return
+			}
+			progress.Add(1)
+		}()
+	}
+	wg.Wait()
+	if cause := context.Cause(workCtx); cause != nil && ctx.Err() == nil {
+		var perm *llm.PermanentError
+		if errors.As(cause, &perm) {
+			return BatchResult{}, temporal.NewNonRetryableApplicationError(perm.Error(), ErrTypeLLMConfig, perm)
+		}
+		return BatchResult{}, cause
+	}
+	if ctx.Err() != nil {
+		return BatchResult{}, ctx.Err()
+	}
+	counters, errs, err := a.Store.ExtractionCounters(ctx, in.RunID, ids)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	return BatchResult{Items: len(ids), Counters: counters, Errors: errs}, nil
+}
+
+// extractOne extracts, canonicalizes and stores one conversation's outcome. It returns an error
+// only for what must stop the batch: a permanent API error, or a failure to store.
+func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv *conversation.Conversation, cache *signature.Cache) error {
+	e := &store.Extraction{
+		RunID: in.RunID, ConversationID: conv.ID, ContentHash: conv.ContentHash(),
+		PromptVersion: extraction.PromptVersion, Model: a.LLM.ChatModel(), WriteShared: !in.DryRun,
+	}
+	theme, err := a.Store.CachedTheme(ctx, conv.ID, e.ContentHash, e.PromptVersion, e.Model)
+	if err != nil {
+		return err
+	}
+	if theme != nil {
+		e.Cached = true
+	} else {
+		var usage llm.Usage
+		theme, usage, err = a.LLM.Extract(ctx, conv, knownForPrompt(cache, a.Config.KnownSignatures), checkSignature)
+		e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD = usage.Calls, usage.TokensIn, usage.TokensOut, usage.CostUSD
+		var perm *llm.PermanentError
+		switch {
+		case errors.As(err, &perm):
+			return perm
+		case ctx.Err() != nil:
+			return nil // stopped: the item stays without outcome and is redone on resume
+		case err != nil:
+			e.Outcome, e.Detail = store.OutcomeFailed, err.Error()
+			return a.Store.SaveExtraction(context.WithoutCancel(ctx), e)
+		}
+	}
+	e.Theme = theme
+	e.ConversationType = theme.ConversationType
+	e.ProposedSig = signature.Normalize(theme.IssueSignature)
+	a.judge(e, theme, cache)
+	// Saved even if a stop arrives now: the call was paid for, its result is kept.
+	return a.Store.SaveExtraction(context.WithoutCancel(ctx), e)
+}
+
+// judge decides the outcome of a valid theme: not actionable, filtered with a reason, or a theme
+// under its canonical signature.
+func (a *Activities) judge(e *store.Extraction, theme *extraction.Theme, cache *signature.Cache) {
+	if !extraction.IsActionable(theme.ConversationType, a.Config.Actionable) {
+		e.Outcome = store.OutcomeNotActionable
+		return
+	}
+	res, err := cache.Resolve(theme.IssueSignature, theme.ProductArea)
+	if err != nil {
+		e.Outcome, e.Detail, e.Signature = store.OutcomeFiltered, "blocklisted signature: "+err.Error(), e.ProposedSig
+		return
+	}
+	e.Signature, e.ProductArea, e.Minted = res.Canonical, res.ProductArea, res.Minted
+	if res.Alias {
+		e.AliasOf = res.Canonical
+	}
+	e.QualityScore = extraction.Quality(theme)
+	if e.QualityScore < a.Config.QualityThreshold {
+		e.Outcome = store.OutcomeFiltered
+		e.Detail = fmt.Sprintf("quality score %.2f below %.2f for signature %s", e.QualityScore, a.Config.QualityThreshold, e.Signature)
+		return
+	}
+	e.Outcome = store.OutcomeTheme
+}
+
+// checkSignature asks for a corrective retry when an actionable theme's signature is generic.
+func checkSignature(t *extraction.Theme) error {
+	if t.ConversationType != extraction.TypeProductIssue && t.ConversationType != extraction.TypeFeatureRequest &&
+		t.ConversationType != extraction.TypeHowToQuestion {
+		return nil
+	}
+	if err := signature.CheckSpecific(signature.Normalize(t.IssueSignature)); err != nil {
+		return fmt.Errorf("issue_signature: %w", err)
+	}
+	return nil
+}
+
+func knownForPrompt(cache *signature.Cache, limit int) []extraction.KnownSignature {
+	entries := cache.Known(limit)
+	out := make([]extraction.KnownSignature, len(entries))
+	for i, e := range entries {
+		out[i] = extraction.KnownSignature{Signature: e.Signature, ProductArea: e.ProductArea, Count: e.Count}
+	}
+	return out
+}

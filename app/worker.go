@@ -1,0 +1,139 @@
+// Package app assembles the worker process from its parts: configuration, migrations, the
+// Postgres pool, the LLM client (or the built-in local model), the Temporal client and worker.
+// The worker binary and the integration tests start the very same assembly.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"feedbackpipe/activities"
+	"feedbackpipe/config"
+	"feedbackpipe/llm"
+	"feedbackpipe/localmodel"
+	"feedbackpipe/pipeline"
+	"feedbackpipe/store"
+	"feedbackpipe/workflows"
+)
+
+// Worker is a running worker process's parts.
+type Worker struct {
+	Store      *store.Store
+	Temporal   client.Client
+	Activities *activities.Activities
+	LocalModel *localmodel.Server // nil when an API key is configured
+
+	worker    worker.Worker
+	stopLocal func(context.Context) error
+	logger    *slog.Logger
+}
+
+// Options are what the process adds to the configuration.
+type Options struct {
+	Config     config.Config
+	LocalModel localmodel.Config
+	Activities activities.Config
+	Logger     *slog.Logger
+}
+
+// StartWorker migrates the database, connects everything, and starts polling the task queue.
+func StartWorker(ctx context.Context, o Options) (*Worker, error) {
+	cfg, logger := o.Config, o.Logger
+	w := &Worker{logger: logger}
+	version, err := store.Migrate(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("database schema ready", "version", version)
+	if w.Store, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	llmCfg := cfg.LLM
+	if cfg.UsesLocalModel() {
+		w.LocalModel = localmodel.New(o.LocalModel, logger.With("component", "local-model"))
+		baseURL, stop, err := w.LocalModel.Start("127.0.0.1:0")
+		if err != nil {
+			w.Close(ctx)
+			return nil, fmt.Errorf("start the built-in local model: %w", err)
+		}
+		w.stopLocal = stop
+		llmCfg.BaseURL, llmCfg.APIKey = baseURL, "local"
+		logger.Info("no OPENAI_API_KEY set: using the built-in local model", "url", baseURL,
+			"latency", o.LocalModel.Latency, "fault_rate", o.LocalModel.FaultRate)
+	} else {
+		logger.Info("using the OpenAI-compatible API", "base_url", displayBaseURL(llmCfg.BaseURL),
+			"model", llmCfg.ChatModel, "embedding_model", llmCfg.EmbeddingModel)
+	}
+	client := llm.New(llmCfg, logger.With("component", "llm"))
+	acfg := o.Activities
+	if len(cfg.Actionable) > 0 {
+		acfg.Actionable = cfg.Actionable
+	}
+	w.Activities = activities.New(w.Store, client, acfg, logger.With("component", "activities"))
+	if w.Temporal, err = Dial(cfg, logger); err != nil {
+		w.Close(ctx)
+		return nil, err
+	}
+	w.worker = worker.New(w.Temporal, cfg.TaskQueue, worker.Options{
+		// Heartbeats carry stop requests: send them at least every second.
+		MaxHeartbeatThrottleInterval:     time.Second,
+		DefaultHeartbeatThrottleInterval: time.Second,
+		WorkerStopTimeout:                10 * time.Second,
+		DisableRegistrationAliasing:      true,
+	})
+	w.worker.RegisterWorkflowWithOptions(workflows.PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
+	w.worker.RegisterActivity(w.Activities)
+	if err := w.worker.Start(); err != nil {
+		w.Close(ctx)
+		return nil, fmt.Errorf("start Temporal worker on task queue %s: %w", cfg.TaskQueue, err)
+	}
+	logger.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
+	return w, nil
+}
+
+// Close stops polling (letting running activities finish for up to WorkerStopTimeout) and
+// releases every connection.
+func (w *Worker) Close(ctx context.Context) {
+	if w.worker != nil {
+		w.worker.Stop()
+	}
+	if w.Temporal != nil {
+		w.Temporal.Close()
+	}
+	if w.stopLocal != nil {
+		if err := w.stopLocal(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			w.logger.Warn("stop local model", "error", err)
+		}
+	}
+	if w.Store != nil {
+		w.Store.Close()
+	}
+}
+
+// Dial connects a Temporal client with the process's structured logger.
+func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
+	c, err := client.Dial(client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.Namespace,
+		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
+}
+
+func displayBaseURL(u string) string {
+	if u == "" {
+		return "https://api.openai.com/v1"
+	}
+	return u
+}

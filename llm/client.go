@@ -1,0 +1,199 @@
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"feedbackpipe/conversation"
+	"feedbackpipe/extraction"
+)
+
+// Client calls the configured OpenAI-compatible API.
+type Client struct {
+	api     *openai.Client
+	cfg     Config
+	limiter *Limiter
+	logger  *slog.Logger
+}
+
+// New builds a client. One client per worker process, so its limiter is shared by every activity.
+func New(cfg Config, logger *slog.Logger) *Client {
+	cfg = cfg.withDefaults()
+	oc := openai.DefaultConfig(cfg.APIKey)
+	if cfg.BaseURL != "" {
+		oc.BaseURL = cfg.BaseURL
+	}
+	oc.HTTPClient = hintingDoer{next: &http.Client{}}
+	return &Client{
+		api:     openai.NewClientWithConfig(oc),
+		cfg:     cfg,
+		limiter: NewLimiter(cfg.RequestsPerMinute, cfg.TokensPerMinute),
+		logger:  logger,
+	}
+}
+
+// ChatModel returns the extraction model's name.
+func (c *Client) ChatModel() string { return c.cfg.ChatModel }
+
+// EmbeddingModel returns the embedding model's name.
+func (c *Client) EmbeddingModel() string { return c.cfg.EmbeddingModel }
+
+// withRetry runs call until it succeeds, fails permanently, the attempts run out, or ctx ends.
+// Each attempt waits for the rate limiter and has its own timeout; between attempts it backs off
+// exponentially with full jitter, never less than the server's Retry-After.
+func (c *Client) withRetry(ctx context.Context, estTokens int, what string, call func(context.Context) error) (calls int, err error) {
+	for attempt := 0; ; attempt++ {
+		if err := c.limiter.Wait(ctx, estTokens); err != nil {
+			return calls, err
+		}
+		hint := &retryHint{}
+		callCtx, cancel := context.WithTimeout(context.WithValue(ctx, retryHintKey{}, hint), c.cfg.CallTimeout)
+		err = call(callCtx)
+		cancel()
+		calls++
+		if err == nil {
+			return calls, nil
+		}
+		if ctx.Err() != nil {
+			return calls, fmt.Errorf("%s: %w", what, ctx.Err())
+		}
+		retry, classified := classify(err)
+		if !retry {
+			return calls, classified
+		}
+		if attempt+1 >= c.cfg.MaxAttempts {
+			return calls, fmt.Errorf("%s: gave up after %d attempts: %w", what, attempt+1, err)
+		}
+		delay := backoff(attempt, hint.after)
+		c.logger.Debug("LLM call failed, retrying", "call", what, "attempt", attempt+1, "delay", delay, "error", err)
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return calls, fmt.Errorf("%s: %w", what, ctx.Err())
+		}
+	}
+}
+
+// backoff is full-jitter exponential backoff (base 250ms, cap 20s), at least retryAfter plus up
+// to 20% jitter when the server named one, so many callers do not return at the same instant.
+func backoff(attempt int, retryAfter time.Duration) time.Duration {
+	ceiling := min(250*time.Millisecond<<min(attempt, 7), 20*time.Second)
+	d := time.Duration(rand.Int64N(int64(ceiling)) + 1)
+	if retryAfter > 0 {
+		d = retryAfter + time.Duration(rand.Int64N(int64(retryAfter)/5+1))
+	}
+	return d
+}
+
+// Extract makes the extraction call for one conversation. check adds validation beyond the
+// schema (e.g. signature specificity). An invalid answer gets one corrective retry carrying the
+// validation error; a second invalid answer is an InvalidOutputError.
+func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, known []extraction.KnownSignature,
+	check func(*extraction.Theme) error) (*extraction.Theme, Usage, error) {
+	schema, err := json.Marshal(extraction.Schema())
+	if err != nil {
+		return nil, Usage{}, fmt.Errorf("encode schema: %w", err)
+	}
+	msgs := []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: extraction.SystemPrompt},
+		{Role: openai.ChatMessageRoleUser, Content: extraction.BuildUserPrompt(conv, known, c.cfg.PromptTokens)},
+	}
+	var usage Usage
+	for try := 0; try < 2; try++ {
+		content, u, err := c.chat(ctx, msgs, schema)
+		usage.Add(u)
+		if err != nil {
+			return nil, usage, err
+		}
+		theme, verr := extraction.Parse(content)
+		if verr == nil && check != nil {
+			verr = check(theme)
+		}
+		if verr == nil {
+			return theme, usage, nil
+		}
+		if try == 1 {
+			return nil, usage, &InvalidOutputError{Err: verr}
+		}
+		msgs = append(msgs,
+			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: content},
+			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: "Your answer was invalid: " +
+				verr.Error() + "\nAnswer again with one JSON object that follows the schema and fixes these problems."})
+	}
+	return nil, usage, errors.New("unreachable")
+}
+
+func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
+	est := 0
+	for _, m := range msgs {
+		est += len(m.Content) / 4
+	}
+	var resp openai.ChatCompletionResponse
+	calls, err := c.withRetry(ctx, est, "extraction call", func(ctx context.Context) error {
+		var err error
+		resp, err = c.api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
+			Model:       c.cfg.ChatModel,
+			Messages:    msgs,
+			Temperature: 0,
+			ResponseFormat: &openai.ChatCompletionResponseFormat{
+				Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
+				JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{
+					Name: extraction.SchemaName, Schema: schema, Strict: true,
+				},
+			},
+		})
+		if err == nil && len(resp.Choices) == 0 {
+			err = fmt.Errorf("answer has no choices")
+		}
+		return err
+	})
+	usage := Usage{Calls: calls}
+	if err != nil {
+		return "", usage, err
+	}
+	usage.TokensIn, usage.TokensOut = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	usage.CostUSD = c.cfg.Prices.Cost(c.cfg.ChatModel, usage.TokensIn, usage.TokensOut)
+	return resp.Choices[0].Message.Content, usage, nil
+}
+
+// Embed returns one vector per input, in order, from one embeddings request (with retries).
+func (c *Client) Embed(ctx context.Context, inputs []string) ([][]float32, Usage, error) {
+	est := 0
+	for _, in := range inputs {
+		est += len(in)/4 + 1
+	}
+	var resp openai.EmbeddingResponse
+	calls, err := c.withRetry(ctx, est, "embeddings call", func(ctx context.Context) error {
+		var err error
+		resp, err = c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
+			Input: inputs, Model: openai.EmbeddingModel(c.cfg.EmbeddingModel),
+		})
+		if err == nil && len(resp.Data) != len(inputs) {
+			err = fmt.Errorf("answer has %d vectors for %d inputs", len(resp.Data), len(inputs))
+		}
+		return err
+	})
+	usage := Usage{Calls: calls}
+	if err != nil {
+		return nil, usage, err
+	}
+	usage.TokensIn = resp.Usage.PromptTokens
+	usage.CostUSD = c.cfg.Prices.Cost(c.cfg.EmbeddingModel, usage.TokensIn, 0)
+	out := make([][]float32, len(inputs))
+	for i, d := range resp.Data {
+		idx := d.Index
+		if idx < 0 || idx >= len(out) {
+			idx = i
+		}
+		out[idx] = d.Embedding
+	}
+	return out, usage, nil
+}

@@ -1,0 +1,42 @@
+package localmodel
+
+import (
+	"testing"
+
+	"feedbackpipe/conversation"
+	"feedbackpipe/extraction"
+)
+
+func TestConversationTypeDetection(t *testing.T) {
+	tests := []struct {
+		name string
+		c    *conversation.Conversation
+		want string
+	}{
+		{"bug", conv("App crashes", "c: The app crashes every time I open the reports page."), extraction.TypeProductIssue},
+		{"bug behind a thank-you", conv("",
+			"c: Thanks for the quick reply! Unfortunately the export still fails with an error."), extraction.TypeProductIssue},
+		{"bug without the word error", conv("", "c: My saved filters are missing since this morning, they just disappeared."), extraction.TypeProductIssue},
+		{"feature request", conv("Feature request", "c: Please add an option to export reports to Excel, that would be great."), extraction.TypeFeatureRequest},
+		{"wish", conv("", "c: I wish I could schedule the weekly digest for a different weekday."), extraction.TypeFeatureRequest},
+		{"how-to", conv("", "c: How do I change the currency shown on my dashboard?"), extraction.TypeHowToQuestion},
+		{"where is", conv("Question", "c: Where is the setting for the default language of new projects?"), extraction.TypeHowToQuestion},
+		{"billing", conv("Double charge", "c: I was charged twice this month, please refund one of the charges."), extraction.TypeBillingQuestion},
+		{"invoice", conv("", "c: Can you send me a receipt for my last invoice with our company VAT number on it?"), extraction.TypeBillingQuestion},
+		{"account", conv("Locked out", "c: I'm locked out after enabling 2FA and I lost my phone. How can I log in?"), extraction.TypeAccountIssue},
+		{"account deletion", conv("", "c: Please delete my account and all my data."), extraction.TypeAccountIssue},
+		{"thanks", conv("", "c: Thank you so much, everything is great now!"), extraction.TypeGeneralInquiry},
+		{"spam seo", conv("Partnership", "c: Dear sir, we offer SEO services and quality backlinks to rank higher on Google. Click here for a promo offer."), extraction.TypeSpam},
+		{"spam crypto", conv("", "c: Earn money fast with our crypto investment opportunity, click here to join."), extraction.TypeSpam},
+	}
+	client, _ := newClient(t, Config{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			theme := extract(t, client, tc.c)
+			if theme.ConversationType != tc.want {
+				t.Errorf("conversation_type = %q, want %q (signature %s)", theme.ConversationType, tc.want, theme.IssueSignature)
+			}
+			assertSpecificSignature(t, theme.IssueSignature)
+		})
+	}
+}

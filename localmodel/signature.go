@@ -1,0 +1,235 @@
+package localmodel
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"feedbackpipe/extraction"
+)
+
+// Signature suffixes for types other than product issues (which use a symptom class).
+const (
+	kindRequest  = "request"
+	kindHowTo    = "howto"
+	kindBilling  = "billing"
+	kindAccess   = "access"
+	kindInquiry  = "inquiry"
+	kindFeedback = "feedback"
+	kindSpam     = "spam"
+)
+
+// Thresholds for reusing a known signature.
+const (
+	minCoverage       = 0.6 // share of the known signature's object tokens found in the conversation
+	minPairScore      = 2.3 // weighted score of two or more matching tokens
+	minSingleSalience = 0.6 // salience of the only object token of a one-token signature
+)
+
+// sigShape is a signature split into its object tokens and the kind its affix says it is.
+type sigShape struct {
+	object []string // object tokens as written
+	kind   string   // a symptom class name, one of the kind* constants, or "" when unrecognised
+}
+
+// parseSignature recognises the affixes this model mints (symptom classes, "_request",
+// "how_to_", ...) and keeps the rest as the object. Signatures minted elsewhere parse too: their
+// kind is "" and symptom words are simply not object tokens.
+func parseSignature(sig string) sigShape {
+	toks := strings.FieldsFunc(sig, func(r rune) bool { return r == '_' })
+	switch {
+	case len(toks) > 2 && toks[0] == "how" && toks[1] == "to":
+		return sigShape{toks[2:], kindHowTo}
+	case len(toks) > 1 && toks[0] == kindSpam:
+		return sigShape{toks[1:], kindSpam}
+	}
+	for _, c := range symptomClasses {
+		suffix := strings.Split(c.name, "_")
+		if len(toks) > len(suffix) && slices.Equal(toks[len(toks)-len(suffix):], suffix) {
+			return sigShape{toks[:len(toks)-len(suffix)], c.name}
+		}
+	}
+	if n := len(toks); n > 1 {
+		switch last := toks[n-1]; last {
+		case kindRequest, kindHowTo, kindBilling, kindAccess, kindInquiry, kindFeedback:
+			return sigShape{toks[:n-1], last}
+		}
+	}
+	return sigShape{toks, ""}
+}
+
+// objectStems are the distinct stems of the object tokens that can name a thing.
+func (s sigShape) objectStems() []string {
+	var out []string
+	for _, t := range s.object {
+		st := stem(t)
+		if len(t) < 2 || stopwords[t] || genericWords[st] || symptomWords[st] || slices.Contains(out, st) {
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// convKind is the signature kind this model would mint for a conversation.
+func convKind(convType string, class symptomClass) string {
+	switch convType {
+	case extraction.TypeFeatureRequest:
+		return kindRequest
+	case extraction.TypeHowToQuestion:
+		return kindHowTo
+	case extraction.TypeSpam:
+		return kindSpam
+	case extraction.TypeGeneralInquiry:
+		return kindInquiry
+	}
+	return class.name
+}
+
+// compatibility scales a known signature's score by how well its kind fits the conversation:
+// 1 for the same kind (or an unrecognised one), less for a different symptom of a related type,
+// 0 across kinds (a feature request never reuses a bug's signature).
+func compatibility(known string, convType string, class symptomClass) float64 {
+	bugLike := convType == extraction.TypeProductIssue || convType == extraction.TypeBillingQuestion ||
+		convType == extraction.TypeAccountIssue
+	switch known {
+	case "":
+		return 1
+	case kindRequest:
+		return boolScore(convType == extraction.TypeFeatureRequest, 1)
+	case kindHowTo:
+		return boolScore(convType == extraction.TypeHowToQuestion, 1)
+	case kindSpam:
+		return boolScore(convType == extraction.TypeSpam, 1)
+	case kindInquiry, kindFeedback:
+		return boolScore(convType == extraction.TypeGeneralInquiry, 1)
+	case kindBilling:
+		return cmp.Or(boolScore(convType == extraction.TypeBillingQuestion, 1), boolScore(bugLike, 0.7))
+	case kindAccess:
+		return cmp.Or(boolScore(convType == extraction.TypeAccountIssue, 1), boolScore(bugLike, 0.7))
+	}
+	if !bugLike {
+		return 0
+	}
+	if known == class.name || known == classFails || class.name == classFails {
+		return 1
+	}
+	return 0.7
+}
+
+func boolScore(ok bool, v float64) float64 {
+	if ok {
+		return v
+	}
+	return 0
+}
+
+// knownMatch is a known signature chosen for reuse.
+type knownMatch struct {
+	known      extraction.KnownSignature
+	shape      sigShape
+	score      float64
+	coverage   float64
+	confidence string
+}
+
+// matchKnown scores every known signature by the conversation's salient terms among its object
+// tokens (each matching token weighs 1 plus its salience) and returns the best one that clears
+// the thresholds.
+func matchKnown(known []extraction.KnownSignature, ts *termStats, convType string, class symptomClass) (knownMatch, bool) {
+	var best knownMatch
+	found := false
+	for _, k := range known {
+		shape := parseSignature(k.Signature)
+		objs := shape.objectStems()
+		compat := compatibility(shape.kind, convType, class)
+		if len(objs) == 0 || compat == 0 {
+			continue
+		}
+		matched, score, salience := 0, 0.0, 0.0
+		for _, s := range objs {
+			if ts.score[s] > 0 {
+				matched++
+				score += 1 + ts.salience(s)
+				salience += ts.salience(s)
+			}
+		}
+		coverage := float64(matched) / float64(len(objs))
+		score *= compat
+		ok := coverage >= minCoverage && (matched >= 2 && score >= minPairScore ||
+			len(objs) == 1 && matched == 1 && salience*compat >= minSingleSalience)
+		if !ok {
+			continue
+		}
+		m := knownMatch{known: k, shape: shape, score: score, coverage: coverage, confidence: "medium"}
+		if coverage == 1 && compat == 1 && salience/float64(matched) >= 0.3 {
+			m.confidence = "high"
+		}
+		if !found || better(m, best) {
+			best, found = m, true
+		}
+	}
+	return best, found
+}
+
+func better(a, b knownMatch) bool {
+	return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(a.coverage, b.coverage),
+		cmp.Compare(a.known.Count, b.known.Count), cmp.Compare(b.known.Signature, a.known.Signature)) > 0
+}
+
+// fallbackObject names the affected thing when the conversation has no usable term.
+func fallbackObject(convType string, thanks bool) string {
+	switch convType {
+	case extraction.TypeHowToQuestion:
+		return "product_usage"
+	case extraction.TypeBillingQuestion:
+		return "billing"
+	case extraction.TypeAccountIssue:
+		return "account"
+	case extraction.TypeSpam:
+		return "unsolicited_offer"
+	case extraction.TypeGeneralInquiry:
+		if thanks {
+			return "support_experience"
+		}
+		return "product_information"
+	}
+	return "product"
+}
+
+// mintSignature builds a new signature: <object>_<symptom> for product issues (and billing or
+// account conversations with a specific symptom), <object>_request, how_to_<object>,
+// <object>_billing, <object>_access, <object>_inquiry or _feedback, spam_<object>.
+func mintSignature(object, convType string, class symptomClass, specific, thanks bool) string {
+	var sig string
+	switch {
+	case convType == extraction.TypeFeatureRequest:
+		sig = joinSig(object, kindRequest)
+	case convType == extraction.TypeHowToQuestion:
+		sig = "how_to_" + object
+	case convType == extraction.TypeSpam:
+		sig = kindSpam + "_" + object
+	case convType == extraction.TypeGeneralInquiry && thanks:
+		sig = joinSig(object, kindFeedback)
+	case convType == extraction.TypeGeneralInquiry:
+		sig = joinSig(object, kindInquiry)
+	case convType == extraction.TypeBillingQuestion && !specific:
+		sig = joinSig(object, kindBilling)
+	case convType == extraction.TypeAccountIssue && !specific:
+		sig = joinSig(object, kindAccess)
+	default:
+		sig = joinSig(object, class.name)
+	}
+	if rest, ok := strings.CutPrefix(sig, "general_"); ok {
+		sig = rest
+	}
+	return clip(sig, 120)
+}
+
+// joinSig appends suffix unless the object already ends with it ("billing" + "billing").
+func joinSig(object, suffix string) string {
+	if object == suffix || strings.HasSuffix(object, "_"+suffix) {
+		return object
+	}
+	return object + "_" + suffix
+}

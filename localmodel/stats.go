@@ -1,0 +1,39 @@
+package localmodel
+
+import "sync/atomic"
+
+// Stats are counts since the server was created.
+type Stats struct {
+	ChatRequests      int64               // POST /v1/chat/completions received
+	EmbeddingRequests int64               // POST /v1/embeddings received
+	EmbeddingInputs   int64               // texts embedded (inputs of valid embedding requests)
+	Faults            map[FaultKind]int64 // injected faults by kind; every kind is present
+}
+
+// TotalFaults is the number of injected faults of every kind.
+func (s Stats) TotalFaults() int64 {
+	var n int64
+	for _, c := range s.Faults {
+		n += c
+	}
+	return n
+}
+
+// counters are the live, thread-safe counts behind Stats.
+type counters struct {
+	chat, embeddings, inputs atomic.Int64
+	faults                   [numFaultKinds]atomic.Int64
+}
+
+func (c *counters) snapshot() Stats {
+	s := Stats{
+		ChatRequests:      c.chat.Load(),
+		EmbeddingRequests: c.embeddings.Load(),
+		EmbeddingInputs:   c.inputs.Load(),
+		Faults:            make(map[FaultKind]int64, numFaultKinds),
+	}
+	for i, k := range FaultKinds() {
+		s.Faults[k] = c.faults[i].Load()
+	}
+	return s
+}

@@ -1,0 +1,115 @@
+package localmodel
+
+// symptomClass is a canonical, domain-general way something misbehaves. Its name becomes the
+// suffix of a product issue's signature.
+type symptomClass struct {
+	name      string // signature suffix, e.g. "not_saving"
+	verb      string // reads after the component: "<component> does not save changes"
+	direction string // extraction.Directions value
+	cause     string // root cause hypothesis; %s is the component
+	cues      []cue
+}
+
+// classFails is the generic class used when no specific symptom is recognised.
+const classFails = "fails"
+
+// symptomClasses in priority order: on equal scores the earlier (more specific) class wins.
+var symptomClasses = []symptomClass{
+	{"permission_denied", "denies access to an allowed user", "deficit",
+		"A permission or role check around %s likely rejects a user who should be allowed.",
+		cues(1, "permission denied", "access denied", "forbidden", "not authorized", "unauthorized", "unauthorised",
+			"no permission", "dont have permission", "not allowed", "403")},
+	{"timeout", "times out", "performance",
+		"A backend call made by %s likely exceeds its time limit under the customer's data volume.",
+		cues(1, "timeout", "timed out", "times out", "time out", "504", "gateway timeout")},
+	{"crash", "crashes", "deficit",
+		"An unhandled error in %s likely terminates the app or page.",
+		cues(1, "crash", "shuts down", "closes itself", "force close", "quits unexpectedly", "closes unexpectedly")},
+	{"freeze", "freezes", "performance",
+		"Blocking work in %s likely stalls the interface.",
+		cues(1, "freeze", "frozen", "unresponsive", "hangs", "not responding")},
+	{"duplicate", "creates duplicates", "excess",
+		"A retried or double-submitted action in %s likely runs twice without an idempotency check.",
+		cues(1, "duplicate", "twice", "double", "doubled", "two copies", "multiple times")},
+	{"wrong_value", "shows wrong values", "modification",
+		"%s likely computes or formats a value incorrectly (rounding, time zone, currency or unit conversion).",
+		cues(1, "wrong", "incorrect", "inaccurate", "doesnt match", "mismatch", "not correct", "not accurate",
+			"off by", "miscalculated")},
+	{"not_saving", "does not save changes", "deficit",
+		"Changes made in %s are likely not persisted, or are rejected silently by validation.",
+		cues(1, "not saving", "not saved", "doesnt save", "wont save", "didnt save", "fails to save", "cant save",
+			"lost my changes", "changes are lost", "changes lost", "reverts", "reverted", "unsaved")},
+	{"not_loading", "does not load", "deficit",
+		"%s likely fails to fetch or render its data, leaving the view empty.",
+		cues(1, "not loading", "wont load", "doesnt load", "never loads", "stuck loading", "fails to load",
+			"cant load", "blank", "white screen", "spinning", "spinner", "loading forever", "empty page")},
+	{"not_updating", "does not update", "deficit",
+		"%s likely serves cached or stale data and is not refreshed after changes.",
+		cues(1, "not updating", "doesnt update", "wont update", "out of date", "stale", "outdated",
+			"not refreshing", "doesnt refresh", "not up to date")},
+	{"not_sending", "does not send", "deficit",
+		"Outgoing delivery from %s likely fails or is never queued.",
+		cues(1, "not sending", "doesnt send", "wont send", "not sent", "never sent", "fails to send", "cant send")},
+	{"not_received", "is not received", "deficit",
+		"Delivery of %s to the customer likely fails or is delayed somewhere downstream.",
+		cues(1, "not received", "never received", "didnt receive", "havent received", "not receiving",
+			"never arrived", "didnt arrive", "hasnt arrived", "not arrived", "not delivered", "never got",
+			"didnt get", "never came")},
+	{"disconnects", "disconnects", "deficit",
+		"The connection or session used by %s likely drops or expires too early.",
+		cues(1, "disconnect", "lost connection", "loses connection", "connection drops", "keeps dropping",
+			"goes offline", "offline", "logs me out", "logging me out", "connection lost")},
+	{"rejected", "is rejected", "deficit",
+		"A validation or risk check in %s likely rejects valid input.",
+		cues(1, "declined", "rejected", "refused", "not accepted", "wont accept", "doesnt accept", "bounced")},
+	{"stuck", "gets stuck", "deficit",
+		"A step in %s likely never completes or never changes state.",
+		cues(1, "stuck", "pending", "never completes", "never finishes", "doesnt finish", "wont finish")},
+	{"missing", "is missing data", "deficit",
+		"%s likely filters out or fails to load some records.",
+		cues(1, "missing", "disappeared", "vanished", "gone", "not showing", "doesnt show", "not shown",
+			"dont see", "cant see", "not appearing", "doesnt appear", "no longer shows", "not visible")},
+	{"slow", "is slow", "performance",
+		"%s likely does heavy work (an unindexed query, a large payload) on the request path.",
+		cues(1, "slow", "lag", "laggy", "sluggish", "takes forever", "takes ages", "long time to", "performance")},
+	{classFails, "fails", "deficit",
+		"An error path in %s is likely not handled.",
+		cues(1, "fail", "failure", "error", "not working", "doesnt work", "broken", "stopped working", "wont work",
+			"unable to")},
+}
+
+// detectSymptom scores every class on the stem sequences of the subject (weighted 1.5) and the
+// customer's messages and returns the best specific class, the generic class when no specific
+// one is found, and the specific score (0 when nothing specific was found).
+func detectSymptom(subject []string, bodies [][]string) (symptomClass, float64) {
+	best, bestScore := len(symptomClasses)-1, 0.0
+	for i, c := range symptomClasses[:len(symptomClasses)-1] {
+		s := 1.5 * cueScore(subject, c.cues)
+		for _, b := range bodies {
+			s += cueScore(b, c.cues)
+		}
+		if s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	return symptomClasses[best], bestScore
+}
+
+// symptomByName finds a class by its signature suffix.
+func symptomByName(name string) (symptomClass, bool) {
+	for _, c := range symptomClasses {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return symptomClass{}, false
+}
+
+// allSymptomCues is every cue of every class, used to find symptom sentences.
+func allSymptomCues() []cue {
+	var out []cue
+	for _, c := range symptomClasses {
+		out = append(out, c.cues...)
+	}
+	return out
+}

@@ -1,0 +1,189 @@
+package localmodel
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Weights of salience.
+const (
+	subjectWeight = 3.0  // a subject word counts three times a message word
+	headBonus     = 0.5  // last word of a noun phrase opened by a determiner or preposition
+	phraseBonus   = 0.25 // other words of such a noun phrase
+	maxGap        = 1    // stopwords allowed between the two words of a bigram (which then counts half)
+	minPairWeight = 1.0  // bigram weight that joins two terms into one object
+)
+
+// termStats are the salient terms of a conversation: content words by stem with a salience
+// score, the surface forms seen for each stem, and weighted ordered bigrams of content words.
+type termStats struct {
+	score   map[string]float64
+	forms   map[string]map[string]float64
+	bigrams map[[2]string]float64
+	ranked  []string // stems by score, highest first, ties alphabetical
+}
+
+// analyzeTerms collects salient terms from the subject and the customer's messages.
+func analyzeTerms(subject string, bodies []string) *termStats {
+	ts := &termStats{score: map[string]float64{}, forms: map[string]map[string]float64{}, bigrams: map[[2]string]float64{}}
+	ts.add(subject, subjectWeight)
+	for _, b := range bodies {
+		ts.add(b, 1)
+	}
+	for s := range ts.score {
+		ts.ranked = append(ts.ranked, s)
+	}
+	slices.SortFunc(ts.ranked, func(a, b string) int {
+		return cmp.Or(cmp.Compare(ts.score[b], ts.score[a]), cmp.Compare(a, b))
+	})
+	return ts
+}
+
+func (ts *termStats) add(text string, w float64) {
+	toks := tokenize(text)
+	prev, gap := -1, 0 // last content token in this clause, stopwords since
+	inPhrase := false  // inside a noun phrase opened by a determiner or preposition
+	for i, t := range toks {
+		if t.brk {
+			prev, gap, inPhrase = -1, 0, false
+		}
+		if !isContent(t) {
+			inPhrase = nounCues[t.surface]
+			if prev >= 0 {
+				gap++
+			}
+			continue
+		}
+		s := w
+		if strings.HasSuffix(t.surface, "ly") {
+			s *= 0.5
+		}
+		if inPhrase {
+			s += phraseBonus * w
+			if next := i + 1; next == len(toks) || toks[next].brk || !isContent(toks[next]) || symptomWords[toks[next].stem] {
+				s += headBonus * w
+			}
+		}
+		ts.score[t.stem] += s
+		if ts.forms[t.stem] == nil {
+			ts.forms[t.stem] = map[string]float64{}
+		}
+		ts.forms[t.stem][t.surface] += w
+		if prev >= 0 && gap <= maxGap && toks[prev].stem != t.stem {
+			ts.bigrams[[2]string{toks[prev].stem, t.stem}] += w / float64(1+gap)
+		}
+		prev, gap = i, 0
+	}
+}
+
+// top is the highest salience score, 0 without terms.
+func (ts *termStats) top() float64 {
+	if len(ts.ranked) == 0 {
+		return 0
+	}
+	return ts.score[ts.ranked[0]]
+}
+
+// salience is a term's score relative to the top term, in [0, 1].
+func (ts *termStats) salience(stem string) float64 {
+	if t := ts.top(); t > 0 {
+		return min(1, ts.score[stem]/t)
+	}
+	return 0
+}
+
+// objectCandidate reports whether a term can name the affected thing.
+func objectCandidate(stem string) bool { return !symptomWords[stem] }
+
+// adverbial reports a word ending in -ly ("perfectly", "monthly"): it may qualify an object's
+// head ("monthly report") but is never the head itself.
+func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(stem, "ly") }
+
+// object returns the stems naming the affected thing, in display order: the most salient
+// candidate term, joined by the candidate it most often forms a bigram with (when they are
+// written together at least once and the partner is reasonably salient). The pair is ordered as written most often, alphabetically on a tie.
+func (ts *termStats) object() []string {
+	var cands []string
+	for _, s := range ts.ranked {
+		if objectCandidate(s) {
+			cands = append(cands, s)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	i := slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) })
+	if i < 0 {
+		return nil
+	}
+	head := cands[i]
+	partner, bestPair := "", 0.0
+	for _, c := range cands {
+		pair := ts.bigrams[[2]string{head, c}] + ts.bigrams[[2]string{c, head}]
+		if c == head || pair < minPairWeight || ts.score[c] < 0.25*ts.score[head] {
+			continue
+		}
+		if pair > bestPair || (pair == bestPair && ts.score[c] > ts.score[partner]) {
+			partner, bestPair = c, pair
+		}
+	}
+	if partner == "" {
+		return []string{head}
+	}
+	fwd, back := ts.bigrams[[2]string{head, partner}], ts.bigrams[[2]string{partner, head}]
+	if fwd > back || (fwd == back && head < partner) {
+		return []string{head, partner}
+	}
+	return []string{partner, head}
+}
+
+// display is the readable form of a stem: the most frequent uninflected surface form seen
+// (plurals made singular), else the most frequent form; ties go to the shorter, then the
+// alphabetically first. The result is reduced to [a-z0-9].
+func (ts *termStats) display(stem string) string {
+	type form struct {
+		text   string
+		weight float64
+		plain  bool
+	}
+	var forms []form
+	for surface, w := range ts.forms[stem] {
+		f := singular(surface)
+		forms = append(forms, form{f, w, !strings.HasSuffix(f, "ing") && !strings.HasSuffix(f, "ed")})
+	}
+	slices.SortFunc(forms, func(a, b form) int {
+		if a.plain != b.plain {
+			if a.plain {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(len(a.text), len(b.text)), cmp.Compare(a.text, b.text))
+	})
+	word := stem
+	if len(forms) > 0 {
+		word = forms[0].text
+	}
+	return asciiWord(word)
+}
+
+// asciiWord keeps [a-z0-9] of a word, at most 40 characters. A word with none of them (another
+// script) becomes a short stable hash so the signature stays valid and distinct.
+func asciiWord(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 && utf8.RuneCountInString(w) > 0 {
+		h := fnv.New32a()
+		h.Write([]byte(w))
+		return fmt.Sprintf("t%06x", h.Sum32()&0xffffff)
+	}
+	return clip(b.String(), 40)
+}

@@ -1,0 +1,87 @@
+package localmodel
+
+import (
+	"hash/fnv"
+	"math"
+	"strings"
+)
+
+// Feature weights of the embedding.
+const (
+	unigramWeight = 1.0
+	bigramWeight  = 0.6
+	trigramWeight = 0.25
+)
+
+// embed turns text into a deterministic unit vector of dim dimensions: stemmed content words,
+// bigrams of neighbouring content words (stopwords between them skipped, clause breaks respected)
+// and character trigrams of the stems, each with sublinear term frequency (1 + ln tf), signed
+// FNV-1a feature hashing, and L2 normalisation. A text with no content words falls back to all
+// its words, then to the whole text, so a non-empty input never gives a zero vector.
+func embed(text string, dim int) []float32 {
+	counts := features(text, true)
+	if len(counts) == 0 {
+		counts = features(text, false)
+	}
+	if len(counts) == 0 {
+		counts = map[string]float64{"raw:" + strings.ToLower(strings.TrimSpace(text)): unigramWeight}
+	}
+	vec := make([]float64, dim)
+	for f, w := range counts {
+		h := fnv.New64a()
+		h.Write([]byte(f))
+		sum := h.Sum64()
+		sign := 1.0
+		if sum>>63 == 1 {
+			sign = -1
+		}
+		vec[sum%uint64(dim)] += sign * w
+	}
+	var norm float64
+	for _, v := range vec {
+		norm += v * v
+	}
+	out := make([]float32, dim)
+	if norm == 0 { // every feature cancelled out: keep the vector non-zero
+		out[0] = 1
+		return out
+	}
+	norm = math.Sqrt(norm)
+	for i, v := range vec {
+		out[i] = float32(v / norm)
+	}
+	return out
+}
+
+// features maps each feature to its weight: the feature kind's weight times 1 + ln(tf).
+func features(text string, contentOnly bool) map[string]float64 {
+	tf := map[string]float64{}
+	kind := map[string]float64{}
+	add := func(f string, w float64) {
+		tf[f]++
+		kind[f] = w
+	}
+	prev := ""
+	for _, t := range tokenize(text) {
+		if t.brk {
+			prev = ""
+		}
+		if contentOnly && !isContent(t) {
+			continue
+		}
+		add("w:"+t.stem, unigramWeight)
+		if prev != "" && prev != t.stem {
+			add("b:"+prev+" "+t.stem, bigramWeight)
+		}
+		padded := []rune("<" + t.stem + ">")
+		for i := 0; i+3 <= len(padded); i++ {
+			add("c:"+string(padded[i:i+3]), trigramWeight)
+		}
+		prev = t.stem
+	}
+	out := make(map[string]float64, len(tf))
+	for f, n := range tf {
+		out[f] = kind[f] * (1 + math.Log(n))
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package localmodel
+
+import "strings"
+
+// The word lists below are general English and general customer-support vocabulary; none is about
+// a particular product or industry. They are built once and never modified.
+
+// stopwords are general English function words, by surface form (apostrophes removed).
+var stopwords = surfaceSet(`
+a about above after again against all also am an and any are arent as at be because been before
+being below between both but by can cannot cant could couldnt did didnt do does doesnt doing dont
+down during each even ever every few for from further had hadnt has hasnt have havent having he
+hed hes her here heres hers herself him himself his how hows i id ill im ive if in into is isnt it
+its itself just lets me more most much must mustnt my myself no nor not now of off on once only or
+other ought our ours ourselves out over own same shall shant she shed shes should shouldnt so some
+such than that thats the their theirs them themselves then there theres these they theyd theyll
+theyre theyve this those through to too under until up upon us very was wasnt we wed well were
+weve werent what whats when whens where wheres which while who whos whom why whys will with wont
+would wouldnt you youd youll youre youve your yours yourself yourselves yes yeah ok okay oh hmm
+anything everything nothing something anyone everyone someone nobody somebody anybody already
+really actually maybe perhaps either neither though although however therefore whether via per
+etc eg ie lot lots bit kind sort thing things stuff way ways yet since ago soon later still
+`)
+
+// genericWords are words of support conversations that say nothing about the affected thing:
+// greetings, politeness, filler verbs, time words, and words that only frame the request. Matched
+// by stem.
+var genericWords = stemSet(`
+help please plz pls issue issues problem problems question questions hi hello hey dear thanks
+thank thx cheers regards best sincerely team support account app application product service
+customer user guys folks sir madam sorry apologies urgent urgently asap quick quickly soon
+get got gets getting make makes made making see seen saw try tried tries trying use used uses
+using want wants wanted need needs needed know knew think thought seem seems seemed look looks
+looked like liked go goes went going come came say said tell told let give gave take took put
+keep keeps kept still just also anymore today yesterday tomorrow now time times day days week
+weeks month months year hour hours minute minutes morning evening night recently lately suddenly
+again always never sometimes often anyway thing something everything anything someone please
+would could should can may might must will able unable possible impossible way feature request
+option ability add adding love great nice awesome good bad wish hope hoping wonder wondering
+happy unhappy frustrated annoying annoyed wait waiting reply response respond
+contact reach ticket case info information detail details old first last next
+one two three many much lot little bit sure right left okay fine yes attached screenshot video
+appreciate appreciated assist assistance guide tutorial click
+`)
+
+// symptomWords describe how something misbehaves rather than what misbehaves; they never become
+// the object of a signature. Matched by stem.
+var symptomWords = stemSet(`
+err error errors fail fails failed failing failure broken break breaks crash crashes crashed crashing
+freeze freezes frozen hang hangs hanging slow slowly lag lags laggy sluggish forever ages timeout
+timeouts timed blank spinning spinner loading load loads save saves saved saving miss missing
+missed disappear disappeared vanish vanished gone show shows showing shown appear appears
+duplicate duplicated duplicates twice double doubled wrong incorrect inaccurate mismatch match
+disconnect disconnects disconnected disconnecting drop drops dropped dropping offline deny denied
+forbidden unauthorized unauthorised fail work works worked working stuck decline declined reject
+rejected refuse refused refresh refreshes stale outdated updating send sends sent sending receive
+received receiving arrive arrived arriving bug bugs glitch glitchy weird strange random randomly
+stop stops stopped start happen happens happened occur occurs seem lose lost revert
+reverted reverts correct correctly properly proper anymore empty white
+`)
+
+// nounCues often precede a noun: determiners, possessives and prepositions. A word right after one
+// gets a small salience bonus. Matched by surface form.
+var nounCues = surfaceSet(`the my our your their his her its this that these those a an of in on
+for with from into our any each every some no which`)
+
+func surfaceSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[w] = true
+	}
+	return set
+}
+
+func stemSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[stem(w)] = true
+	}
+	return set
+}
+
+// isContent reports whether a token carries meaning: not a stopword, not a generic support word,
+// at least two characters, and not a bare number.
+func isContent(t token) bool {
+	return len(t.surface) >= 2 && !stopwords[t.surface] && !genericWords[t.stem] && !isDigits(t.surface)
+}

@@ -1,0 +1,82 @@
+package signature
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// Loader reads the canonical signatures and aliases earlier runs stored.
+type Loader func(ctx context.Context) ([]Entry, map[string]string, error)
+
+// Registry holds one Cache per run in the worker process, shared by that worker's concurrent
+// activity executions. A cache is created on a run's first use, seeded from Postgres, and
+// dropped when the run ends. At most maxRuns caches are kept; the oldest is dropped first.
+type Registry struct {
+	mu         sync.Mutex
+	load       Loader
+	maxRuns    int
+	maxEntries int
+	caches     map[string]*runCache
+	order      []string
+}
+
+type runCache struct {
+	once  sync.Once
+	cache *Cache
+	err   error
+}
+
+// NewRegistry makes a registry that seeds caches with load.
+func NewRegistry(load Loader, maxRuns, maxEntries int) *Registry {
+	return &Registry{load: load, maxRuns: max(maxRuns, 1), maxEntries: maxEntries, caches: map[string]*runCache{}}
+}
+
+// ForRun returns the run's cache, loading it on first use.
+func (r *Registry) ForRun(ctx context.Context, runID string) (*Cache, error) {
+	r.mu.Lock()
+	rc, ok := r.caches[runID]
+	if !ok {
+		rc = &runCache{}
+		r.caches[runID] = rc
+		r.order = append(r.order, runID)
+		for len(r.order) > r.maxRuns {
+			delete(r.caches, r.order[0])
+			r.order = r.order[1:]
+		}
+	}
+	r.mu.Unlock()
+	rc.once.Do(func() {
+		seed, aliases, err := r.load(ctx)
+		if err != nil {
+			rc.err = fmt.Errorf("seed signature cache of run %s: %w", runID, err)
+			return
+		}
+		rc.cache = NewCache(seed, aliases, r.maxEntries)
+	})
+	if rc.err != nil {
+		r.Drop(runID)
+		return nil, rc.err
+	}
+	return rc.cache, nil
+}
+
+// Drop forgets the run's cache.
+func (r *Registry) Drop(runID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.caches, runID)
+	for i, id := range r.order {
+		if id == runID {
+			r.order = append(r.order[:i], r.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// Runs returns how many run caches are held.
+func (r *Registry) Runs() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.caches)
+}

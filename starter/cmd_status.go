@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"feedbackpipe/pipeline"
+	"feedbackpipe/store"
+)
+
+func (c *cli) statusCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status RUN_ID",
+		Short: "Show a run's status, phase, counters and errors",
+		Long: `Show a run's live status through the workflow's 'status' query; when no worker can
+answer (or Temporal no longer holds the run), the pipeline_runs row in Postgres is shown instead.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tc, err := c.dialTemporal()
+			if err != nil {
+				return err
+			}
+			defer tc.Close()
+			status, err := c.status(cmd.Context(), tc, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return c.printJSON(status)
+			}
+			c.printSummary(status)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
+	return cmd
+}
+
+// status asks the run itself, then falls back to Postgres.
+func (c *cli) status(ctx context.Context, tc client.Client, runID string) (pipeline.Status, error) {
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	resp, qerr := tc.QueryWorkflow(qctx, runID, "", pipeline.QueryStatus)
+	if qerr == nil {
+		var s pipeline.Status
+		if err := resp.Get(&s); err != nil {
+			return s, fmt.Errorf("decode status of %s: %w", runID, err)
+		}
+		return s, nil
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return pipeline.Status{}, errors.Join(fmt.Errorf("query run %s: %w", runID, qerr), err)
+	}
+	defer st.Close()
+	r, err := st.GetRun(ctx, runID)
+	if errors.Is(err, store.ErrNotFound) {
+		var nf *serviceerror.NotFound
+		if errors.As(qerr, &nf) {
+			return pipeline.Status{}, fmt.Errorf("no run %s", runID)
+		}
+		return pipeline.Status{}, fmt.Errorf("query run %s: %w", runID, qerr)
+	}
+	if err != nil {
+		return pipeline.Status{}, err
+	}
+	s := statusFromRow(r)
+	if errs, warns, err := st.RunErrors(ctx, runID, pipeline.MaxReportedErrors); err == nil {
+		s.Errors, s.Warnings = errs, warns
+	}
+	return s, nil
+}
+
+func statusFromRow(r *store.Run) pipeline.Status {
+	s := pipeline.Status{
+		RunID: r.ID, Status: r.Status, Phase: r.Phase, DryRun: r.DryRun, CreateStories: r.CreateStories,
+		WindowSince: r.WindowSince, WindowUntil: r.WindowUntil, Counters: r.Counters,
+		StartedAt: r.StartedAt, EndedAt: r.EndedAt, FailureMessage: r.FailureMessage,
+		Total: r.Counters.ConversationsSelected, Errors: []pipeline.ItemError{}, Warnings: []string{},
+	}
+	end := time.Now()
+	if r.EndedAt != nil {
+		end = *r.EndedAt
+	}
+	s.DurationSeconds = end.Sub(r.StartedAt).Seconds()
+	return s
+}
+
+// follow polls the run's status until it ends, printing progress when verbose.
+func (c *cli) follow(ctx context.Context, tc client.Client, runID string, verbose bool) (pipeline.Status, error) {
+	last := ""
+	for {
+		s, err := c.status(ctx, tc, runID)
+		if err != nil {
+			return s, err
+		}
+		if verbose {
+			line := fmt.Sprintf("%-9s %-10s %d/%d conversations, %d themes, %d failed", s.Status, s.Phase, s.Done, s.Total,
+				s.ThemesExtracted, s.ExtractionFailed)
+			if line != last {
+				c.printf("%s\n", line)
+				last = line
+			}
+		}
+		if pipeline.IsTerminal(s.Status) {
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return s, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// printSummary prints a run's status for people.
+func (c *cli) printSummary(s pipeline.Status) {
+	c.printf("run %s: %s (phase %s)%s\n", s.RunID, s.Status, s.Phase, map[bool]string{true: " [dry run]"}[s.DryRun])
+	c.printf("window %s → %s, %.1fs\n", s.WindowSince.Format(time.RFC3339), s.WindowUntil.Format(time.RFC3339), s.DurationSeconds)
+	if s.FailureMessage != "" {
+		c.printf("failure: %s\n", s.FailureMessage)
+	}
+	n := s.Counters
+	c.printf("conversations %d · themes %d (new signatures %d, filtered %d, failed %d, not actionable %d)\n",
+		n.ConversationsSelected, n.ThemesExtracted, n.ThemesNew, n.ThemesFiltered, n.ExtractionFailed, n.NotActionable)
+	c.printf("embeddings %d (failed %d) · stories %d new, %d updated · orphans %d new, %d updated, %d graduated · groups failed %d\n",
+		n.EmbeddingsGenerated, n.EmbeddingsFailed, n.StoriesCreated, n.StoriesUpdated, n.OrphansCreated,
+		n.OrphansUpdated, n.OrphansGraduated, n.GroupsFailed)
+	c.printf("LLM calls %d · tokens %d in, %d out · cost $%.4f\n", n.LLMCalls, n.TokensIn, n.TokensOut, n.CostUSD)
+	for _, e := range s.Errors {
+		c.printf("  error [%s] %s: %s\n", e.Phase, e.ID, e.Error)
+	}
+	for _, w := range s.Warnings {
+		c.printf("  warning: %s\n", w)
+	}
+	c.printf("Temporal UI: %s\n", c.runURL(s.RunID))
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+
+	"feedbackpipe/app"
+	"feedbackpipe/config"
+	"feedbackpipe/store"
+)
+
+// cli holds what every command needs: the configuration and where to print.
+type cli struct {
+	cfg    config.Config
+	out    io.Writer
+	getenv func(string) string
+}
+
+func newRootCommand(out io.Writer, getenv func(string) string) *cobra.Command {
+	c := &cli{out: out, getenv: getenv}
+	root := &cobra.Command{
+		Use:   "starter",
+		Short: "Operate the feedback pipeline: import conversations, run, stop and inspect pipeline runs",
+		Long: `starter is the operators' CLI of the feedback pipeline.
+
+It talks to Temporal (runs) and Postgres (conversations, runs, stories) at the addresses that
+'make up' uses, unless DATABASE_URL and TEMPORAL_ADDRESS say otherwise.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(getenv)
+			if err != nil {
+				return err
+			}
+			if v, _ := cmd.Flags().GetString("database-url"); v != "" {
+				cfg.DatabaseURL = v
+			}
+			if v, _ := cmd.Flags().GetString("temporal-address"); v != "" {
+				cfg.TemporalAddress = v
+			}
+			c.cfg = cfg
+			return nil
+		},
+	}
+	root.PersistentFlags().String("database-url", "", "Postgres URL (default: env DATABASE_URL or the local one)")
+	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS or 127.0.0.1:7233)")
+	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
+		c.statusCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand())
+	return root
+}
+
+// openStore connects to Postgres, applying pending migrations first so every command works on a
+// fresh database (migrations are idempotent and serialised by an advisory lock).
+func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
+	if _, err := store.Migrate(c.cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, c.cfg.DatabaseURL)
+}
+
+func (c *cli) dialTemporal() (client.Client, error) {
+	return app.Dial(c.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func (c *cli) printJSON(v any) error {
+	enc := json.NewEncoder(c.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (c *cli) printf(format string, args ...any) {
+	fmt.Fprintf(c.out, format, args...)
+}
+
+func (c *cli) runURL(runID string) string {
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", c.cfg.UIURL, c.cfg.Namespace, runID)
+}

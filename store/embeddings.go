@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EmbedTarget is a conversation whose theme needs a vector.
+type EmbedTarget struct {
+	ConversationID string
+	ContentHash    string
+}
+
+// ThemesToEmbed lists the run's themes whose conversation has no vector yet for this model and
+// content, and that have not already failed in this run, in conversation order.
+func (s *Store) ThemesToEmbed(ctx context.Context, runID, model string) ([]EmbedTarget, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT t.conversation_id, c.content_hash
+		FROM themes t JOIN conversations c ON c.id = t.conversation_id
+		WHERE t.run_id = $1
+			AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.conversation_id = t.conversation_id
+				AND e.model = $2 AND e.content_hash = c.content_hash)
+			AND NOT EXISTS (SELECT 1 FROM embedding_failures f WHERE f.run_id = $1 AND f.conversation_id = t.conversation_id)
+		ORDER BY t.conversation_id`, runID, model)
+	if err != nil {
+		return nil, fmt.Errorf("list themes to embed in run %s: %w", runID, err)
+	}
+	targets, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EmbedTarget, error) {
+		var t EmbedTarget
+		return t, r.Scan(&t.ConversationID, &t.ContentHash)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list themes to embed in run %s: %w", runID, err)
+	}
+	return targets, nil
+}
+
+// Vector is an embedding of one conversation's content.
+type Vector struct {
+	ConversationID string
+	ContentHash    string
+	Values         []float32
+}
+
+// EmbeddingBatch is what one embeddings request of a run produced, written atomically.
+type EmbeddingBatch struct {
+	RunID     string
+	Model     string
+	BatchKey  string // identifies the batch within the run, so a retry replaces its usage row
+	Vectors   []Vector
+	Failures  map[string]string // conversation id → error
+	LLMCalls  int
+	TokensIn  int
+	CostUSD   float64
+	FailedAll bool
+}
+
+// SaveEmbeddingBatch stores vectors (first writer wins), failures and the request's usage in one
+// transaction.
+func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		for _, v := range b.Vectors {
+			batch.Queue(`
+				INSERT INTO embeddings (conversation_id, model, content_hash, vector, created_by_run)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+				v.ConversationID, b.Model, v.ContentHash, v.Values, b.RunID)
+		}
+		for id, msg := range b.Failures {
+			batch.Queue(`
+				INSERT INTO embedding_failures (run_id, conversation_id, error) VALUES ($1, $2, $3)
+				ON CONFLICT DO NOTHING`, b.RunID, id, msg)
+		}
+		batch.Queue(`
+			INSERT INTO run_llm_usage (run_id, phase, batch_key, llm_calls, tokens_in, tokens_out, cost_usd)
+			VALUES ($1, 'embedding', $2, $3, $4, 0, $5)
+			ON CONFLICT (run_id, phase, batch_key) DO UPDATE SET llm_calls = run_llm_usage.llm_calls + EXCLUDED.llm_calls,
+				tokens_in = run_llm_usage.tokens_in + EXCLUDED.tokens_in, cost_usd = run_llm_usage.cost_usd + EXCLUDED.cost_usd`,
+			b.RunID, b.BatchKey, b.LLMCalls, b.TokensIn, b.CostUSD)
+		return tx.SendBatch(ctx, batch).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("save embeddings of run %s: %w", b.RunID, err)
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"feedbackpipe/extraction"
+	"feedbackpipe/pipeline"
+)
+
+// Extraction outcomes.
+const (
+	OutcomeTheme         = "theme"
+	OutcomeNotActionable = "not_actionable"
+	OutcomeFiltered      = "filtered"
+	OutcomeFailed        = "failed"
+)
+
+// Extraction is the outcome of extracting one conversation in one run.
+type Extraction struct {
+	RunID            string
+	ConversationID   string
+	Outcome          string
+	ConversationType string
+	Signature        string // canonical signature, for themes and filtered items
+	ProposedSig      string // what the model proposed
+	Minted           bool   // the run's cache minted the signature (decides themes_new in dry runs only)
+	AliasOf          string // when ProposedSig became an alias of Signature
+	Detail           string // error for failed items, reason for filtered ones
+	LLMCalls         int
+	TokensIn         int
+	TokensOut        int
+	CostUSD          float64
+	Cached           bool
+	ContentHash      string
+	PromptVersion    string
+	Model            string
+	Theme            *extraction.Theme // nil for failed items
+	QualityScore     float64
+	ProductArea      string // canonical product area of the signature
+	WriteShared      bool   // false in dry runs: only the run's own extraction row is written
+}
+
+// SaveExtraction writes the item's outcome and, for a real run's theme, the theme, its canonical
+// signature and alias, in one transaction. The first stored outcome of an item wins, so a
+// retried batch changes nothing it already stored.
+func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
+	var result []byte
+	if e.Theme != nil {
+		var err error
+		if result, err = json.Marshal(e.Theme); err != nil {
+			return fmt.Errorf("encode theme of %s: %w", e.ConversationID, err)
+		}
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		shared := e.WriteShared && e.Outcome == OutcomeTheme
+		minted := e.Minted && !e.WriteShared
+		if shared {
+			// Minted is decided here, by the row that creates the signature, so a retried item
+			// or a restarted worker can neither count a signature twice nor miss one.
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO signatures (signature, product_area, first_run_id) VALUES ($1, $2, $3)
+				ON CONFLICT (signature) DO NOTHING`, e.Signature, e.ProductArea, e.RunID)
+			if err != nil {
+				return fmt.Errorf("store signature %s: %w", e.Signature, err)
+			}
+			minted = tag.RowsAffected() == 1
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO extractions (run_id, conversation_id, outcome, conversation_type, signature, minted,
+				detail, llm_calls, tokens_in, tokens_out, cost_usd, cached, content_hash, prompt_version,
+				model, result)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			ON CONFLICT (run_id, conversation_id) DO NOTHING`,
+			e.RunID, e.ConversationID, e.Outcome, e.ConversationType, e.Signature, minted, e.Detail,
+			e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD, e.Cached, e.ContentHash, e.PromptVersion,
+			e.Model, result)
+		if err != nil {
+			return fmt.Errorf("store extraction: %w", err)
+		}
+		if tag.RowsAffected() == 0 || !shared {
+			return nil
+		}
+		if e.AliasOf != "" && e.ProposedSig != "" && e.ProposedSig != e.Signature {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO signature_aliases (alias, canonical, first_run_id) VALUES ($1, $2, $3)
+				ON CONFLICT (alias) DO NOTHING`, e.ProposedSig, e.Signature, e.RunID); err != nil {
+				return fmt.Errorf("store alias %s: %w", e.ProposedSig, err)
+			}
+		}
+		t := e.Theme
+		symptoms, _ := json.Marshal(t.Symptoms)
+		excerpts, _ := json.Marshal(t.KeyExcerpts)
+		_, err = tx.Exec(ctx, `
+			INSERT INTO themes (run_id, conversation_id, conversation_type, product_area, component,
+				issue_signature, proposed_signature, matched_existing, match_confidence, user_intent, symptoms,
+				affected_flow, root_cause_hypothesis, diagnostic_summary, key_excerpts, action_type, direction,
+				resolution_action, resolution_category, quality_score)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+			ON CONFLICT (run_id, conversation_id) DO NOTHING`,
+			e.RunID, e.ConversationID, t.ConversationType, e.ProductArea, t.Component, e.Signature,
+			e.ProposedSig, t.MatchedExisting, t.MatchConfidence, t.UserIntent, symptoms, t.AffectedFlow,
+			t.RootCauseHypothesis, t.DiagnosticSummary, excerpts, t.ActionType, t.Direction,
+			t.ResolutionAction, t.ResolutionCategory, e.QualityScore)
+		if err != nil {
+			return fmt.Errorf("store theme: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save extraction of %s in run %s: %w", e.ConversationID, e.RunID, err)
+	}
+	return nil
+}
+
+// ExtractedIDs returns which of ids already have an outcome in the run.
+func (s *Store) ExtractedIDs(ctx context.Context, runID string, ids []string) (map[string]bool, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT conversation_id FROM extractions WHERE run_id = $1 AND conversation_id = ANY($2)`, runID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read finished items of run %s: %w", runID, err)
+	}
+	done, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("read finished items of run %s: %w", runID, err)
+	}
+	out := make(map[string]bool, len(done))
+	for _, id := range done {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// CachedTheme returns the newest theme extracted from exactly this content with this prompt
+// version and model by any run, or nil.
+func (s *Store) CachedTheme(ctx context.Context, conversationID, contentHash, promptVersion, model string) (*extraction.Theme, error) {
+	var raw []byte
+	err := s.pool.QueryRow(ctx, `
+		SELECT result FROM extractions
+		WHERE conversation_id = $1 AND content_hash = $2 AND prompt_version = $3 AND model = $4
+			AND outcome <> 'failed' AND result IS NOT NULL
+		ORDER BY extracted_at DESC LIMIT 1`, conversationID, contentHash, promptVersion, model).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cached theme of %s: %w", conversationID, err)
+	}
+	var t extraction.Theme
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return nil, fmt.Errorf("decode cached theme of %s: %w", conversationID, err)
+	}
+	return &t, nil
+}
+
+// StoredSignature is a canonical signature with how many themes use it.
+type StoredSignature struct {
+	Signature   string
+	ProductArea string
+	Count       int
+}
+
+// LoadSignatures returns every canonical signature (most used first) and the alias table.
+func (s *Store) LoadSignatures(ctx context.Context) ([]StoredSignature, map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT s.signature, s.product_area, count(t.id)
+		FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
+		GROUP BY s.signature, s.product_area ORDER BY count(t.id) DESC, s.signature`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load signatures: %w", err)
+	}
+	sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StoredSignature, error) {
+		var s StoredSignature
+		return s, r.Scan(&s.Signature, &s.ProductArea, &s.Count)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load signatures: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT alias, canonical FROM signature_aliases`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load aliases: %w", err)
+	}
+	defer rows.Close()
+	aliases := map[string]string{}
+	for rows.Next() {
+		var a, c string
+		if err := rows.Scan(&a, &c); err != nil {
+			return nil, nil, fmt.Errorf("load aliases: %w", err)
+		}
+		aliases[a] = c
+	}
+	return sigs, aliases, rows.Err()
+}
+
+// ExtractionCounters counts the outcomes and usage stored for ids in the run: the live progress
+// of one batch, computed from the rows so a retried batch reports each item once.
+func (s *Store) ExtractionCounters(ctx context.Context, runID string, ids []string) (pipeline.Counters, []pipeline.ItemError, error) {
+	var c pipeline.Counters
+	err := s.pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE outcome = 'theme'), count(*) FILTER (WHERE outcome = 'filtered'),
+			count(*) FILTER (WHERE outcome = 'failed'), count(*) FILTER (WHERE outcome = 'not_actionable'),
+			count(*) FILTER (WHERE minted), coalesce(sum(llm_calls), 0), coalesce(sum(tokens_in), 0),
+			coalesce(sum(tokens_out), 0), coalesce(sum(cost_usd), 0)::float8
+		FROM extractions WHERE run_id = $1 AND conversation_id = ANY($2)`, runID, ids).Scan(
+		&c.ThemesExtracted, &c.ThemesFiltered, &c.ExtractionFailed, &c.NotActionable, &c.ThemesNew,
+		&c.LLMCalls, &c.TokensIn, &c.TokensOut, &c.CostUSD)
+	if err != nil {
+		return c, nil, fmt.Errorf("count batch of run %s: %w", runID, err)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT 'extraction', conversation_id, detail FROM extractions
+		WHERE run_id = $1 AND conversation_id = ANY($2) AND outcome = 'failed' ORDER BY conversation_id LIMIT $3`,
+		runID, ids, pipeline.MaxReportedErrors)
+	if err != nil {
+		return c, nil, fmt.Errorf("read batch errors of run %s: %w", runID, err)
+	}
+	errs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pipeline.ItemError, error) {
+		var e pipeline.ItemError
+		return e, r.Scan(&e.Phase, &e.ID, &e.Error)
+	})
+	if err != nil {
+		return c, nil, fmt.Errorf("read batch errors of run %s: %w", runID, err)
+	}
+	return c, errs, nil
+}

@@ -1,0 +1,219 @@
+// Package workflows holds the deterministic workflow code: PipelineRun, one pipeline run whose
+// phases (extraction → embedding → stories) are activities. No I/O, no wall clock, no goroutines
+// or map-ordered output here.
+package workflows
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"feedbackpipe/activities"
+	"feedbackpipe/pipeline"
+)
+
+// The search attributes the run keeps current, so the Temporal UI can filter runs.
+var (
+	statusKey = temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrStatus)
+	phaseKey  = temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrPhase)
+)
+
+// activity method references; the struct is never dereferenced in workflow code.
+var acts *activities.Activities
+
+// run is one execution's state; it lives only in workflow memory and in Progress on continue-as-new.
+type run struct {
+	ctx        workflow.Context
+	in         pipeline.RunInput
+	status     pipeline.Status
+	nextSeq    int
+	stopping   bool
+	cancelWork workflow.CancelFunc
+	workCtx    workflow.Context
+}
+
+// PipelineRun runs one pipeline: it selects the window's conversations, extracts themes in
+// batches, embeds them, and groups them into stories. Signal `stop` (or a cancel from the UI)
+// winds it down within seconds, keeping everything already stored, and it ends `stopped`.
+// Query `status` answers at any moment.
+func PipelineRun(ctx workflow.Context, in pipeline.RunInput) (pipeline.Status, error) {
+	r := &run{ctx: ctx, in: in}
+	r.workCtx, r.cancelWork = workflow.WithCancel(ctx)
+	fresh := in.Resume == nil
+	if fresh {
+		now := workflow.Now(ctx).UTC()
+		since, until := in.Window(now)
+		r.status = pipeline.Status{
+			RunID: workflow.GetInfo(ctx).WorkflowExecution.ID, Status: pipeline.StatusRunning,
+			Phase: pipeline.PhaseExtraction, DryRun: in.DryRun, CreateStories: in.CreateStories,
+			WindowSince: since, WindowUntil: until, StartedAt: now,
+		}
+	} else {
+		r.status, r.nextSeq, r.stopping = in.Resume.Status, in.Resume.NextSeq, in.Resume.Stopping
+		r.in.Resume = nil
+	}
+	if err := workflow.SetQueryHandler(ctx, pipeline.QueryStatus, r.query); err != nil {
+		return r.status, fmt.Errorf("register status query: %w", err)
+	}
+	workflow.Go(ctx, r.listenForStop)
+	if r.stopping {
+		r.cancelWork()
+	}
+	if fresh {
+		var total int
+		err := workflow.ExecuteActivity(shortOptions(ctx), acts.StartRun, activities.StartRunInput{
+			RunID: r.status.RunID, Input: in, WindowSince: r.status.WindowSince,
+			WindowUntil: r.status.WindowUntil, StartedAt: r.status.StartedAt,
+		}).Get(ctx, &total)
+		if err != nil {
+			return r.finish(fmt.Errorf("start run: %w", err))
+		}
+		r.status.Total, r.status.ConversationsSelected = total, total
+		r.publish()
+	}
+	err := r.phases()
+	if can := (*workflow.ContinueAsNewError)(nil); errors.As(err, &can) {
+		return r.status, err
+	}
+	return r.finish(err)
+}
+
+// phases runs whatever phases remain, in order.
+func (r *run) phases() error {
+	if r.status.Phase == pipeline.PhaseExtraction {
+		if err := r.extract(); err != nil || r.stopped() {
+			return err
+		}
+	}
+	if r.in.DryRun {
+		return workflow.ExecuteActivity(shortOptions(r.workCtx), acts.BuildPreview, activities.PreviewInput{RunID: r.status.RunID}).Get(r.workCtx, nil)
+	}
+	if r.status.Phase == pipeline.PhaseExtraction {
+		r.enter(pipeline.PhaseEmbedding)
+	}
+	if r.status.Phase == pipeline.PhaseEmbedding {
+		if err := r.runPhase(acts.EmbedThemes, activities.EmbedInput{RunID: r.status.RunID}); err != nil || r.stopped() {
+			return err
+		}
+		if !r.in.CreateStories {
+			return nil
+		}
+		r.enter(pipeline.PhaseStories)
+	}
+	if r.status.Phase == pipeline.PhaseStories {
+		return r.runPhase(acts.BuildStories, activities.StoriesInput{RunID: r.status.RunID})
+	}
+	return nil
+}
+
+// extract runs the extraction batches, a few in flight, and continues-as-new when the history
+// grows large, carrying its progress.
+func (r *run) extract() error {
+	inFlight := max(2, 2*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
+	opts := phaseOptions(r.workCtx)
+	sel := workflow.NewSelector(r.ctx)
+	pending := 0
+	var firstErr error
+	for {
+		for !r.stopped() && firstErr == nil && pending < inFlight && r.nextSeq < r.status.Total && !r.continueSuggested() {
+			from, to := r.nextSeq, min(r.nextSeq+ExtractBatchSize, r.status.Total)
+			r.nextSeq = to
+			f := workflow.ExecuteActivity(opts, acts.ExtractBatch, activities.ExtractBatchInput{
+				RunID: r.status.RunID, From: from, To: to, DryRun: r.in.DryRun, Concurrency: r.in.EffectiveConcurrency(),
+			})
+			pending++
+			sel.AddFuture(f, func(f workflow.Future) {
+				pending--
+				var res activities.BatchResult
+				if err := f.Get(r.ctx, &res); err != nil {
+					if !isCancel(err) && firstErr == nil {
+						firstErr = err
+						r.cancelWork()
+					}
+					return
+				}
+				r.status.Done += res.Items
+				r.status.Counters.Add(res.Counters)
+				r.status.Errors = appendBounded(r.status.Errors, res.Errors)
+				r.details()
+			})
+		}
+		if pending == 0 {
+			break
+		}
+		sel.Select(r.ctx)
+	}
+	switch {
+	case firstErr != nil:
+		return fmt.Errorf("extraction: %w", firstErr)
+	case r.stopped() || r.nextSeq >= r.status.Total:
+		return nil
+	}
+	return r.continueAsNew()
+}
+
+// runPhase runs one phase activity and takes its counters.
+func (r *run) runPhase(activity any, input any) error {
+	var res activities.PhaseResult
+	err := workflow.ExecuteActivity(phaseOptions(r.workCtx), activity, input).Get(r.ctx, &res)
+	if err != nil {
+		if isCancel(err) && r.stopped() {
+			return nil
+		}
+		return fmt.Errorf("%s: %w", r.status.Phase, err)
+	}
+	selected := r.status.ConversationsSelected
+	r.status.Counters = res.Counters
+	r.status.ConversationsSelected = selected
+	r.status.Errors = res.Errors
+	return nil
+}
+
+func (r *run) continueSuggested() bool {
+	return workflow.GetInfo(r.ctx).GetContinueAsNewSuggested()
+}
+
+func (r *run) continueAsNew() error {
+	// Wait for signal handlers to finish so no stop is lost, then carry the state over.
+	_ = workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) })
+	next := r.in
+	next.Resume = &pipeline.Progress{Status: r.status, NextSeq: r.nextSeq, Stopping: r.stopping}
+	return workflow.NewContinueAsNewError(r.ctx, PipelineRun, next)
+}
+
+// finish records the run's end state with counters recomputed from Postgres, in a context that
+// survives cancellation, and returns the status (and the failure, so Temporal shows it failed).
+func (r *run) finish(runErr error) (pipeline.Status, error) {
+	switch {
+	case runErr != nil && !(isCancel(runErr) && r.stopped()):
+		r.status.Status, r.status.FailureMessage = pipeline.StatusFailed, rootMessage(runErr)
+	case r.stopped():
+		r.status.Status = pipeline.StatusStopped
+	default:
+		r.status.Status, r.status.Phase = pipeline.StatusCompleted, pipeline.PhaseCompleted
+	}
+	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
+	now := workflow.Now(ctx).UTC()
+	var res activities.FinishResult
+	err := workflow.ExecuteActivity(shortOptions(ctx), acts.FinishRun, activities.FinishRunInput{
+		RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase,
+		Failure: r.status.FailureMessage, EndedAt: now,
+	}).Get(ctx, &res)
+	if err == nil {
+		r.status.Counters = res.Counters
+		r.status.Errors, r.status.Warnings = res.Errors, res.Warnings
+	}
+	r.status.EndedAt = &now
+	r.status.DurationSeconds = now.Sub(r.status.StartedAt).Seconds()
+	r.upsertSearchAttributes(ctx)
+	r.details()
+	if r.status.Status == pipeline.StatusFailed {
+		return r.status, temporal.NewNonRetryableApplicationError(r.status.FailureMessage, "PipelineRunFailed", runErr)
+	}
+	if err != nil {
+		return r.status, fmt.Errorf("record end of run: %w", err)
+	}
+	return r.status, nil
+}
