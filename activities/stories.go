@@ -14,7 +14,6 @@ type StoriesInput struct {
 	RunID string
 }
 
-
 // BuildStories groups the run's themes and writes each group as a story or an orphan, each in its
 // own transaction: a group that fails is counted and reported, and the others are written. It
 // stops between groups when the run is stopped.

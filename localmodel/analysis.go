@@ -23,13 +23,13 @@ type analysis struct {
 
 // analyze reads the conversation of a parsed prompt.
 func analyze(p extraction.ParsedPrompt) *analysis {
-	a := &analysis{prompt: p, subject: stems(tokenize(p.Subject))}
+	a := &analysis{prompt: p, subject: cueSeq(tokenize(p.Subject))}
 	for _, m := range p.Messages {
 		switch m.Author {
 		case conversation.Customer:
 			a.customer = append(a.customer, m.Text)
 		case conversation.Support:
-			a.replies = append(a.replies, stems(tokenize(m.Text)))
+			a.replies = append(a.replies, cueSeq(tokenize(m.Text)))
 		}
 	}
 	if len(a.customer) == 0 {
@@ -38,7 +38,7 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 		}
 	}
 	for _, text := range a.customer {
-		a.bodies = append(a.bodies, stems(tokenize(text)))
+		a.bodies = append(a.bodies, cueSeq(tokenize(text)))
 	}
 	var symptomScore float64
 	a.class, symptomScore = detectSymptom(a.subject, a.bodies)

@@ -11,8 +11,30 @@ type cue struct {
 func cues(weight float64, phrases ...string) []cue {
 	out := make([]cue, 0, len(phrases))
 	for _, p := range phrases {
-		if ws := stems(tokenize(p)); len(ws) > 0 {
+		if ws := cueSeq(tokenize(p)); len(ws) > 0 {
 			out = append(out, cue{words: ws, weight: weight})
+		}
+	}
+	return out
+}
+
+// negations are contractions that cue phrases spell as "not" ("isn't sent" is "not sent").
+var negations = surfaceSet("isnt arent wasnt werent hasnt havent hadnt")
+
+// auxiliaries are dropped before cue matching ("not being sent", "won't be saved").
+var auxiliaries = surfaceSet("be been being")
+
+// cueSeq is the sequence cues are matched against: stems, with negating contractions written
+// "not" and forms of "be" dropped.
+func cueSeq(tokens []token) []string {
+	out := make([]string, 0, len(tokens))
+	for _, t := range tokens {
+		switch {
+		case auxiliaries[t.surface]:
+		case negations[t.surface]:
+			out = append(out, "not")
+		default:
+			out = append(out, t.stem)
 		}
 	}
 	return out

@@ -44,12 +44,12 @@ func (a *analysis) customerSentences() []scoredSentence {
 			if codePattern.MatchString(s) {
 				sc.score += 4
 			}
-			if hasCue(stems(toks), list) {
+			if hasCue(cueSeq(toks), list) {
 				sc.score += 2
 				sc.hasCue = true
 			}
 			for _, t := range toks {
-				if a.terms.salience(t.stem) >= 0.5 && objectCandidate(t.stem) {
+				if a.terms.salience(t.stem) >= 0.5 && a.terms.objectCandidate(t.stem) {
 					sc.score++
 					break
 				}

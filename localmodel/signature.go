@@ -63,7 +63,7 @@ func (s sigShape) objectStems() []string {
 	var out []string
 	for _, t := range s.object {
 		st := stem(t)
-		if len(t) < 2 || stopwords[t] || genericWords[st] || symptomWords[st] || slices.Contains(out, st) {
+		if len(t) < 2 || stopwords[t] || genericWords[st] || symptomWords[t] || slices.Contains(out, st) {
 			continue
 		}
 		out = append(out, st)

@@ -24,12 +24,15 @@ type termStats struct {
 	score   map[string]float64
 	forms   map[string]map[string]float64
 	bigrams map[[2]string]float64
-	ranked  []string // stems by score, highest first, ties alphabetical
+	first   map[string]int // position of a stem's first occurrence (subject first)
+	seen    int            // tokens read so far
+	ranked  []string       // stems by score, highest first; ties: mentioned first, then alphabetical
 }
 
 // analyzeTerms collects salient terms from the subject and the customer's messages.
 func analyzeTerms(subject string, bodies []string) *termStats {
-	ts := &termStats{score: map[string]float64{}, forms: map[string]map[string]float64{}, bigrams: map[[2]string]float64{}}
+	ts := &termStats{score: map[string]float64{}, forms: map[string]map[string]float64{},
+		bigrams: map[[2]string]float64{}, first: map[string]int{}}
 	ts.add(subject, subjectWeight)
 	for _, b := range bodies {
 		ts.add(b, 1)
@@ -38,7 +41,7 @@ func analyzeTerms(subject string, bodies []string) *termStats {
 		ts.ranked = append(ts.ranked, s)
 	}
 	slices.SortFunc(ts.ranked, func(a, b string) int {
-		return cmp.Or(cmp.Compare(ts.score[b], ts.score[a]), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(ts.score[b], ts.score[a]), cmp.Compare(ts.first[a], ts.first[b]), cmp.Compare(a, b))
 	})
 	return ts
 }
@@ -64,9 +67,12 @@ func (ts *termStats) add(text string, w float64) {
 		}
 		if inPhrase {
 			s += phraseBonus * w
-			if next := i + 1; next == len(toks) || toks[next].brk || !isContent(toks[next]) || symptomWords[toks[next].stem] {
+			if next := i + 1; next == len(toks) || toks[next].brk || !isContent(toks[next]) || symptomWords[toks[next].surface] {
 				s += headBonus * w
 			}
+		}
+		if _, ok := ts.first[t.stem]; !ok {
+			ts.first[t.stem] = ts.seen + i
 		}
 		ts.score[t.stem] += s
 		if ts.forms[t.stem] == nil {
@@ -78,6 +84,7 @@ func (ts *termStats) add(text string, w float64) {
 		}
 		prev, gap = i, 0
 	}
+	ts.seen += len(toks)
 }
 
 // top is the highest salience score, 0 without terms.
@@ -96,8 +103,16 @@ func (ts *termStats) salience(stem string) float64 {
 	return 0
 }
 
-// objectCandidate reports whether a term can name the affected thing.
-func objectCandidate(stem string) bool { return !symptomWords[stem] }
+// objectCandidate reports whether a term can name the affected thing: some surface form of it
+// seen in the conversation is not a symptom word.
+func (ts *termStats) objectCandidate(stem string) bool {
+	for surface := range ts.forms[stem] {
+		if !symptomWords[surface] {
+			return true
+		}
+	}
+	return false
+}
 
 // adverbial reports a word ending in -ly ("perfectly", "monthly"): it may qualify an object's
 // head ("monthly report") but is never the head itself.
@@ -109,7 +124,7 @@ func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(ste
 func (ts *termStats) object() []string {
 	var cands []string
 	for _, s := range ts.ranked {
-		if objectCandidate(s) {
+		if ts.objectCandidate(s) {
 			cands = append(cands, s)
 		}
 	}

@@ -36,7 +36,8 @@ keep keeps kept still just also anymore today yesterday tomorrow now time times 
 weeks month months year hour hours minute minutes morning evening night recently lately suddenly
 again always never sometimes often anyway thing something everything anything someone please
 would could should can may might must will able unable possible impossible way feature request
-option ability add adding love great nice awesome good bad wish hope hoping wonder wondering
+option ability add adding love great nice awesome suggestion
+suggest idea ideas feedback complaint inquiry enquiry howto good bad wish hope hoping wonder wondering
 happy unhappy frustrated annoying annoyed wait waiting reply response respond
 contact reach ticket case info information detail details old first last next
 one two three many much lot little bit sure right left okay fine yes attached screenshot video
@@ -44,25 +45,30 @@ appreciate appreciated assist assistance guide tutorial click
 `)
 
 // symptomWords describe how something misbehaves rather than what misbehaves; they never become
-// the object of a signature. Matched by stem.
-var symptomWords = stemSet(`
-err error errors fail fails failed failing failure broken break breaks crash crashes crashed crashing
-freeze freezes frozen hang hangs hanging slow slowly lag lags laggy sluggish forever ages timeout
-timeouts timed blank spinning spinner loading load loads save saves saved saving miss missing
-missed disappear disappeared vanish vanished gone show shows showing shown appear appears
-duplicate duplicated duplicates twice double doubled wrong incorrect inaccurate mismatch match
-disconnect disconnects disconnected disconnecting drop drops dropped dropping offline deny denied
-forbidden unauthorized unauthorised fail work works worked working stuck decline declined reject
-rejected refuse refused refresh refreshes stale outdated updating send sends sent sending receive
-received receiving arrive arrived arriving bug bugs glitch glitchy weird strange random randomly
-stop stops stopped start happen happens happened occur occurs seem lose lost revert
-reverted reverts correct correctly properly proper anymore empty white
+// the object of a signature. Matched by surface form, so that a noun sharing a stem with a symptom
+// verb ("savings" and "saving") stays usable.
+var symptomWords = surfaceSet(`
+err error errors fail fails failed failing failure failures broken break breaks broke crash crashes
+crashed crashing freeze freezes freezing froze frozen hang hangs hanging hung slow slower slowly
+lag lags lagging lagged laggy sluggish forever ages timeout timeouts timed blank spinning spinner
+loading load loads loaded save saves saved saving unsaved miss missing missed disappear disappears
+disappeared disappearing vanish vanished vanishes gone show shows showing shown showed appear
+appears appeared appearing duplicate duplicated duplicates duplicating twice double doubled wrong
+wrongly incorrect incorrectly inaccurate mismatch mismatched disconnect disconnects disconnected
+disconnecting drop drops dropped dropping offline deny denied denies forbidden unauthorized
+unauthorised work works worked working stuck pending decline declines declined declining reject
+rejects rejected rejecting refuse refuses refused refreshes refreshing updating outdated stale
+send sends sent sending receive receives received receiving arrive arrives arrived arriving bug
+bugs buggy glitch glitches glitchy weird strange random randomly stop stops stopped stopping
+start starts started starting happen happens happened happening occur occurs occurred seem
+seems lose loses lost revert reverts reverted resetting forgets forgot correct correctly
+properly proper empty
 `)
 
 // nounCues often precede a noun: determiners, possessives and prepositions. A word right after one
 // gets a small salience bonus. Matched by surface form.
 var nounCues = surfaceSet(`the my our your their his her its this that these those a an of in on
-for with from into our any each every some no which`)
+at for with from into our any each every some no which`)
 
 func surfaceSet(words string) map[string]bool {
 	set := map[string]bool{}

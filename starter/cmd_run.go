@@ -90,8 +90,8 @@ func (c *cli) startRun(ctx context.Context, tc client.Client, in pipeline.RunInp
 	}
 	window := fmt.Sprintf("%s → %s", in.Since.Format(time.RFC3339), in.Until.Format(time.RFC3339))
 	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:        runID,
-		TaskQueue: c.cfg.TaskQueue,
+		ID:                                       runID,
+		TaskQueue:                                c.cfg.TaskQueue,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrStatus).ValueSet(pipeline.StatusRunning),

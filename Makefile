@@ -1,0 +1,44 @@
+# The two commands: `make demo` and `make test`. Everything they need is installed or built here.
+SHELL := /bin/bash
+GO ?= go
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
+.PHONY: up down status build demo test vet fmt-check unit bench contract clean
+
+up: ## start Postgres and the Temporal dev server (with UI), idempotently
+	@scripts/services.sh up
+
+down: ## stop what `make up` started
+	@scripts/services.sh down
+
+status:
+	@scripts/services.sh status
+
+build: ## build bin/worker and bin/starter
+	@mkdir -p bin
+	$(GO) build -o bin/worker ./worker
+	$(GO) build -o bin/starter ./starter
+
+demo: build up ## run the whole pipeline on the sample data and show the result
+	@scripts/demo.sh
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+test: fmt-check vet up ## every test, integration tests against real Postgres and Temporal included
+	REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 40m ./...
+
+unit: ## the tests that need no services
+	$(GO) test -race -count=1 -short ./...
+
+bench: up ## benchmarks (see README for the figures)
+	REQUIRE_SERVICES=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+contract: up ## the operators' contract check
+	../shared/checks/contract.sh sampledata/conversations.jsonl
+
+clean:
+	rm -rf bin
