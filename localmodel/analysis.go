@@ -23,7 +23,9 @@ type analysis struct {
 
 // analyze reads the conversation of a parsed prompt.
 func analyze(p extraction.ParsedPrompt) *analysis {
-	a := &analysis{prompt: p, subject: cueSeq(tokenize(p.Subject))}
+	subjectTokens := tokenize(p.Subject)
+	a := &analysis{prompt: p, subject: cueSeq(subjectTokens)}
+	negated := 1.5 * negatedProgressives(subjectTokens)
 	for _, m := range p.Messages {
 		switch m.Author {
 		case conversation.Customer:
@@ -38,12 +40,14 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 		}
 	}
 	for _, text := range a.customer {
-		a.bodies = append(a.bodies, cueSeq(tokenize(text)))
+		tokens := tokenize(text)
+		a.bodies = append(a.bodies, cueSeq(tokens))
+		negated += negatedProgressives(tokens)
 	}
 	var symptomScore float64
 	a.class, symptomScore = detectSymptom(a.subject, a.bodies)
 	a.specific = symptomScore > 0
-	a.scores = scoreTypes(a.subject, a.bodies, symptomScore)
+	a.scores = scoreTypes(a.subject, a.bodies, symptomScore, negated)
 	a.convType = a.scores.conversationType()
 	a.thanks = a.scores.thanks > 0
 	a.deletion = a.anyCue(deleteCues)

@@ -1,6 +1,10 @@
 package localmodel
 
-import "feedbackpipe/extraction"
+import (
+	"strings"
+
+	"feedbackpipe/extraction"
+)
 
 // Cue phrases of each conversation type. They describe how customers phrase a need, in general
 // English; none names a product or an industry.
@@ -8,7 +12,8 @@ var (
 	bugCues = concat(
 		cues(1, "error", "crash", "broken", "fail", "failure", "not working", "doesnt work", "stopped working",
 			"wont work", "stuck", "bug", "blank", "missing", "wrong", "glitch", "freezes", "incorrect"),
-		cues(0.5, "doesnt", "wont", "cant", "cannot", "isnt", "didnt", "unable to", "no longer"),
+		cues(0.5, "doesnt", "wont", "cant", "cannot", "didnt", "unable to", "no longer", "anymore", "did not",
+			"does not", "will not", "not able", "nothing happens", "nothing happened"),
 	)
 	requestCues = concat(
 		cues(1.5, "feature request", "please add", "could you add", "can you add", "would be great",
@@ -18,12 +23,13 @@ var (
 			"roadmap", "it would help"),
 	)
 	howToCues = cues(1, "how do i", "how can i", "how to", "how do you", "how does", "how would i", "where is",
-		"where can i", "where do i", "where to find", "is there a way", "is it possible", "what is the best way",
-		"can you explain", "instructions", "can i")
+		"where can i", "where do i", "where to", "is there a way", "is it possible", "what is the best way",
+		"can you explain", "instructions", "can i", "cant find", "cannot find", "unable to find",
+		"not sure how", "dont know how", "figure out how")
 	billingCues = concat(
 		cues(1, "invoice", "refund", "charge", "charged", "billing", "bill", "receipt", "subscription",
-			"price", "pricing", "overcharged", "renewal", "coupon", "subscription price"),
-		cues(0.5, "payment", "plan", "upgrade", "downgrade", "credit card", "discount", "vat"),
+			"overcharged", "renewal", "coupon", "subscription price"),
+		cues(0.5, "payment", "plan", "upgrade", "downgrade", "credit card", "discount", "vat", "price", "pricing"),
 	)
 	accountCues = cues(1, "password", "login", "log in", "logged out", "sign in", "signin", "locked out",
 		"lock out", "2fa", "two factor", "mfa", "verification code", "delete my account",
@@ -31,7 +37,8 @@ var (
 		"deactivate")
 	deleteCues = cues(1, "delete my account", "close my account", "delete my data", "remove my data",
 		"cancel my account", "deactivate", "gdpr")
-	thanksCues = cues(1, "thank", "thx", "appreciate", "great job", "well done", "kudos", "love the")
+	thanksCues = cues(1, "thank", "thx", "appreciate", "great job", "well done", "kudos", "love", "amazing",
+		"awesome", "excellent", "fantastic", "brilliant", "keep up the", "good work", "great work")
 	spamCues   = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
 		"guest post", "rank higher", "first page of google", "web design", "marketing services",
 		"lead generation", "limited time offer", "investment opportunity", "casino", "earn money",
@@ -39,14 +46,31 @@ var (
 		"increase your traffic", "traffic to your website", "our services", "outsourcing")
 )
 
+// negators make a following verb a symptom ("not syncing", "never loading").
+var negators = surfaceSet("not never isnt arent wasnt werent stopped")
+
+// negatedProgressives counts a negator right before an -ing verb, which is how customers
+// describe a broken function in any domain.
+func negatedProgressives(tokens []token) float64 {
+	n := 0.0
+	for i := 1; i < len(tokens); i++ {
+		w := tokens[i].surface
+		if negators[tokens[i-1].surface] && !tokens[i].brk && len(w) > 5 && strings.HasSuffix(w, "ing") && !stopwords[w] {
+			n++
+		}
+	}
+	return n
+}
+
 // typeScores are the cue scores of one conversation.
 type typeScores struct {
 	bug, request, howTo, billing, account, thanks, spam float64
 }
 
 // scoreTypes scores the customer's text; the subject counts 1.5 times. Specific symptom cues
-// (e.g. "twice", "times out") add to the bug score at a lower weight.
-func scoreTypes(subject []string, bodies [][]string, symptomScore float64) typeScores {
+// (e.g. "twice", "times out") add to the bug score at a lower weight, and so does every negated
+// progressive verb ("not syncing", "isn't publishing"), whatever the verb.
+func scoreTypes(subject []string, bodies [][]string, symptomScore, negatedVerbs float64) typeScores {
 	score := func(list []cue) float64 {
 		s := 1.5 * cueScore(subject, list)
 		for _, b := range bodies {
@@ -55,7 +79,7 @@ func scoreTypes(subject []string, bodies [][]string, symptomScore float64) typeS
 		return s
 	}
 	return typeScores{
-		bug:     score(bugCues) + 0.75*symptomScore,
+		bug:     score(bugCues) + 0.75*symptomScore + negatedVerbs,
 		request: score(requestCues),
 		howTo:   score(howToCues),
 		billing: score(billingCues),

@@ -1,5 +1,7 @@
 package localmodel
 
+import "slices"
+
 // cue is a phrase, as a sequence of stems, with the weight a match adds to a score.
 type cue struct {
 	words  []string
@@ -7,11 +9,13 @@ type cue struct {
 }
 
 // cues compiles phrases with one weight; phrases are tokenized and stemmed like any text, so
-// "doesn't work" also matches "doesnt works".
+// "doesn't work" also matches "doesnt works". Phrases that compile to the same words ("hasn't
+// arrived", "not arrived") are kept once.
 func cues(weight float64, phrases ...string) []cue {
 	out := make([]cue, 0, len(phrases))
 	for _, p := range phrases {
-		if ws := cueSeq(tokenize(p)); len(ws) > 0 {
+		ws := cueSeq(tokenize(p))
+		if len(ws) > 0 && !slices.ContainsFunc(out, func(c cue) bool { return slices.Equal(c.words, ws) }) {
 			out = append(out, cue{words: ws, weight: weight})
 		}
 	}

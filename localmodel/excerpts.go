@@ -88,6 +88,9 @@ func (a *analysis) symptoms(comp string) []string {
 			add(s.text)
 		}
 	}
+	if subject := a.prompt.Subject; len(out) < extraction.MinSymptoms && hasCue(a.subject, a.typeCues()) {
+		add(subject)
+	}
 	for _, s := range a.derivedSymptoms(comp) {
 		if len(out) >= extraction.MinSymptoms {
 			break

@@ -88,13 +88,19 @@ func convKind(convType string, class symptomClass) string {
 
 // compatibility scales a known signature's score by how well its kind fits the conversation:
 // 1 for the same kind (or an unrecognised one), less for a different symptom of a related type,
-// 0 across kinds (a feature request never reuses a bug's signature).
-func compatibility(known string, convType string, class symptomClass) float64 {
+// 0 across kinds (a feature request never reuses a bug's signature). A vague conversation (a
+// general inquiry without thanks: no cue says what it is) may reuse any kind but spam, at a
+// discount, since its terms are then the only evidence.
+func compatibility(known string, convType string, class symptomClass, vague bool) float64 {
 	bugLike := convType == extraction.TypeProductIssue || convType == extraction.TypeBillingQuestion ||
 		convType == extraction.TypeAccountIssue
-	switch known {
-	case "":
+	switch {
+	case known == "":
 		return 1
+	case vague && known != kindSpam && known != kindInquiry && known != kindFeedback:
+		return 0.8
+	}
+	switch known {
 	case kindRequest:
 		return boolScore(convType == extraction.TypeFeatureRequest, 1)
 	case kindHowTo:
@@ -114,7 +120,7 @@ func compatibility(known string, convType string, class symptomClass) float64 {
 	if known == class.name || known == classFails || class.name == classFails {
 		return 1
 	}
-	return 0.7
+	return 0.8
 }
 
 func boolScore(ok bool, v float64) float64 {
@@ -134,15 +140,16 @@ type knownMatch struct {
 }
 
 // matchKnown scores every known signature by the conversation's salient terms among its object
-// tokens (each matching token weighs 1 plus its salience) and returns the best one that clears
-// the thresholds.
-func matchKnown(known []extraction.KnownSignature, ts *termStats, convType string, class symptomClass) (knownMatch, bool) {
+// tokens (each matching token weighs 1 plus its salience). A signature qualifies when enough of
+// its object tokens occur and its kind is compatible; the best qualifying score, scaled by
+// compatibility, wins.
+func matchKnown(known []extraction.KnownSignature, ts *termStats, convType string, class symptomClass, vague bool) (knownMatch, bool) {
 	var best knownMatch
 	found := false
 	for _, k := range known {
 		shape := parseSignature(k.Signature)
 		objs := shape.objectStems()
-		compat := compatibility(shape.kind, convType, class)
+		compat := compatibility(shape.kind, convType, class, vague)
 		if len(objs) == 0 || compat == 0 {
 			continue
 		}
@@ -155,12 +162,12 @@ func matchKnown(known []extraction.KnownSignature, ts *termStats, convType strin
 			}
 		}
 		coverage := float64(matched) / float64(len(objs))
-		score *= compat
 		ok := coverage >= minCoverage && (matched >= 2 && score >= minPairScore ||
-			len(objs) == 1 && matched == 1 && salience*compat >= minSingleSalience)
+			len(objs) == 1 && matched == 1 && salience >= minSingleSalience)
 		if !ok {
 			continue
 		}
+		score *= compat
 		m := knownMatch{known: k, shape: shape, score: score, coverage: coverage, confidence: "medium"}
 		if coverage == 1 && compat == 1 && salience/float64(matched) >= 0.3 {
 			m.confidence = "high"
@@ -190,7 +197,7 @@ func fallbackObject(convType string, thanks bool) string {
 		return "unsolicited_offer"
 	case extraction.TypeGeneralInquiry:
 		if thanks {
-			return "support_experience"
+			return "overall_experience"
 		}
 		return "product_information"
 	}

@@ -48,15 +48,6 @@ func tokenize(text string) []token {
 	return out
 }
 
-// stems returns the stems of tokens, in order.
-func stems(tokens []token) []string {
-	out := make([]string, len(tokens))
-	for i, t := range tokens {
-		out[i] = t.stem
-	}
-	return out
-}
-
 // stem is a light English stemmer: plural -s/-es/-ies, -ing/-ed with consonant undoubling, and a
 // final silent e, so that "saves", "saved", "saving" and "save" all become "sav".
 func stem(w string) string {

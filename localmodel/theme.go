@@ -18,7 +18,8 @@ type identity struct {
 
 // identify reuses the best known signature that fits, or mints a new one.
 func (a *analysis) identify() identity {
-	if m, ok := matchKnown(a.prompt.Known, a.terms, a.convType, a.class); ok {
+	vague := a.convType == extraction.TypeGeneralInquiry && !a.thanks
+	if m, ok := matchKnown(a.prompt.Known, a.terms, a.convType, a.class, vague); ok {
 		id := identity{signature: m.known.Signature, matched: true, confidence: m.confidence}
 		id.component = strings.Join(m.shape.object, "_")
 		id.productArea = strings.TrimSpace(m.known.ProductArea)
@@ -75,7 +76,7 @@ func (a *analysis) theme() extraction.Theme {
 		MatchConfidence:     id.confidence,
 		UserIntent:          truncateRunes(a.intent(comp), extraction.MaxShortTextChars),
 		Symptoms:            a.symptoms(comp),
-		AffectedFlow:        truncateRunes(a.flow(comp, id.productArea), extraction.MaxShortTextChars),
+		AffectedFlow:        truncateRunes(a.flow(id.component, id.productArea), extraction.MaxShortTextChars),
 		RootCauseHypothesis: truncateRunes(a.rootCause(comp), extraction.MaxShortTextChars),
 		KeyExcerpts:         a.excerpts(),
 		ActionType:          action,
@@ -162,7 +163,7 @@ var flowCues = []string{"when ", "whenever ", "while ", "after ", "during ", "ev
 
 // flow is the clause of the first customer sentence that says what the customer was doing, or
 // the component and area.
-func (a *analysis) flow(comp, area string) string {
+func (a *analysis) flow(component, area string) string {
 	for _, text := range a.customer {
 		for _, s := range sentences(text) {
 			if i := indexAnyFold(s, flowCues); i >= 0 {
@@ -170,7 +171,8 @@ func (a *analysis) flow(comp, area string) string {
 			}
 		}
 	}
-	if area != "" && area != comp && !strings.Contains(comp, area) {
+	comp := strings.ReplaceAll(component, "_", " ")
+	if area != "" && !strings.Contains(component, area) {
 		return fmt.Sprintf("Using %s (%s)", comp, area)
 	}
 	return "Using " + comp

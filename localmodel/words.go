@@ -37,7 +37,8 @@ weeks month months year hour hours minute minutes morning evening night recently
 again always never sometimes often anyway thing something everything anything someone please
 would could should can may might must will able unable possible impossible way feature request
 option ability add adding love great nice awesome suggestion
-suggest idea ideas feedback complaint inquiry enquiry howto good bad wish hope hoping wonder wondering
+suggest idea ideas feedback complaint inquiry enquiry howto amazing excellent fantastic
+brilliant wonderful perfect perfectly good bad wish hope hoping wonder wondering
 happy unhappy frustrated annoying annoyed wait waiting reply response respond
 contact reach ticket case info information detail details old first last next
 one two three many much lot little bit sure right left okay fine yes attached screenshot video
@@ -61,7 +62,7 @@ rejects rejected rejecting refuse refuses refused refreshes refreshing updating 
 send sends sent sending receive receives received receiving arrive arrives arrived arriving bug
 bugs buggy glitch glitches glitchy weird strange random randomly stop stops stopped stopping
 start starts started starting happen happens happened happening occur occurs occurred seem
-seems lose loses lost revert reverts reverted resetting forgets forgot correct correctly
+seems lose loses lost revert reverts reverted resets resetting forgets forgot correct correctly
 properly proper empty
 `)
 

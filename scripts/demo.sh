@@ -3,6 +3,12 @@
 # follow it to its end, and show the backlog it built. Services stay up (`make down` stops them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The demo keeps its data in its own database, so it never mixes with yours; look at it again with
+#   DATABASE_URL=postgres://feedback@127.0.0.1:55432/feedback_demo bin/starter stories
+export DATABASE_URL=${DEMO_DATABASE_URL:-postgres://feedback@127.0.0.1:55432/feedback_demo?sslmode=disable}
+# and its own task queue, so a worker you started yourself (on the default database) never picks
+# up the demo's run.
+export TASK_QUEUE=feedback-pipeline-demo
 mkdir -p .dev
 log=.dev/demo-worker.log
 bin/worker >"$log" 2>&1 &
@@ -24,4 +30,5 @@ bin/starter stories | head -40
 echo
 echo "Browse runs in the Temporal UI: http://localhost:8233/namespaces/default/workflows"
 echo "Filter them there with: WorkflowType='PipelineRun' AND PipelineStatus='completed'"
+echo "The demo's data is in its own database: DATABASE_URL=postgres://feedback@127.0.0.1:55432/feedback_demo"
 echo "Stop the local services with: make down"

@@ -63,9 +63,12 @@ pg_up() {
     echo "$PGDATA" >"$DEV/pg.started"
     say "Postgres started on 127.0.0.1:$PG_PORT (data $PGDATA)"
   fi
-  if ! as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U feedback -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='feedback'" | grep -q 1; then
-    as_pg "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U feedback feedback
-  fi
+  local db
+  for db in feedback feedback_demo; do
+    if ! as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U feedback -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+      as_pg "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U feedback "$db"
+    fi
+  done
 }
 
 temporal_up() {

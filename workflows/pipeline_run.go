@@ -71,7 +71,7 @@ func PipelineRun(ctx workflow.Context, in pipeline.RunInput) (pipeline.Status, e
 			return r.finish(fmt.Errorf("start run: %w", err))
 		}
 		r.status.Total, r.status.ConversationsSelected = total, total
-		r.publish()
+		r.publish(ctx)
 	}
 	err := r.phases()
 	if can := (*workflow.ContinueAsNewError)(nil); errors.As(err, &can) {

@@ -25,7 +25,7 @@ func (r *run) listenForStop(ctx workflow.Context) {
 			r.status.Status = pipeline.StatusStopping
 			r.cancelWork()
 			workflow.GetLogger(ctx).Info("stop requested", "phase", r.status.Phase)
-			r.publish()
+			r.publish(ctx)
 		}
 		if ctx.Err() != nil {
 			return // cancelled: nothing more will arrive
@@ -50,20 +50,20 @@ func (r *run) query() (pipeline.Status, error) {
 // enter moves the run into a phase.
 func (r *run) enter(phase string) {
 	r.status.Phase = phase
-	r.publish()
+	r.publish(r.ctx)
 }
 
 // publish mirrors status and phase to the search attributes, the UI's current details and the
-// pipeline_runs row.
-func (r *run) publish() {
-	r.upsertSearchAttributes(r.ctx)
+// pipeline_runs row. ctx is the calling coroutine's context.
+func (r *run) publish(ctx workflow.Context) {
+	r.upsertSearchAttributes(ctx)
 	r.details()
-	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	err := workflow.ExecuteActivity(shortOptions(ctx), acts.SetStatus, activities.SetStatusInput{
 		RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase,
 	}).Get(ctx, nil)
 	if err != nil {
-		workflow.GetLogger(r.ctx).Warn("could not mirror status to Postgres", "error", err)
+		workflow.GetLogger(ctx).Warn("could not mirror status to Postgres", "error", err)
 	}
 }
 
