@@ -28,7 +28,7 @@ func Normalize(s string) string {
 
 // genericEndings are the bare symptom words a signature may end in only with a specific symptom.
 var genericEndings = map[string]bool{
-	"issue": true, "issues": true, "problem": true, "problems": true, "error": true, "errors": true, "failure": true,
+	"issue": true, "issues": true, "problem": true, "problems": true, "error": true, "errors": true,
 }
 
 // specificSymptoms name a symptom; one of them makes a generic ending acceptable.

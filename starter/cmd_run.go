@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
+	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
 )
 
@@ -46,7 +42,7 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 				return err
 			}
 			defer tc.Close()
-			runID, err := c.startRun(cmd.Context(), tc, in, until)
+			runID, err := app.StartRun(cmd.Context(), tc, c.cfg.TaskQueue, in, until)
 			if err != nil {
 				return err
 			}
@@ -79,39 +75,4 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 	f.BoolVar(&wait, "wait", false, "follow the run to its end and print the summary")
 	f.BoolVar(&asJSON, "json", false, `print {"run_id": …} (with --wait: the final status) as JSON`)
 	return cmd
-}
-
-// startRun starts the workflow under a fresh, human-readable run ID. A duplicate ID is an error,
-// never a silent attach to the existing run.
-func (c *cli) startRun(ctx context.Context, tc client.Client, in pipeline.RunInput, now time.Time) (string, error) {
-	runID, err := newRunID(now)
-	if err != nil {
-		return "", err
-	}
-	window := fmt.Sprintf("%s → %s", in.Since.Format(time.RFC3339), in.Until.Format(time.RFC3339))
-	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                                       runID,
-		TaskQueue:                                c.cfg.TaskQueue,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrStatus).ValueSet(pipeline.StatusRunning),
-			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrPhase).ValueSet(pipeline.PhaseExtraction),
-		),
-		StaticSummary: fmt.Sprintf("Pipeline run over %d days%s", in.Days, map[bool]string{true: " (dry run)"}[in.DryRun]),
-		StaticDetails: fmt.Sprintf("**Window:** %s\n\n**Max conversations:** %d (0 = all)\n\n**Concurrency:** %d\n\n**Dry run:** %t\n\n**Stories:** %t",
-			window, in.MaxConversations, in.Concurrency, in.DryRun, in.CreateStories),
-	}, pipeline.WorkflowName, in)
-	if err != nil {
-		return "", fmt.Errorf("start run %s: %w", runID, err)
-	}
-	return runID, nil
-}
-
-// newRunID makes an ID like pipeline-20261129-153000-ab12.
-func newRunID(now time.Time) (string, error) {
-	b := make([]byte, 2)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("make run ID: %w", err)
-	}
-	return fmt.Sprintf("pipeline-%s-%s", now.UTC().Format("20060102-150405"), hex.EncodeToString(b)), nil
 }
