@@ -76,14 +76,15 @@ type chatChoice struct {
 // handleChat answers POST /v1/chat/completions with a theme that follows the requested schema.
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	s.counts.chat.Add(1)
+	var req chatRequest
+	msg := decodeBody(w, r, &req)
 	if !s.delay(r) {
 		return
 	}
-	var req chatRequest
-	if !decodeBody(w, r, &req) {
-		return
+	var job chatJob
+	if msg == "" {
+		job, msg = newChatJob(req)
 	}
-	schema, prompt, promptChars, msg := validateChat(req)
 	if msg != "" {
 		badRequest(w, "%s", msg)
 		return
@@ -92,45 +93,51 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if handled {
 		return
 	}
-	theme := analyze(extraction.ParseUserPrompt(prompt)).theme()
-	content, err := render(theme, schema, fault)
+	content, err := render(analyze(job.prompt).theme(), job.schema, fault)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "server_error", "", "cannot render the answer: "+err.Error())
 		return
 	}
-	resp := chatResponse{
+	choice := chatChoice{FinishReason: "stop"}
+	choice.Message.Role = "assistant"
+	choice.Message.Content = content
+	writeJSON(w, http.StatusOK, chatResponse{
 		ID:                fmt.Sprintf("chatcmpl-local-%d", s.ids.Add(1)),
 		Object:            "chat.completion",
 		Created:           time.Now().Unix(),
 		Model:             cmp.Or(req.Model, ChatModelID),
-		Usage:             newUsage(promptChars, len(content)),
+		Choices:           []chatChoice{choice},
+		Usage:             newUsage(job.promptChars, len(content)),
 		SystemFingerprint: "local-heuristic-v1",
-	}
-	choice := chatChoice{FinishReason: "stop"}
-	choice.Message.Role = "assistant"
-	choice.Message.Content = content
-	resp.Choices = []chatChoice{choice}
-	writeJSON(w, http.StatusOK, resp)
+	})
 }
 
-// validateChat checks the request and finds the prompt: the last user message holding a
+// chatJob is a valid chat request, ready to answer.
+type chatJob struct {
+	schema      objectSchema
+	prompt      extraction.ParsedPrompt
+	promptChars int
+}
+
+// newChatJob checks the request and finds the prompt: the last user message holding a
 // conversation (on a corrective retry the last user message is the validation feedback, and the
 // conversation is in an earlier one). msg is the 400 message when the request is unusable.
-func validateChat(req chatRequest) (schema objectSchema, prompt string, promptChars int, msg string) {
+func newChatJob(req chatRequest) (job chatJob, msg string) {
 	if req.Stream {
-		return schema, "", 0, "streaming is not supported by the local model"
+		return job, "streaming is not supported by the local model"
 	}
 	if len(req.Messages) == 0 {
-		return schema, "", 0, "messages must not be empty"
+		return job, "messages must not be empty"
 	}
 	rf := req.ResponseFormat
 	if rf == nil || rf.Type != "json_schema" || rf.JSONSchema == nil || rf.JSONSchema.Schema == nil {
-		return schema, "", 0, "the local model needs a json_schema response format (response_format.type \"json_schema\" with a schema)"
+		return job, "the local model needs a json_schema response format (response_format.type \"json_schema\" with a schema)"
 	}
-	schema, err := parseObjectSchema(rf.JSONSchema.Schema)
-	if err != nil {
-		return schema, "", 0, "response_format.json_schema.schema: " + err.Error()
+	var err error
+	if job.schema, err = parseObjectSchema(rf.JSONSchema.Schema); err != nil {
+		return job, "response_format.json_schema.schema: " + err.Error()
 	}
+	prompt := ""
 	for i := len(req.Messages) - 1; i >= 0 && prompt == ""; i-- {
 		m := req.Messages[i]
 		if t := m.text(); m.Role == "user" && strings.Contains(t, extraction.MarkerConversation) {
@@ -138,17 +145,17 @@ func validateChat(req chatRequest) (schema objectSchema, prompt string, promptCh
 		}
 	}
 	if prompt == "" {
-		return schema, "", 0, "no user message holds a conversation between the " + extraction.MarkerConversation +
+		return job, "no user message holds a conversation between the " + extraction.MarkerConversation +
 			" and " + extraction.MarkerEndConversation + " markers"
 	}
-	p := extraction.ParseUserPrompt(prompt)
-	if len(p.Messages) == 0 && strings.TrimSpace(p.Subject) == "" {
-		return schema, "", 0, "the conversation in the prompt has no subject and no messages"
+	job.prompt = extraction.ParseUserPrompt(prompt)
+	if len(job.prompt.Messages) == 0 && strings.TrimSpace(job.prompt.Subject) == "" {
+		return job, "the conversation in the prompt has no subject and no messages"
 	}
 	for _, m := range req.Messages {
-		promptChars += len(m.text())
+		job.promptChars += len(m.text())
 	}
-	return schema, prompt, promptChars, ""
+	return job, ""
 }
 
 // render projects the theme onto the schema and encodes it; a content fault spoils the result.

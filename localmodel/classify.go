@@ -39,7 +39,7 @@ var (
 		"cancel my account", "deactivate", "gdpr")
 	thanksCues = cues(1, "thank", "thx", "appreciate", "great job", "well done", "kudos", "love", "amazing",
 		"awesome", "excellent", "fantastic", "brilliant", "keep up the", "good work", "great work")
-	spamCues   = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
+	spamCues = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
 		"guest post", "rank higher", "first page of google", "web design", "marketing services",
 		"lead generation", "limited time offer", "investment opportunity", "casino", "earn money",
 		"make money", "whatsapp", "telegram", "unsubscribe", "dear sir", "dear madam", "boost your",

@@ -39,14 +39,15 @@ type embeddingResponse struct {
 // handleEmbeddings answers POST /v1/embeddings.
 func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	s.counts.embeddings.Add(1)
+	var req embeddingRequest
+	msg := decodeBody(w, r, &req)
 	if !s.delay(r) {
 		return
 	}
-	var req embeddingRequest
-	if !decodeBody(w, r, &req) {
-		return
+	var inputs []string
+	if msg == "" {
+		inputs, msg = parseInputs(req.Input)
 	}
-	inputs, msg := parseInputs(req.Input)
 	if msg != "" {
 		badRequest(w, "%s", msg)
 		return

@@ -45,23 +45,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-// decodeBody decodes a JSON request body into v, answering 400 itself when it cannot.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+// decodeBody reads the whole request body and decodes it into v; it returns the 400 message
+// when it cannot. Reading the body first also lets the server notice a client that goes away
+// while the request waits.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) string {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			badRequest(w, "request body is larger than %d bytes", maxBodyBytes)
-		} else {
-			badRequest(w, "cannot read request body: %v", err)
+			return fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)
 		}
-		return false
+		return fmt.Sprintf("cannot read request body: %v", err)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		badRequest(w, "request body is not valid JSON: %v", err)
-		return false
+		return fmt.Sprintf("request body is not valid JSON: %v", err)
 	}
-	return true
+	return ""
 }
 
 // usage is the OpenAI token usage.

@@ -43,13 +43,19 @@ func conv(id string, offset time.Duration, text string) conversation.Conversatio
 	}
 }
 
-// seedConversations stores n conversations c01..cNN, one minute apart from base.
-func seedConversations(t *testing.T, st *store.Store, n int) []conversation.Conversation {
-	t.Helper()
+// makeConvs returns n conversations c01..cNN, one minute apart from base.
+func makeConvs(n int) []conversation.Conversation {
 	convs := make([]conversation.Conversation, n)
 	for i := range convs {
 		convs[i] = conv(fmt.Sprintf("c%02d", i+1), time.Duration(i)*time.Minute, fmt.Sprintf("Problem number %d happens", i+1))
 	}
+	return convs
+}
+
+// seedConversations stores makeConvs(n).
+func seedConversations(t *testing.T, st *store.Store, n int) []conversation.Conversation {
+	t.Helper()
+	convs := makeConvs(n)
 	_, err := st.UpsertConversations(context.Background(), convs)
 	require.NoError(t, err)
 	return convs

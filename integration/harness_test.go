@@ -1,0 +1,134 @@
+package integration
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"feedbackpipe/activities"
+	"feedbackpipe/app"
+	"feedbackpipe/config"
+	"feedbackpipe/ingest"
+	"feedbackpipe/localmodel"
+	"feedbackpipe/pipeline"
+	"feedbackpipe/sampledata"
+	"feedbackpipe/store"
+	"feedbackpipe/testenv"
+)
+
+// env is one test's services: its own database, task queue and in-process worker.
+type env struct {
+	t      *testing.T
+	cfg    config.Config
+	worker *app.Worker
+	tc     client.Client
+}
+
+func newEnv(t *testing.T, model localmodel.Config) *env {
+	t.Helper()
+	tc := testenv.Temporal(t)
+	dbURL := testenv.Database(t)
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DatabaseURL, cfg.TemporalAddress = dbURL, testenv.TemporalAddress()
+	cfg.TaskQueue = testenv.UniqueName("it")
+	logger := testenv.Logger(t)
+	ctx := context.Background()
+	w, err := app.StartWorker(ctx, app.Options{Config: cfg, LocalModel: model, Activities: activities.DefaultConfig(), Logger: logger})
+	if err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	t.Cleanup(func() { w.Close(context.Background()) })
+	return &env{t: t, cfg: cfg, worker: w, tc: tc}
+}
+
+func (e *env) importSample() int {
+	e.t.Helper()
+	res, err := ingest.Read("conversations.jsonl", bytesReader(sampledata.ConversationsJSONL()), false)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.worker.Store.UpsertConversations(context.Background(), res.Conversations); err != nil {
+		e.t.Fatal(err)
+	}
+	return len(res.Conversations)
+}
+
+// allTime is a run input whose window holds every sample conversation.
+func allTime() pipeline.RunInput {
+	return pipeline.RunInput{Days: 3650, CreateStories: true, Concurrency: 16}
+}
+
+func (e *env) start(in pipeline.RunInput) string {
+	e.t.Helper()
+	id, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, in, time.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func (e *env) query(runID string) pipeline.Status {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := e.tc.QueryWorkflow(ctx, runID, "", pipeline.QueryStatus)
+	if err != nil {
+		e.t.Fatalf("query status of %s: %v", runID, err)
+	}
+	var s pipeline.Status
+	if err := resp.Get(&s); err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+// waitFor polls the status query until cond holds or the timeout passes.
+func (e *env) waitFor(runID string, timeout time.Duration, cond func(pipeline.Status) bool) pipeline.Status {
+	e.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := e.query(runID)
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("run %s: condition not met in %v; last status %s/%s done %d/%d", runID, timeout, s.Status, s.Phase, s.Done, s.Total)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func terminal(s pipeline.Status) bool { return pipeline.IsTerminal(s.Status) }
+
+// result waits for the workflow to close and returns its final status.
+func (e *env) result(runID string, timeout time.Duration) (pipeline.Status, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var s pipeline.Status
+	err := e.tc.GetWorkflow(ctx, runID, "").Get(ctx, &s)
+	return s, err
+}
+
+func (e *env) count(sql string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.worker.Store.Pool().QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		e.t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+func (e *env) run(runID string) *store.Run {
+	e.t.Helper()
+	r, err := e.worker.Store.GetRun(context.Background(), runID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		e.t.Fatal(err)
+	}
+	return r
+}

@@ -1,0 +1,56 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"feedbackpipe/store"
+	"feedbackpipe/testenv"
+)
+
+func TestMigrateAppliesOnceAndIsIdempotent(t *testing.T) {
+	url := testenv.Database(t)
+	ctx := context.Background()
+
+	first, err := store.Migrate(url)
+	require.NoError(t, err)
+	assert.Equal(t, uint(1), first, "schema version after the first migration")
+
+	st, err := store.Open(ctx, url)
+	require.NoError(t, err)
+	defer st.Close()
+
+	tables := []string{
+		"conversations", "pipeline_runs", "run_conversations", "signatures", "signature_aliases",
+		"extractions", "themes", "embeddings", "embedding_failures", "run_llm_usage", "stories",
+		"story_evidence", "orphans", "orphan_members", "run_group_actions", "dry_run_previews",
+	}
+	for _, table := range tables {
+		assert.Equal(t, 1, count(t, st, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1`, table),
+			"table %s exists", table)
+	}
+	// Data written before the second Migrate survives it: the second call changes nothing.
+	_, err = st.UpsertConversations(ctx, makeConvs(1))
+	require.NoError(t, err)
+
+	second, err := store.Migrate(url)
+	require.NoError(t, err, "a second Migrate is a no-op")
+	assert.Equal(t, first, second)
+
+	var version int
+	var dirty bool
+	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT version, dirty FROM schema_migrations`).Scan(&version, &dirty))
+	assert.Equal(t, 1, version)
+	assert.False(t, dirty)
+	assert.Equal(t, 1, count(t, st, `SELECT count(*) FROM schema_migrations`))
+	assert.Equal(t, 1, count(t, st, `SELECT count(*) FROM conversations`), "data kept across the second Migrate")
+}
+
+func TestMigrateRejectsNonPostgresURL(t *testing.T) {
+	_, err := store.Migrate("mysql://user:secret@localhost/db")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "secret", "the password is redacted")
+}

@@ -1,0 +1,780 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"feedbackpipe/activities"
+	"feedbackpipe/pipeline"
+)
+
+// startTime is the fixed workflow clock every test starts at.
+var startTime = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+
+// finalCounters are what the mocked FinishRun computes "from Postgres"; they differ on purpose
+// from the sums of the batches so a test can tell which the run reports.
+var finalCounters = pipeline.Counters{
+	ConversationsSelected: 120, ThemesExtracted: 97, ThemesNew: 11, ThemesFiltered: 4, ExtractionFailed: 2,
+	NotActionable: 17, EmbeddingsGenerated: 97, StoriesCreated: 5, StoriesUpdated: 3, OrphansCreated: 7,
+	LLMCalls: 250, TokensIn: 99_000, TokensOut: 12_000, CostUSD: 0.4242,
+}
+
+// batchResult is the distinct account of the batch [from, to), so sums tell which batches counted.
+func batchResult(from, to int) activities.BatchResult {
+	n := to - from
+	return activities.BatchResult{
+		Items: n,
+		Counters: pipeline.Counters{
+			ThemesExtracted: n - 1, ThemesNew: from/ExtractBatchSize + 1, ThemesFiltered: 1, NotActionable: from / 10,
+			LLMCalls: 2 * n, TokensIn: 100 * n, TokensOut: 10 * n, CostUSD: 0.001 * float64(n),
+		},
+		Errors: []pipeline.ItemError{{Phase: pipeline.PhaseExtraction, ID: fmt.Sprintf("conv-%d", from), Error: "timeout"}},
+	}
+}
+
+// sumOfBatches is what the run's live counters must be once the given batches completed.
+func sumOfBatches(t *testing.T, ranges ...[2]int) pipeline.Counters {
+	t.Helper()
+	var c pipeline.Counters
+	for _, r := range ranges {
+		c.Add(batchResult(r[0], r[1]).Counters)
+	}
+	return c
+}
+
+func assertCounters(t *testing.T, want, got pipeline.Counters, msgAndArgs ...any) {
+	t.Helper()
+	assert.InDelta(t, want.CostUSD, got.CostUSD, 1e-9, msgAndArgs...)
+	want.CostUSD, got.CostUSD = 0, 0
+	assert.Equal(t, want, got, msgAndArgs...)
+}
+
+// event is one thing the test environment saw happen to an activity, in the order it happened.
+type event struct {
+	kind  string // "start", "done", "cancel"
+	name  string
+	at    time.Duration // workflow time since start
+	input any           // decoded input, for "start"
+}
+
+// harness is one test's environment and what it recorded.
+type harness struct {
+	t   *testing.T
+	env *testsuite.TestWorkflowEnvironment
+
+	mu        sync.Mutex
+	events    []event
+	upserts   [][2]string // (status, phase) of each search-attribute upsert
+	finishes  []activities.FinishRunInput
+	setStatus []activities.SetStatusInput
+}
+
+func newHarness(t *testing.T) *harness {
+	var suite testsuite.WorkflowTestSuite
+	// Warnings and errors only: the workflow warns when a mirror or upsert fails.
+	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(startTime)
+	env.RegisterWorkflowWithOptions(PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
+	env.RegisterActivity(&activities.Activities{})
+	h := &harness{t: t, env: env}
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
+		h.record(event{kind: "start", name: info.ActivityType.Name, input: decodeInput(t, info.ActivityType.Name, args)})
+	})
+	env.SetOnActivityCompletedListener(func(info *activity.Info, _ converter.EncodedValue, err error) {
+		h.record(event{kind: "done", name: info.ActivityType.Name})
+	})
+	env.SetOnActivityCanceledListener(func(info *activity.Info) {
+		h.record(event{kind: "cancel", name: info.ActivityType.Name})
+	})
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		status, okStatus := sa.GetKeyword(statusKey)
+		phase, okPhase := sa.GetKeyword(phaseKey)
+		assert.True(t, okStatus && okPhase, "every upsert carries both PipelineStatus and PipelinePhase")
+		h.mu.Lock()
+		h.upserts = append(h.upserts, [2]string{status, phase})
+		h.mu.Unlock()
+	}).Return()
+	return h
+}
+
+func decodeInput(t *testing.T, name string, args converter.EncodedValues) any {
+	var in any
+	switch name {
+	case "StartRun":
+		in = new(activities.StartRunInput)
+	case "ExtractBatch":
+		in = new(activities.ExtractBatchInput)
+	case "SetStatus":
+		in = new(activities.SetStatusInput)
+	case "FinishRun":
+		in = new(activities.FinishRunInput)
+	case "EmbedThemes":
+		in = new(activities.EmbedInput)
+	case "BuildStories":
+		in = new(activities.StoriesInput)
+	case "BuildPreview":
+		in = new(activities.PreviewInput)
+	default:
+		t.Errorf("unexpected activity %s", name)
+		return nil
+	}
+	require.NoError(t, args.Get(in))
+	return in
+}
+
+func (h *harness) record(e event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e.at = h.env.Now().Sub(startTime)
+	h.events = append(h.events, e)
+}
+
+// mockBookkeeping mocks StartRun (selecting total conversations), SetStatus and FinishRun.
+func (h *harness) mockBookkeeping(total int) {
+	h.env.OnActivity(acts.StartRun, mock.Anything, mock.Anything).Return(total, nil)
+	h.env.OnActivity(acts.SetStatus, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.SetStatusInput) error {
+			h.mu.Lock()
+			h.setStatus = append(h.setStatus, in)
+			h.mu.Unlock()
+			return nil
+		})
+	h.env.OnActivity(acts.FinishRun, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.FinishRunInput) (activities.FinishResult, error) {
+			h.mu.Lock()
+			h.finishes = append(h.finishes, in)
+			h.mu.Unlock()
+			return activities.FinishResult{
+				Counters: finalCounters, Errors: []pipeline.ItemError{{Phase: "stories", ID: "g1", Error: "boom"}},
+				Warnings: []string{"a warning"},
+			}, nil
+		})
+}
+
+// mockExtract mocks ExtractBatch with each range's distinct result, after delay (on the workflow clock).
+func (h *harness) mockExtract(delay func(from, to int) time.Duration) {
+	for _, r := range [][2]int{{0, 50}, {50, 100}, {100, 120}} {
+		call := h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool {
+			return in.From == r[0] && in.To == r[1]
+		})).Return(batchResult(r[0], r[1]), nil)
+		if delay != nil {
+			if d := delay(r[0], r[1]); d > 0 {
+				call.After(d)
+			}
+		}
+	}
+}
+
+func phaseResult(embedded int) activities.PhaseResult {
+	return activities.PhaseResult{Counters: pipeline.Counters{ThemesExtracted: 100, EmbeddingsGenerated: embedded}}
+}
+
+func (h *harness) mockEmbed(after time.Duration) {
+	call := h.env.OnActivity(acts.EmbedThemes, mock.Anything, mock.Anything).Return(phaseResult(90), nil)
+	if after > 0 {
+		call.After(after)
+	}
+}
+
+func (h *harness) mockStories(after time.Duration) {
+	call := h.env.OnActivity(acts.BuildStories, mock.Anything, mock.Anything).Return(phaseResult(95), nil)
+	if after > 0 {
+		call.After(after)
+	}
+}
+
+func (h *harness) mockPreview(after time.Duration) {
+	call := h.env.OnActivity(acts.BuildPreview, mock.Anything, mock.Anything).Return(nil)
+	if after > 0 {
+		call.After(after)
+	}
+}
+
+func (h *harness) run(in pipeline.RunInput) {
+	h.env.ExecuteWorkflow(pipeline.WorkflowName, in)
+	require.True(h.t, h.env.IsWorkflowCompleted(), "workflow did not complete")
+}
+
+func (h *harness) result() pipeline.Status {
+	h.t.Helper()
+	require.NoError(h.t, h.env.GetWorkflowError())
+	var s pipeline.Status
+	require.NoError(h.t, h.env.GetWorkflowResult(&s))
+	return s
+}
+
+// query asks the running workflow for its status.
+func (h *harness) query() pipeline.Status {
+	h.t.Helper()
+	v, err := h.env.QueryWorkflow(pipeline.QueryStatus)
+	require.NoError(h.t, err)
+	var s pipeline.Status
+	require.NoError(h.t, v.Get(&s))
+	return s
+}
+
+// stopAt sends `stop` at the given workflow time, and queries the status right after the
+// signal was handled (before anything else happens), handing it to check.
+func (h *harness) stopAt(at time.Duration, check func(pipeline.Status)) {
+	h.env.RegisterDelayedCallback(func() {
+		h.env.SignalWorkflow(pipeline.SignalStop, nil)
+		if check != nil {
+			// Posted behind the signal: runs once the workflow handled it, before any activity's
+			// cancellation comes back.
+			h.env.RegisterDelayedCallback(func() { check(h.query()) }, 0)
+		}
+	}, at)
+}
+
+// starts returns the inputs of the started activities of that name, in start order.
+func (h *harness) starts(name string) []any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []any
+	for _, e := range h.events {
+		if e.kind == "start" && e.name == name {
+			out = append(out, e.input)
+		}
+	}
+	return out
+}
+
+func (h *harness) count(kind, name string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, e := range h.events {
+		if e.kind == kind && e.name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// index returns the position of the n-th (0-based) event of that kind and name, or -1.
+func (h *harness) index(kind, name string, n int) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, e := range h.events {
+		if e.kind == kind && e.name == name {
+			if n == 0 {
+				return i
+			}
+			n--
+		}
+	}
+	return -1
+}
+
+func (h *harness) extractRanges() [][2]int {
+	var out [][2]int
+	for _, in := range h.starts("ExtractBatch") {
+		b := in.(*activities.ExtractBatchInput)
+		out = append(out, [2]int{b.From, b.To})
+	}
+	return out
+}
+
+func (h *harness) onlyFinish() activities.FinishRunInput {
+	h.t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	require.Len(h.t, h.finishes, 1, "FinishRun must be called exactly once")
+	return h.finishes[0]
+}
+
+func (h *harness) lastUpsert() [2]string {
+	h.t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	require.NotEmpty(h.t, h.upserts)
+	return h.upserts[len(h.upserts)-1]
+}
+
+func (h *harness) allUpserts() [][2]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.upserts)
+}
+
+func (h *harness) statusesMirrored() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, s := range h.setStatus {
+		out = append(out, s.Status+"/"+s.Phase)
+	}
+	return out
+}
+
+func allRanges() [][2]int { return [][2]int{{0, 50}, {50, 100}, {100, 120}} }
+
+func TestHappyPath(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(nil)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 30, MaxConversations: 500, CreateStories: true})
+	s := h.result()
+
+	// StartRun gets the run's ID and the window resolved against the workflow clock.
+	starts := h.starts("StartRun")
+	require.Len(t, starts, 1)
+	sr := starts[0].(*activities.StartRunInput)
+	assert.Equal(t, s.RunID, sr.RunID)
+	assert.NotEmpty(t, sr.RunID)
+	assert.Equal(t, startTime, sr.WindowUntil)
+	assert.Equal(t, startTime.Add(-30*24*time.Hour), sr.WindowSince)
+	assert.Equal(t, 500, sr.Input.MaxConversations)
+
+	// Exactly these ranges, each once.
+	got := h.extractRanges()
+	slices.SortFunc(got, func(a, b [2]int) int { return a[0] - b[0] })
+	assert.Equal(t, allRanges(), got)
+	for _, in := range h.starts("ExtractBatch") {
+		b := in.(*activities.ExtractBatchInput)
+		assert.Equal(t, s.RunID, b.RunID)
+		assert.False(t, b.DryRun)
+		assert.Equal(t, pipeline.DefaultConcurrency, b.Concurrency)
+	}
+
+	// Phases in order: all extraction done → embedding → stories → finish.
+	lastExtractDone := h.index("done", "ExtractBatch", 2)
+	require.GreaterOrEqual(t, lastExtractDone, 0)
+	assert.Less(t, lastExtractDone, h.index("start", "EmbedThemes", 0), "embedding starts after every batch completed")
+	assert.Less(t, h.index("done", "EmbedThemes", 0), h.index("start", "BuildStories", 0), "stories start after embedding")
+	assert.Less(t, h.index("done", "BuildStories", 0), h.index("start", "FinishRun", 0), "FinishRun comes last")
+	assert.Equal(t, 1, h.count("start", "EmbedThemes"))
+	assert.Equal(t, 1, h.count("start", "BuildStories"))
+	assert.Zero(t, h.count("start", "BuildPreview"))
+
+	fin := h.onlyFinish()
+	assert.Equal(t, pipeline.StatusCompleted, fin.Status)
+	assert.Equal(t, pipeline.PhaseCompleted, fin.Phase)
+	assert.Empty(t, fin.Failure)
+	assert.Equal(t, s.RunID, fin.RunID)
+
+	assert.Equal(t, pipeline.StatusCompleted, s.Status)
+	assert.Equal(t, pipeline.PhaseCompleted, s.Phase)
+	assert.Equal(t, 120, s.Done)
+	assert.Equal(t, 120, s.Total)
+	assertCounters(t, finalCounters, s.Counters, "the final counters are FinishRun's")
+	assert.Equal(t, []string{"a warning"}, s.Warnings)
+	assert.Len(t, s.Errors, 1)
+	require.NotNil(t, s.EndedAt)
+	assert.Equal(t, startTime, s.StartedAt)
+	assert.Empty(t, s.FailureMessage)
+
+	// The Postgres mirror followed the phases.
+	assert.Equal(t, []string{"running/extraction", "running/embedding", "running/stories"}, h.statusesMirrored())
+}
+
+func TestWithoutStoriesSkipsStories(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(nil)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 7, CreateStories: false})
+	s := h.result()
+
+	assert.Equal(t, 3, h.count("done", "ExtractBatch"))
+	assert.Equal(t, 1, h.count("start", "EmbedThemes"))
+	assert.Zero(t, h.count("start", "BuildStories"), "BuildStories must not run without CreateStories")
+	assert.Zero(t, h.count("start", "BuildPreview"))
+	assert.Equal(t, pipeline.StatusCompleted, s.Status)
+	assert.Equal(t, pipeline.PhaseCompleted, s.Phase)
+	assert.Equal(t, pipeline.StatusCompleted, h.onlyFinish().Status)
+}
+
+func TestDryRunBuildsPreviewOnly(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(nil)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.mockPreview(0)
+	h.run(pipeline.RunInput{Days: 7, DryRun: true, CreateStories: true})
+	s := h.result()
+
+	assert.Len(t, h.extractRanges(), 3)
+	for _, in := range h.starts("ExtractBatch") {
+		assert.True(t, in.(*activities.ExtractBatchInput).DryRun, "a dry run's batches are dry")
+	}
+	previews := h.starts("BuildPreview")
+	require.Len(t, previews, 1)
+	assert.Equal(t, s.RunID, previews[0].(*activities.PreviewInput).RunID)
+	assert.Less(t, h.index("done", "ExtractBatch", 2), h.index("start", "BuildPreview", 0))
+	assert.Zero(t, h.count("start", "EmbedThemes"), "a dry run embeds nothing")
+	assert.Zero(t, h.count("start", "BuildStories"), "a dry run writes no stories")
+	assert.True(t, s.DryRun)
+	assert.Equal(t, pipeline.StatusCompleted, s.Status)
+	assert.Equal(t, pipeline.StatusCompleted, h.onlyFinish().Status)
+}
+
+func TestStopDuringExtraction(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h.mockEmbed(0)
+	h.mockStories(0)
+	var atStop *pipeline.Status
+	h.stopAt(30*time.Second, func(s pipeline.Status) { atStop = &s })
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+	s := h.result()
+
+	require.NotNil(t, atStop, "the status query right after the stop did not run")
+	assert.Equal(t, pipeline.StatusStopping, atStop.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, atStop.Phase)
+	assert.Nil(t, atStop.EndedAt)
+
+	// The two batches in flight were cancelled, the third never started.
+	assert.ElementsMatch(t, [][2]int{{0, 50}, {50, 100}}, h.extractRanges())
+	assert.Equal(t, 2, h.count("cancel", "ExtractBatch"))
+	assert.Zero(t, h.count("done", "ExtractBatch"))
+	assert.Zero(t, h.count("start", "EmbedThemes"))
+	assert.Zero(t, h.count("start", "BuildStories"))
+
+	assert.Equal(t, pipeline.StatusStopped, s.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, s.Phase)
+	assert.Zero(t, s.Done)
+	fin := h.onlyFinish()
+	assert.Equal(t, pipeline.StatusStopped, fin.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, fin.Phase)
+	assert.Empty(t, fin.Failure)
+	assert.Contains(t, h.statusesMirrored(), "stopping/extraction")
+	assert.Equal(t, [2]string{pipeline.StatusStopped, pipeline.PhaseExtraction}, h.lastUpsert())
+	assert.Contains(t, h.allUpserts(), [2]string{pipeline.StatusStopping, pipeline.PhaseExtraction})
+}
+
+func TestStopDuringLaterPhases(t *testing.T) {
+	t.Run("embedding", func(t *testing.T) {
+		h := newHarness(t)
+		h.mockBookkeeping(120)
+		h.mockExtract(nil)
+		h.mockEmbed(time.Hour)
+		h.mockStories(0)
+		var atStop *pipeline.Status
+		h.stopAt(10*time.Minute, func(s pipeline.Status) { atStop = &s })
+		h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+		s := h.result()
+
+		require.NotNil(t, atStop)
+		assert.Equal(t, pipeline.StatusStopping, atStop.Status)
+		assert.Equal(t, pipeline.PhaseEmbedding, atStop.Phase)
+		assert.Equal(t, 1, h.count("cancel", "EmbedThemes"))
+		assert.Zero(t, h.count("start", "BuildStories"), "stories must not run after a stop")
+		assert.Equal(t, pipeline.StatusStopped, s.Status)
+		assert.Equal(t, pipeline.PhaseEmbedding, s.Phase)
+		assert.Equal(t, 120, s.Done)
+		fin := h.onlyFinish()
+		assert.Equal(t, pipeline.StatusStopped, fin.Status)
+		assert.Equal(t, pipeline.PhaseEmbedding, fin.Phase)
+		assert.Equal(t, [2]string{pipeline.StatusStopped, pipeline.PhaseEmbedding}, h.lastUpsert())
+	})
+	t.Run("stories", func(t *testing.T) {
+		h := newHarness(t)
+		h.mockBookkeeping(120)
+		h.mockExtract(nil)
+		h.mockEmbed(0)
+		h.mockStories(time.Hour)
+		h.stopAt(10*time.Minute, nil)
+		h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+		s := h.result()
+
+		assert.Equal(t, 1, h.count("done", "EmbedThemes"))
+		assert.Equal(t, 1, h.count("cancel", "BuildStories"))
+		assert.Equal(t, pipeline.StatusStopped, s.Status)
+		assert.Equal(t, pipeline.PhaseStories, s.Phase)
+		fin := h.onlyFinish()
+		assert.Equal(t, pipeline.StatusStopped, fin.Status)
+		assert.Equal(t, pipeline.PhaseStories, fin.Phase)
+	})
+	t.Run("a second stop changes nothing", func(t *testing.T) {
+		h := newHarness(t)
+		h.mockBookkeeping(120)
+		h.mockExtract(nil)
+		h.mockEmbed(time.Hour)
+		h.stopAt(10*time.Minute, nil)
+		h.stopAt(10*time.Minute+time.Second, nil)
+		h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+		assert.Equal(t, pipeline.StatusStopped, h.result().Status)
+		stopping := slices.DeleteFunc(h.statusesMirrored(), func(s string) bool { return s != "stopping/embedding" })
+		assert.Len(t, stopping, 1, "a second stop is not mirrored again")
+	})
+}
+
+func TestCancelDuringExtractionEndsStopped(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, 30*time.Second)
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+
+	// The run winds down like a stop and completes (it is not reported as canceled).
+	s := h.result()
+	assert.Equal(t, pipeline.StatusStopped, s.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, s.Phase)
+	assert.Equal(t, 2, h.count("cancel", "ExtractBatch"))
+	assert.Zero(t, h.count("start", "EmbedThemes"))
+	assert.Zero(t, h.count("start", "BuildStories"))
+	fin := h.onlyFinish()
+	assert.Equal(t, pipeline.StatusStopped, fin.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, fin.Phase)
+	assertCounters(t, finalCounters, s.Counters, "FinishRun still runs after a cancel")
+	assert.Equal(t, [2]string{pipeline.StatusStopped, pipeline.PhaseExtraction}, h.lastUpsert())
+}
+
+func TestNonRetryableFailureFailsRun(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == 0 })).
+		After(10*time.Second).
+		Return(activities.BatchResult{}, temporal.NewNonRetryableApplicationError(
+			"LLM API answered 401 Unauthorized: check OPENAI_API_KEY", activities.ErrTypeLLMConfig, nil))
+	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.Anything).After(time.Minute).Return(batchResult(50, 100), nil)
+	h.mockEmbed(0)
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+
+	err := h.env.GetWorkflowError()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "401")
+	var app *temporal.ApplicationError
+	require.True(t, errors.As(err, &app), "want an application error, got %T: %v", err, err)
+	assert.True(t, app.NonRetryable())
+
+	// The failing batch is not retried, the one in flight is cancelled, the third never starts.
+	assert.ElementsMatch(t, [][2]int{{0, 50}, {50, 100}}, h.extractRanges())
+	assert.Equal(t, 1, h.count("cancel", "ExtractBatch"))
+	fin := h.onlyFinish()
+	assert.Equal(t, pipeline.StatusFailed, fin.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, fin.Phase)
+	assert.Contains(t, fin.Failure, "401")
+	assert.Zero(t, h.count("start", "EmbedThemes"))
+	assert.Equal(t, [2]string{pipeline.StatusFailed, pipeline.PhaseExtraction}, h.lastUpsert())
+}
+
+func TestTransientBatchFailureIsRetried(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == 50 })).
+		Return(activities.BatchResult{}, errors.New("connection reset")).Once()
+	h.mockExtract(nil)
+	h.mockEmbed(0)
+	h.run(pipeline.RunInput{Days: 7})
+	s := h.result()
+
+	assert.Equal(t, pipeline.StatusCompleted, s.Status)
+	assert.Equal(t, 120, s.Done, "the retried batch counts once")
+	ranges := h.extractRanges()
+	assert.Len(t, ranges, 4)
+	assert.Equal(t, 2, len(slices.DeleteFunc(ranges, func(r [2]int) bool { return r != [2]int{50, 100} })))
+}
+
+func TestLiveStatusSumsCompletedBatches(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	// [0,50) and [50,100) start together (two in flight); [100,120) starts when [0,50) completes.
+	h.mockExtract(func(from, _ int) time.Duration {
+		return map[int]time.Duration{0: time.Minute, 50: 2 * time.Minute, 100: 5 * time.Minute}[from]
+	})
+	h.mockEmbed(time.Hour)
+	h.mockStories(0)
+	var seen []pipeline.Status
+	for _, at := range []time.Duration{90 * time.Second, 150 * time.Second, 30 * time.Minute} {
+		h.env.RegisterDelayedCallback(func() { seen = append(seen, h.query()) }, at)
+	}
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+	final := h.result()
+	require.Len(t, seen, 3)
+
+	after1 := seen[0]
+	assert.Equal(t, pipeline.StatusRunning, after1.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, after1.Phase)
+	assert.Equal(t, 50, after1.Done)
+	assert.Equal(t, 120, after1.Total)
+	want := sumOfBatches(t, [2]int{0, 50})
+	want.ConversationsSelected = 120
+	assertCounters(t, want, after1.Counters, "after [0,50)")
+	assert.Len(t, after1.Errors, 1)
+	assert.InDelta(t, 90, after1.DurationSeconds, 0.001, "the live duration follows the workflow clock")
+
+	after2 := seen[1]
+	assert.Equal(t, 100, after2.Done)
+	want = sumOfBatches(t, [2]int{0, 50}, [2]int{50, 100})
+	want.ConversationsSelected = 120
+	assertCounters(t, want, after2.Counters, "after [0,50) and [50,100)")
+	assert.Len(t, after2.Errors, 2)
+
+	// During embedding: every batch summed, nothing counted twice.
+	during := seen[2]
+	assert.Equal(t, pipeline.PhaseEmbedding, during.Phase)
+	assert.Equal(t, 120, during.Done)
+	want = sumOfBatches(t, allRanges()...)
+	want.ConversationsSelected = 120
+	assertCounters(t, want, during.Counters, "after every batch")
+	assert.Equal(t, 6, want.ThemesNew, "sanity: the three batches' distinct values")
+	assert.Len(t, during.Errors, 3)
+
+	// The final status takes FinishRun's counters computed from Postgres.
+	assertCounters(t, finalCounters, final.Counters)
+	assert.Equal(t, 120, final.Done)
+}
+
+func TestContinueAsNewCarriesProgress(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h.mockEmbed(0)
+	h.mockStories(0)
+	// History grew large while the first two batches run.
+	h.env.RegisterDelayedCallback(func() { h.env.SetContinueAsNewSuggested(true) }, 30*time.Second)
+	in := pipeline.RunInput{Days: 14, MaxConversations: 120, Concurrency: 8, CreateStories: true}
+	h.run(in)
+
+	err := h.env.GetWorkflowError()
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(err, &can), "want continue-as-new, got %v", err)
+	assert.Equal(t, pipeline.WorkflowName, can.WorkflowType.Name)
+	var next pipeline.RunInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.Resume)
+	assert.Equal(t, 100, next.Resume.NextSeq, "the batches in flight complete before continuing")
+	assert.False(t, next.Resume.Stopping)
+	assert.Equal(t, pipeline.StatusRunning, next.Resume.Status.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, next.Resume.Status.Phase)
+	assert.Equal(t, 100, next.Resume.Status.Done)
+	assert.Equal(t, 120, next.Resume.Status.Total)
+	want := sumOfBatches(t, [2]int{0, 50}, [2]int{50, 100})
+	want.ConversationsSelected = 120
+	assertCounters(t, want, next.Resume.Status.Counters)
+	first := next.Resume.Status
+	next.Resume = nil
+	assert.Equal(t, in, next, "the run's input is carried unchanged")
+	assert.ElementsMatch(t, [][2]int{{0, 50}, {50, 100}}, h.extractRanges())
+	assert.Zero(t, h.count("start", "FinishRun"), "a run that continues as new is not finished")
+	assert.Zero(t, h.count("start", "EmbedThemes"))
+
+	// The next execution resumes at NextSeq without selecting again.
+	var can2 pipeline.RunInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &can2))
+	h2 := newHarness(t)
+	h2.mockBookkeeping(999) // StartRun must not be called
+	h2.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h2.mockEmbed(0)
+	h2.mockStories(0)
+	h2.run(can2)
+	s := h2.result()
+
+	assert.Zero(t, h2.count("start", "StartRun"), "a resumed run does not select again")
+	assert.Equal(t, [][2]int{{100, 120}}, h2.extractRanges())
+	assert.Equal(t, 1, h2.count("start", "EmbedThemes"))
+	assert.Equal(t, 1, h2.count("start", "BuildStories"))
+	assert.Equal(t, pipeline.StatusCompleted, s.Status)
+	assert.Equal(t, 120, s.Done)
+	assert.Equal(t, 120, s.Total)
+	assert.Equal(t, first.RunID, s.RunID, "the run keeps its ID across continue-as-new")
+	assert.Equal(t, first.StartedAt, s.StartedAt)
+	fin := h2.onlyFinish()
+	assert.Equal(t, first.RunID, fin.RunID)
+	assert.Equal(t, pipeline.StatusCompleted, fin.Status)
+}
+
+func TestSearchAttributesFollowTransitions(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(nil)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+	h.result()
+
+	assert.Equal(t, [][2]string{
+		{pipeline.StatusRunning, pipeline.PhaseExtraction},
+		{pipeline.StatusRunning, pipeline.PhaseEmbedding},
+		{pipeline.StatusRunning, pipeline.PhaseStories},
+		{pipeline.StatusCompleted, pipeline.PhaseCompleted},
+	}, h.allUpserts())
+}
+
+// A stop mirrors "stopping" to Postgres while the run winds down; that write must land before
+// FinishRun records the final status, or it overwrites it and the row stays "stopping".
+func TestFinalStatusIsWrittenAfterStoppingMirror(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    pipeline.RunInput
+		setup func(h *harness)
+		stop  func(h *harness)
+		want  string // final phase
+	}{
+		{"extraction", pipeline.RunInput{CreateStories: true}, func(h *harness) {
+			h.mockExtract(func(int, int) time.Duration { return time.Minute })
+		}, func(h *harness) { h.stopAt(30*time.Second, nil) }, pipeline.PhaseExtraction},
+		{"embedding", pipeline.RunInput{CreateStories: true}, func(h *harness) {
+			h.mockExtract(nil)
+			h.mockEmbed(time.Hour)
+		}, func(h *harness) { h.stopAt(10*time.Minute, nil) }, pipeline.PhaseEmbedding},
+		{"preview", pipeline.RunInput{DryRun: true}, func(h *harness) {
+			h.mockExtract(nil)
+			h.mockPreview(time.Hour)
+		}, func(h *harness) { h.stopAt(10*time.Minute, nil) }, pipeline.PhaseExtraction},
+		{"cancel", pipeline.RunInput{CreateStories: true}, func(h *harness) {
+			h.mockExtract(func(int, int) time.Duration { return time.Minute })
+		}, func(h *harness) { h.env.RegisterDelayedCallback(h.env.CancelWorkflow, 30*time.Second) }, pipeline.PhaseExtraction},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			// A slow Postgres: every status mirror takes 20 seconds.
+			h.env.OnActivity(acts.StartRun, mock.Anything, mock.Anything).Return(120, nil)
+			h.env.OnActivity(acts.SetStatus, mock.Anything, mock.Anything).After(20 * time.Second).Return(nil)
+			h.env.OnActivity(acts.FinishRun, mock.Anything, mock.Anything).Return(activities.FinishResult{Counters: finalCounters}, nil)
+			c.setup(h)
+			c.stop(h)
+			h.run(c.in)
+			s := h.result()
+			assert.Equal(t, pipeline.StatusStopped, s.Status)
+			assert.Equal(t, c.want, s.Phase)
+
+			fin := h.index("start", "FinishRun", 0)
+			require.GreaterOrEqual(t, fin, 0)
+			starts, dones := h.count("start", "SetStatus"), h.count("done", "SetStatus")
+			require.Equal(t, starts, dones, "every status mirror completes")
+			lastMirror := h.index("done", "SetStatus", dones-1)
+			assert.Less(t, lastMirror, fin, "FinishRun started while a status mirror was still being written: %v", h.timeline())
+		})
+	}
+}
+
+func (h *harness) timeline() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var b strings.Builder
+	for _, e := range h.events {
+		fmt.Fprintf(&b, "\n  %8s %-6s %s", e.at, e.kind, e.name)
+	}
+	return b.String()
+}
