@@ -1,6 +1,8 @@
 package localmodel
 
 import (
+	"strings"
+
 	"feedbackpipe/conversation"
 	"feedbackpipe/extraction"
 )
@@ -25,7 +27,12 @@ type analysis struct {
 func analyze(p extraction.ParsedPrompt) *analysis {
 	subjectTokens := tokenize(p.Subject)
 	a := &analysis{prompt: p, subject: cueSeq(subjectTokens)}
-	negated := 1.5 * negatedProgressives(subjectTokens)
+	cueWeight, termWeight := 1.5, subjectWeight
+	if isReply(p.Subject) { // an inherited subject says less about this message
+		cueWeight, termWeight = 0.5, 1
+	}
+	negated := cueWeight * negatedProgressives(subjectTokens)
+	bodyNegated := 0.0
 	for _, m := range p.Messages {
 		switch m.Author {
 		case conversation.Customer:
@@ -42,17 +49,32 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 	for _, text := range a.customer {
 		tokens := tokenize(text)
 		a.bodies = append(a.bodies, cueSeq(tokens))
-		negated += negatedProgressives(tokens)
+		bodyNegated += negatedProgressives(tokens)
 	}
+	negated += bodyNegated
 	var symptomScore float64
-	a.class, symptomScore = detectSymptom(a.subject, a.bodies)
+	a.class, symptomScore = detectSymptom(a.subject, a.bodies, cueWeight)
 	a.specific = symptomScore > 0
-	a.scores = scoreTypes(a.subject, a.bodies, symptomScore, negated)
-	a.convType = a.scores.conversationType()
+	a.scores = scoreTypes(a.subject, a.bodies, cueWeight, symptomScore, negated)
+	_, bodySymptom := detectSymptom(nil, a.bodies, 0)
+	a.convType = a.scores.conversationType(scoreTypes(nil, a.bodies, 0, bodySymptom, bodyNegated))
 	a.thanks = a.scores.thanks > 0
 	a.deletion = a.anyCue(deleteCues)
-	a.terms = analyzeTerms(p.Subject, a.customer)
+	a.terms = analyzeTerms(p.Subject, termWeight, a.customer)
 	return a
+}
+
+// isReply reports a subject carried over from an earlier thread ("Re: ...", "Fwd: ...").
+func isReply(subject string) bool {
+	head, _, ok := strings.Cut(strings.TrimSpace(subject), ":")
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(head)) {
+	case "re", "fw", "fwd", "aw", "sv", "wg", "tr":
+		return true
+	}
+	return false
 }
 
 // anyCue reports whether the subject or a customer message holds a cue of list.

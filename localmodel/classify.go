@@ -11,21 +11,26 @@ import (
 var (
 	bugCues = concat(
 		cues(1, "error", "crash", "broken", "fail", "failure", "not working", "doesnt work", "stopped working",
-			"wont work", "stuck", "bug", "blank", "missing", "wrong", "glitch", "freezes", "incorrect"),
+			"wont work", "stuck", "bug", "blank", "missing", "wrong", "glitch", "freezes", "incorrect", "invalid",
+			"couldnt", "could not", "known issue", "please fix", "pls fix", "plz fix", "fix this", "used to",
+			"404", "500", "502", "503", "dead"),
 		cues(0.5, "doesnt", "wont", "cant", "cannot", "didnt", "unable to", "no longer", "anymore", "did not",
-			"does not", "will not", "not able", "nothing happens", "nothing happened"),
+			"does not", "will not", "not able", "nothing happens", "nothing happened", "why does", "why doesnt",
+			"why is", "weird", "strange", "not happy"),
 	)
 	requestCues = concat(
 		cues(1.5, "feature request", "please add", "could you add", "can you add", "would be great",
 			"would be nice", "would love", "would be helpful", "would be useful", "consider adding",
-			"add support for", "add an option", "add the ability"),
+			"add support for", "add an option", "add the ability", "would you consider", "pls add", "plz add"),
 		cues(1, "wish", "support for", "ability to", "option to", "suggestion", "suggest", "any plans",
-			"roadmap", "it would help"),
+			"roadmap", "it would help", "do you support", "will you support", "any news on", "when will",
+			"keep asking", "is there any plan"),
+		cues(0.5, "coming", "integration", "consider", "asking for"),
 	)
 	howToCues = cues(1, "how do i", "how can i", "how to", "how do you", "how does", "how would i", "where is",
 		"where can i", "where do i", "where to", "is there a way", "is it possible", "what is the best way",
 		"can you explain", "instructions", "can i", "cant find", "cannot find", "unable to find",
-		"not sure how", "dont know how", "figure out how")
+		"not sure how", "dont know how", "figure out how", "couldnt find", "can it", "can we")
 	billingCues = concat(
 		cues(1, "invoice", "refund", "charge", "charged", "billing", "bill", "receipt", "subscription",
 			"overcharged", "renewal", "coupon", "subscription price"),
@@ -37,13 +42,19 @@ var (
 		"deactivate")
 	deleteCues = cues(1, "delete my account", "close my account", "delete my data", "remove my data",
 		"cancel my account", "deactivate", "gdpr")
-	thanksCues = cues(1, "thank", "thx", "appreciate", "great job", "well done", "kudos", "love", "amazing",
-		"awesome", "excellent", "fantastic", "brilliant", "keep up the", "good work", "great work")
+	thanksCues = cues(1, "thank", "thx", "ty", "appreciate", "great job", "well done", "kudos", "love", "amazing",
+		"awesome", "excellent", "fantastic", "brilliant", "keep up the", "good work", "great work",
+		"did the trick", "that worked", "that helps", "that helped", "helpful", "got it", "works now")
+	// politeCues thank before anything was done; they are not gratitude.
+	politeCues = cues(1, "thank in advance", "thank you in advance", "thx in advance")
 	spamCues = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
 		"guest post", "rank higher", "first page of google", "web design", "marketing services",
 		"lead generation", "limited time offer", "investment opportunity", "casino", "earn money",
 		"make money", "whatsapp", "telegram", "unsubscribe", "dear sir", "dear madam", "boost your",
-		"increase your traffic", "traffic to your website", "our services", "outsourcing")
+		"increase your traffic", "traffic to your website", "our services", "outsourcing", "guaranteed",
+		"congratulations", "claim your", "selected for", "verify your account", "renew now", "expiring soon",
+		"we provide", "we can build", "lower cost", "schedule a call", "book a call", "our team of",
+		"instant delivery", "100 safe", "act now", "free quote", "special offer", "hire")
 )
 
 // negators make a following verb a symptom ("not syncing", "never loading").
@@ -67,12 +78,12 @@ type typeScores struct {
 	bug, request, howTo, billing, account, thanks, spam float64
 }
 
-// scoreTypes scores the customer's text; the subject counts 1.5 times. Specific symptom cues
-// (e.g. "twice", "times out") add to the bug score at a lower weight, and so does every negated
-// progressive verb ("not syncing", "isn't publishing"), whatever the verb.
-func scoreTypes(subject []string, bodies [][]string, symptomScore, negatedVerbs float64) typeScores {
+// scoreTypes scores the customer's text, the subject counting subjectWeight times. Specific
+// symptom cues (e.g. "twice", "times out") add to the bug score at a lower weight, and so does
+// every negated progressive verb ("not syncing", "isn't publishing"), whatever the verb.
+func scoreTypes(subject []string, bodies [][]string, subjectWeight, symptomScore, negatedVerbs float64) typeScores {
 	score := func(list []cue) float64 {
-		s := 1.5 * cueScore(subject, list)
+		s := subjectWeight * cueScore(subject, list)
 		for _, b := range bodies {
 			s += cueScore(b, list)
 		}
@@ -84,20 +95,25 @@ func scoreTypes(subject []string, bodies [][]string, symptomScore, negatedVerbs 
 		howTo:   score(howToCues),
 		billing: score(billingCues),
 		account: score(accountCues),
-		thanks:  score(thanksCues),
+		thanks:  max(0, score(thanksCues)-score(politeCues)),
 		spam:    score(spamCues),
 	}
 }
 
-// conversationType picks the type from the scores. Spam needs two cues, or one and nothing else.
-// Otherwise the highest of bug, account, billing, request and how-to wins, ties going in that
-// order (a how-to question about an error is a bug); thanks alone, or nothing, is a general inquiry.
-func (s typeScores) conversationType() string {
-	actionable := max(s.bug, s.request, s.howTo, s.billing, s.account)
+// actionable is the highest score of a type that asks for something.
+func (s typeScores) actionable() float64 { return max(s.bug, s.request, s.howTo, s.billing, s.account) }
+
+// conversationType picks the type from the scores of the whole text and of the messages alone.
+// Spam needs two cues, or one and nothing else. Messages that only thank are a general inquiry,
+// whatever the (often inherited) subject says. Otherwise the highest of bug, account, billing,
+// request and how-to wins, ties going in that order (a how-to question about an error is a bug);
+// nothing at all is a general inquiry.
+func (s typeScores) conversationType(messagesOnly typeScores) string {
+	actionable := s.actionable()
 	if s.spam >= 2 || (s.spam > 0 && actionable == 0) {
 		return extraction.TypeSpam
 	}
-	if actionable == 0 {
+	if actionable == 0 || (messagesOnly.actionable() == 0 && messagesOnly.thanks > 0) {
 		return extraction.TypeGeneralInquiry
 	}
 	switch actionable {

@@ -34,7 +34,9 @@ var symptomClasses = []symptomClass{
 	{"wrong_value", "shows wrong values", "modification",
 		"%s likely computes or formats a value incorrectly (rounding, time zone, currency or unit conversion).",
 		cues(1, "wrong", "incorrect", "inaccurate", "doesnt match", "mismatch", "not correct", "not accurate",
-			"off by", "miscalculated", "different from", "differs from")},
+			"off by", "miscalculated", "different from", "differs from", "different than", "dont add up",
+			"doesnt add up", "too early", "too late", "hour off", "hours off", "hour early", "hour late",
+			"hour earlier", "hour later", "shifted", "swapped", "mixed up")},
 	{"not_saving", "does not save changes", "deficit",
 		"Changes made in %s are likely not persisted, or are rejected silently by validation.",
 		cues(1, "not saving", "not saved", "doesnt save", "wont save", "didnt save", "fails to save", "cant save",
@@ -50,7 +52,8 @@ var symptomClasses = []symptomClass{
 			"not refreshing", "doesnt refresh", "not up to date")},
 	{"not_sending", "does not send", "deficit",
 		"Outgoing delivery from %s likely fails or is never queued.",
-		cues(1, "not sending", "doesnt send", "wont send", "not sent", "never sent", "fails to send", "cant send")},
+		cues(1, "not sending", "doesnt send", "wont send", "not sent", "never sent", "fails to send", "cant send",
+			"didnt go out", "not going out", "never went out", "did not go out")},
 	{"not_received", "is not received", "deficit",
 		"Delivery of %s to the customer likely fails or is delayed somewhere downstream.",
 		cues(1, "not received", "never received", "didnt receive", "havent received", "not receiving",
@@ -60,18 +63,22 @@ var symptomClasses = []symptomClass{
 	{"disconnects", "disconnects", "deficit",
 		"The connection or session used by %s likely drops or expires too early.",
 		cues(1, "disconnect", "lost connection", "loses connection", "connection drops", "keeps dropping",
-			"goes offline", "offline", "logs me out", "logging me out", "connection lost")},
+			"goes offline", "offline", "logs me out", "logging me out", "connection lost", "drops", "unlinked",
+			"reconnect", "expired", "keeps expiring")},
 	{"rejected", "is rejected", "deficit",
 		"A validation or risk check in %s likely rejects valid input.",
-		cues(1, "declined", "rejected", "refused", "not accepted", "wont accept", "doesnt accept", "bounced")},
+		cues(1, "declined", "rejected", "refused", "not accepted", "wont accept", "doesnt accept", "bounced",
+			"invalid")},
 	{"stuck", "gets stuck", "deficit",
 		"A step in %s likely never completes or never changes state.",
-		cues(1, "stuck", "pending", "never completes", "never finishes", "doesnt finish", "wont finish")},
+		cues(1, "stuck", "pending", "never completes", "never finishes", "doesnt finish", "wont finish",
+			"loops", "in a loop")},
 	{"missing", "is missing data", "deficit",
 		"%s likely filters out or fails to load some records.",
 		cues(1, "missing", "disappeared", "vanished", "gone", "not showing", "doesnt show", "not shown",
 			"dont see", "cant see", "not appearing", "doesnt appear", "no longer shows", "not visible",
-			"no results", "returns nothing", "shows nothing")},
+			"no results", "returns nothing", "shows nothing", "404", "not found", "dead", "not in the list",
+			"not listed", "only shows", "fewer", "incomplete", "removed")},
 	{"slow", "is slow", "performance",
 		"%s likely does heavy work (an unindexed query, a large payload) on the request path.",
 		cues(1, "slow", "lag", "laggy", "sluggish", "takes forever", "takes ages", "long time to", "performance")},
@@ -81,13 +88,13 @@ var symptomClasses = []symptomClass{
 			"unable to", "nothing happens", "nothing happened")},
 }
 
-// detectSymptom scores every class on the stem sequences of the subject (weighted 1.5) and the
-// customer's messages and returns the best specific class, the generic class when no specific
-// one is found, and the specific score (0 when nothing specific was found).
-func detectSymptom(subject []string, bodies [][]string) (symptomClass, float64) {
+// detectSymptom scores every class on the stem sequences of the subject (counting subjectWeight
+// times) and the customer's messages and returns the best specific class, the generic class when
+// no specific one is found, and the specific score (0 when nothing specific was found).
+func detectSymptom(subject []string, bodies [][]string, subjectWeight float64) (symptomClass, float64) {
 	best, bestScore := len(symptomClasses)-1, 0.0
 	for i, c := range symptomClasses[:len(symptomClasses)-1] {
-		s := 1.5 * cueScore(subject, c.cues)
+		s := subjectWeight * cueScore(subject, c.cues)
 		for _, b := range bodies {
 			s += cueScore(b, c.cues)
 		}

@@ -11,7 +11,7 @@ import (
 
 // Weights of salience.
 const (
-	subjectWeight = 3.0  // a subject word counts three times a message word
+	subjectWeight = 3.0  // a subject word counts three times a message word (once in a reply's subject)
 	headBonus     = 0.5  // last word of a noun phrase opened by a determiner or preposition
 	phraseBonus   = 0.25 // other words of such a noun phrase
 	maxGap        = 1    // stopwords allowed between the two words of a bigram (which then counts half)
@@ -29,8 +29,9 @@ type termStats struct {
 	ranked  []string       // stems by score, highest first; ties: mentioned first, then alphabetical
 }
 
-// analyzeTerms collects salient terms from the subject and the customer's messages.
-func analyzeTerms(subject string, bodies []string) *termStats {
+// analyzeTerms collects salient terms from the subject (each word counting subjectWeight times)
+// and the customer's messages.
+func analyzeTerms(subject string, subjectWeight float64, bodies []string) *termStats {
 	ts := &termStats{score: map[string]float64{}, forms: map[string]map[string]float64{},
 		bigrams: map[[2]string]float64{}, first: map[string]int{}}
 	ts.add(subject, subjectWeight)

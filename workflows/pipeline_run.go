@@ -32,6 +32,7 @@ type run struct {
 	stopping   bool
 	cancelWork workflow.CancelFunc
 	workCtx    workflow.Context
+	publishing int // status mirrors (SetStatus) in flight
 }
 
 // PipelineRun runs one pipeline: it selects the window's conversations, extracts themes in
@@ -195,6 +196,12 @@ func (r *run) finish(runErr error) (pipeline.Status, error) {
 		r.status.Status, r.status.Phase = pipeline.StatusCompleted, pipeline.PhaseCompleted
 	}
 	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
+	// A stop's "stopping" mirror may still be on its way to Postgres (the stop listener runs
+	// it concurrently): let it land first, or it would overwrite the final status. The status is
+	// terminal now, so no new mirror starts. Versioned: runs recorded before this wait replay.
+	if workflow.GetVersion(ctx, "finish-after-status-mirror", workflow.DefaultVersion, 1) >= 1 {
+		_ = workflow.Await(ctx, func() bool { return r.publishing == 0 })
+	}
 	now := workflow.Now(ctx).UTC()
 	var res activities.FinishResult
 	err := workflow.ExecuteActivity(shortOptions(ctx), acts.FinishRun, activities.FinishRunInput{

@@ -58,6 +58,8 @@ func (r *run) enter(phase string) {
 func (r *run) publish(ctx workflow.Context) {
 	r.upsertSearchAttributes(ctx)
 	r.details()
+	r.publishing++
+	defer func() { r.publishing-- }()
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	err := workflow.ExecuteActivity(shortOptions(ctx), acts.SetStatus, activities.SetStatusInput{
 		RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase,
