@@ -9,7 +9,7 @@ import (
 
 func TestNormalize(t *testing.T) {
 	cases := map[string]string{
-		"Pinterest Connection-Failure": "pinterest_connection_failure",
+		"Pinterest Connection-Failure":  "pinterest_connection_failure",
 		"  multi__network  scheduling ": "multi_network_scheduling",
 		"CSV/Export: missing columns!":  "csv_export_missing_columns",
 		"___":                           "",
@@ -45,9 +45,9 @@ func TestResolveExactNearAndNew(t *testing.T) {
 		minted, alias        bool
 	}{
 		{"pinterest_connection_failure", "publishing", "pinterest_connection_failure", false, false},
-		{"Pinterest Connection Issue", "publishing", "pinterest_connection_failure", false, true},  // folded symptom
-		{"pin_conn_fail", "publishing", "pinterest_connection_failure", false, true},               // alias table
-		{"pinterest_connection_failures", "publishing", "pinterest_connection_failure", false, true}, // near spelling
+		{"Pinterest Connection Issue", "publishing", "pinterest_connection_failure", false, true},     // folded symptom
+		{"pin_conn_fail", "publishing", "pinterest_connection_failure", false, true},                  // alias table
+		{"pinterest_connection_failures", "publishing", "pinterest_connection_failure", false, true},  // near spelling
 		{"pinterest_connection_failure_x", "analytics", "pinterest_connection_failure", false, false}, // folded differs: new
 		{"csv_export_missing_columns", "analytics", "csv_export_missing_columns", true, false},
 	}

@@ -97,9 +97,12 @@ func (s *Store) RunConversationIDs(ctx context.Context, runID string, from, to i
 	return ids, nil
 }
 
-// SetRunStatus records the run's current status and phase.
+// SetRunStatus records the run's current status and phase. A run that has ended keeps its final
+// status: a late update (activities may complete out of order) never overwrites it.
 func (s *Store) SetRunStatus(ctx context.Context, runID, status, phase string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE pipeline_runs SET status = $2, phase = $3 WHERE id = $1`, runID, status, phase)
+	_, err := s.pool.Exec(ctx, `
+		UPDATE pipeline_runs SET status = $2, phase = $3
+		WHERE id = $1 AND status NOT IN ('stopped', 'completed', 'failed')`, runID, status, phase)
 	if err != nil {
 		return fmt.Errorf("set status of run %s: %w", runID, err)
 	}
