@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
 	"feedbackpipe/activities"
@@ -84,6 +85,7 @@ func newHarness(t *testing.T) *harness {
 	client := llm.New(llm.Config{BaseURL: baseURL, APIKey: "local", ChatModel: "local-heuristic-v1",
 		EmbeddingModel: "local-hashed-ngrams-v1"}, logger)
 	h := &harness{t: t, st: st, model: model, acts: activities.New(st, client, activities.DefaultConfig(), logger)}
+	h.suite.SetLogger(tlog.NewStructuredLogger(logger))
 	_, err = st.UpsertConversations(context.Background(), fixtureConversations())
 	require.NoError(t, err)
 	return h
@@ -110,10 +112,10 @@ func (h *harness) startRun(runID string, dryRun bool) int {
 	return n
 }
 
-func (h *harness) extract(runID string, from, to int, dryRun bool) activities.BatchResult {
+func (h *harness) extract(runID string, from, to int, dryRun bool, concurrency int) activities.BatchResult {
 	h.t.Helper()
 	val, err := h.env().ExecuteActivity(h.acts.ExtractBatch, activities.ExtractBatchInput{
-		RunID: runID, From: from, To: to, DryRun: dryRun, Concurrency: 4,
+		RunID: runID, From: from, To: to, DryRun: dryRun, Concurrency: concurrency,
 	})
 	require.NoError(h.t, err)
 	var res activities.BatchResult

@@ -27,7 +27,8 @@ type env struct {
 	tc     client.Client
 }
 
-func newEnv(t *testing.T, model localmodel.Config) *env {
+// newEnv starts a worker on a fresh database and task queue; tweaks adjust its options.
+func newEnv(t *testing.T, model localmodel.Config, tweaks ...func(*app.Options)) *env {
 	t.Helper()
 	tc := testenv.Temporal(t)
 	dbURL := testenv.Database(t)
@@ -39,12 +40,16 @@ func newEnv(t *testing.T, model localmodel.Config) *env {
 	cfg.TaskQueue = testenv.UniqueName("it")
 	logger := testenv.Logger(t)
 	ctx := context.Background()
-	w, err := app.StartWorker(ctx, app.Options{Config: cfg, LocalModel: model, Activities: activities.DefaultConfig(), Logger: logger})
+	opts := app.Options{Config: cfg, LocalModel: model, Activities: activities.DefaultConfig(), Logger: logger}
+	for _, tweak := range tweaks {
+		tweak(&opts)
+	}
+	w, err := app.StartWorker(ctx, opts)
 	if err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
 	t.Cleanup(func() { w.Close(context.Background()) })
-	return &env{t: t, cfg: cfg, worker: w, tc: tc}
+	return &env{t: t, cfg: opts.Config, worker: w, tc: tc}
 }
 
 func (e *env) importSample() int {

@@ -15,6 +15,7 @@ type analysis struct {
 	subject  []string   // stems of the subject
 	bodies   [][]string // stems of the customer's messages
 	terms    *termStats
+	codes    codeSet      // error codes quoted by the customer
 	class    symptomClass // most likely symptom class (classFails when none is specific)
 	specific bool         // a specific symptom class was recognised
 	scores   typeScores
@@ -60,7 +61,9 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 	a.convType = a.scores.conversationType(scoreTypes(nil, a.bodies, 0, bodySymptom, bodyNegated))
 	a.thanks = a.scores.thanks > 0
 	a.deletion = a.anyCue(deleteCues)
-	a.terms = analyzeTerms(p.Subject, termWeight, a.customer)
+	var stripped []string
+	a.codes, stripped = collectCodes(append([]string{p.Subject}, a.customer...)...)
+	a.terms = analyzeTerms(stripped[0], termWeight, stripped[1:])
 	return a
 }
 

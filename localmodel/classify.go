@@ -47,7 +47,7 @@ var (
 		"did the trick", "that worked", "that helps", "that helped", "helpful", "got it", "works now")
 	// politeCues thank before anything was done; they are not gratitude.
 	politeCues = cues(1, "thank in advance", "thank you in advance", "thx in advance")
-	spamCues = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
+	spamCues   = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
 		"guest post", "rank higher", "first page of google", "web design", "marketing services",
 		"lead generation", "limited time offer", "investment opportunity", "casino", "earn money",
 		"make money", "whatsapp", "telegram", "unsubscribe", "dear sir", "dear madam", "boost your",

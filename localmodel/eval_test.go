@@ -70,6 +70,10 @@ func TestEval(t *testing.T) {
 		if !extraction.IsActionable(th.ConversationType, extraction.DefaultActionable) {
 			continue
 		}
+		if l := os.Getenv("LABEL"); l == label {
+			txt := strings.ReplaceAll(c.Subject+" | "+c.CustomerText(), "\n", " ")
+			t.Logf("SIG %-40s m=%v %s | %.230s", th.IssueSignature, th.MatchedExisting, th.MatchConfidence, txt)
+		}
 		res, err := cache.Resolve(th.IssueSignature, th.ProductArea)
 		if err != nil {
 			t.Logf("blocked %s: %v", th.IssueSignature, err)

@@ -120,8 +120,8 @@ func (a *analysis) derivedSymptoms(comp string) []string {
 	return []string{capitalize("the " + comp + " " + a.class.verb), "Customer cannot rely on the " + comp}
 }
 
-// codes are the distinct error codes and quoted messages in the customer's text, at most five.
-func (a *analysis) codes() []string {
+// quotedCodes are the distinct error codes and quoted messages in the customer's text, at most five.
+func (a *analysis) quotedCodes() []string {
 	var out []string
 	for _, text := range a.customer {
 		for _, c := range codePattern.FindAllString(text, -1) {

@@ -117,10 +117,10 @@ func compatibility(known string, convType string, class symptomClass, vague bool
 	if !bugLike {
 		return 0
 	}
-	if known == class.name || known == classFails || class.name == classFails {
+	if known == class.name || known == classFails {
 		return 1
 	}
-	return 0.8
+	return 0.8 // a different specific symptom, or a vague one against a specific signature
 }
 
 func boolScore(ok bool, v float64) float64 {
@@ -134,52 +134,105 @@ func boolScore(ok bool, v float64) float64 {
 type knownMatch struct {
 	known      extraction.KnownSignature
 	shape      sigShape
+	code       bool // the signature names an error code the customer quotes
 	score      float64
 	coverage   float64
 	confidence string
 }
 
-// matchKnown scores every known signature by the conversation's salient terms among its object
-// tokens (each matching token weighs 1 plus its salience). A signature qualifies when enough of
-// its object tokens occur and its kind is compatible; the best qualifying score, scaled by
-// compatibility, wins.
-func matchKnown(known []extraction.KnownSignature, ts *termStats, convType string, class symptomClass, vague bool) (knownMatch, bool) {
+// evidence is what a conversation offers for matching known signatures.
+type evidence struct {
+	terms    *termStats
+	codes    codeSet
+	convType string
+	class    symptomClass
+	specific bool // class was recognised from a specific cue
+	vague    bool // no cue says what the conversation is
+}
+
+// matchKnown scores every known signature against the conversation and returns the best one
+// that qualifies. Each object token found among the salient terms weighs 1 plus its salience, a
+// shared error code 3. A signature qualifies when
+//   - it names an error code the customer quotes, and (unless the code has four digits or more,
+//     unlike HTTP statuses) another object token, or
+//   - at least 60% and two of its object tokens occur, well enough (all salient when the kinds
+//     differ and the conversation is not vague), or
+//   - its only object token is among the conversation's most salient terms and its kind is the
+//     conversation's (or the conversation is vague), or
+//   - it has the same specific symptom class and half of its object tokens, one of them salient.
+//
+// A signature naming a code is never reused for a conversation quoting other codes only. A
+// shared code wins over any wording; otherwise the best score, scaled by kind compatibility.
+func matchKnown(known []extraction.KnownSignature, ev evidence) (knownMatch, bool) {
 	var best knownMatch
 	found := false
 	for _, k := range known {
-		shape := parseSignature(k.Signature)
-		objs := shape.objectStems()
-		compat := compatibility(shape.kind, convType, class, vague)
-		if len(objs) == 0 || compat == 0 {
-			continue
-		}
-		matched, score, salience := 0, 0.0, 0.0
-		for _, s := range objs {
-			if ts.score[s] > 0 {
-				matched++
-				score += 1 + ts.salience(s)
-				salience += ts.salience(s)
-			}
-		}
-		coverage := float64(matched) / float64(len(objs))
-		ok := coverage >= minCoverage && (matched >= 2 && score >= minPairScore ||
-			len(objs) == 1 && matched == 1 && salience >= minSingleSalience)
-		if !ok {
-			continue
-		}
-		score *= compat
-		m := knownMatch{known: k, shape: shape, score: score, coverage: coverage, confidence: "medium"}
-		if coverage == 1 && compat == 1 && salience/float64(matched) >= 0.3 {
-			m.confidence = "high"
-		}
-		if !found || better(m, best) {
+		m, ok := scoreKnown(k, ev)
+		if ok && (!found || better(m, best)) {
 			best, found = m, true
 		}
 	}
 	return best, found
 }
 
+func scoreKnown(k extraction.KnownSignature, ev evidence) (knownMatch, bool) {
+	shape := parseSignature(k.Signature)
+	objs := shape.objectStems()
+	compat := compatibility(shape.kind, ev.convType, ev.class, ev.vague)
+	if len(objs) == 0 || compat == 0 {
+		return knownMatch{}, false
+	}
+	var matched, words int
+	var score, salience, minSal, maxSal float64
+	minSal = 1
+	codeMatched, codeConflict := false, false
+	for _, s := range objs {
+		if isCodeToken(s) {
+			switch {
+			case ev.codes.has(s):
+				matched++
+				score += 3
+				codeMatched = true
+			case !ev.codes.empty():
+				codeConflict = true
+			}
+			continue
+		}
+		if ev.terms.score[s] > 0 {
+			sal := ev.terms.salience(s)
+			matched++
+			words++
+			score += 1 + sal
+			salience += sal
+			minSal, maxSal = min(minSal, sal), max(maxSal, sal)
+		}
+	}
+	if codeConflict && !codeMatched {
+		return knownMatch{}, false
+	}
+	coverage := float64(matched) / float64(len(objs))
+	sameClass := ev.specific && shape.kind == ev.class.name
+	m := knownMatch{known: k, shape: shape, score: score * compat, coverage: coverage, confidence: "medium"}
+	switch {
+	case codeMatched && (len(objs) == 1 || matched >= 2 || len(ev.codes.primary) >= 4):
+		m.code, m.confidence = true, "high"
+		return m, true
+	case coverage >= minCoverage && matched >= 2 && score >= minPairScore && (compat == 1 || ev.vague || minSal >= 0.5):
+	case len(objs) == 1 && matched == 1 && (compat == 1 || ev.vague) && salience >= minSingleSalience:
+	case sameClass && coverage >= 0.5 && maxSal >= 0.5:
+	default:
+		return knownMatch{}, false
+	}
+	if coverage == 1 && compat == 1 && words > 0 && salience/float64(words) >= 0.3 {
+		m.confidence = "high"
+	}
+	return m, true
+}
+
 func better(a, b knownMatch) bool {
+	if a.code != b.code {
+		return a.code
+	}
 	return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(a.coverage, b.coverage),
 		cmp.Compare(a.known.Count, b.known.Count), cmp.Compare(b.known.Signature, a.known.Signature)) > 0
 }
@@ -204,10 +257,13 @@ func fallbackObject(convType string, thanks bool) string {
 	return "product"
 }
 
-// mintSignature builds a new signature: <object>_<symptom> for product issues (and billing or
-// account conversations with a specific symptom), <object>_request, how_to_<object>,
+// mintSignature builds a new signature: <object>[_<code>]_<symptom> for product issues (and
+// billing or account conversations with a specific symptom), <object>_request, how_to_<object>,
 // <object>_billing, <object>_access, <object>_inquiry or _feedback, spam_<object>.
-func mintSignature(object, convType string, class symptomClass, specific, thanks bool) string {
+func mintSignature(object, code, convType string, class symptomClass, specific, thanks bool) string {
+	if code != "" && convType == extraction.TypeProductIssue {
+		object += "_" + code
+	}
 	var sig string
 	switch {
 	case convType == extraction.TypeFeatureRequest:

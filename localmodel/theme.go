@@ -18,10 +18,17 @@ type identity struct {
 
 // identify reuses the best known signature that fits, or mints a new one.
 func (a *analysis) identify() identity {
-	vague := a.convType == extraction.TypeGeneralInquiry && !a.thanks
-	if m, ok := matchKnown(a.prompt.Known, a.terms, a.convType, a.class, vague); ok {
+	ev := evidence{terms: a.terms, codes: a.codes, convType: a.convType, class: a.class, specific: a.specific,
+		vague: a.convType == extraction.TypeGeneralInquiry && !a.thanks}
+	if m, ok := matchKnown(a.prompt.Known, ev); ok {
 		id := identity{signature: m.known.Signature, matched: true, confidence: m.confidence}
-		id.component = strings.Join(m.shape.object, "_")
+		var object []string
+		for _, t := range m.shape.object {
+			if !isCodeToken(t) {
+				object = append(object, t)
+			}
+		}
+		id.component = strings.Join(object, "_")
 		id.productArea = strings.TrimSpace(m.known.ProductArea)
 		if id.productArea == "" && len(m.shape.object) > 0 {
 			id.productArea = m.shape.object[0]
@@ -54,7 +61,7 @@ func (a *analysis) identify() identity {
 		}
 	}
 	return identity{
-		signature:   mintSignature(object, a.convType, a.class, a.specific, a.thanks),
+		signature:   mintSignature(object, a.codes.primary, a.convType, a.class, a.specific, a.thanks),
 		productArea: area,
 		component:   object,
 		confidence:  "low",
@@ -218,7 +225,7 @@ func (a *analysis) summary(t extraction.Theme, comp string, res resolution) stri
 		}
 	}
 	fmt.Fprintf(&b, " Flow: %s.", t.AffectedFlow)
-	if codes := a.codes(); len(codes) > 0 {
+	if codes := a.quotedCodes(); len(codes) > 0 {
 		fmt.Fprintf(&b, " Error codes or quoted messages: %s.", strings.Join(codes, ", "))
 	}
 	fmt.Fprintf(&b, " Hypothesis: %s", t.RootCauseHypothesis)

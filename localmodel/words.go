@@ -19,7 +19,7 @@ weve werent what whats when whens where wheres which while who whos whom why why
 would wouldnt you youd youll youre youve your yours yourself yourselves yes yeah ok okay oh hmm
 anything everything nothing something anyone everyone someone nobody somebody anybody already
 really actually maybe perhaps either neither though although however therefore whether via per
-etc eg ie lot lots bit kind sort thing things stuff way ways yet since ago soon later still
+etc eg ie lot lots bit kind sort thing things stuff way ways yet since ago soon later still set
 `)
 
 // genericWords are words of support conversations that say nothing about the affected thing:
@@ -64,7 +64,8 @@ send sends sent sending receive receives received receiving arrive arrives arriv
 bugs buggy glitch glitches glitchy weird strange random randomly stop stops stopped stopping
 start starts started starting happen happens happened happening occur occurs occurred seem
 seems lose loses lost revert reverts reverted resets resetting forgets forgot correct correctly
-properly proper empty
+properly proper empty reconnect reconnects reconnected reconnecting unlinked expired expires
+expiring shifted invalid dead incomplete removed fewer loops looping quit quits quitting
 `)
 
 // nounCues often precede a noun: determiners, possessives and prepositions. A word right after one

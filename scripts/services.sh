@@ -55,8 +55,12 @@ pg_up() {
   fi
   if as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
     say "Postgres already running on 127.0.0.1:$PG_PORT"
+  elif port_open "$PG_PORT"; then
+    # Another checkout's (or your own) Postgres: use it when it lets the feedback user in.
+    as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U feedback -d postgres -tAc "SELECT 1" >/dev/null 2>&1 \
+      || { say "port $PG_PORT is taken by a program that is not a Postgres accepting user feedback"; exit 1; }
+    say "Postgres already running on 127.0.0.1:$PG_PORT (not started here; make down leaves it)"
   else
-    if port_open "$PG_PORT"; then say "port $PG_PORT is taken by another program"; exit 1; fi
     as_pg "$bin/pg_ctl" -D "$PGDATA" -l "$PG_HOME/postgres.log" -w -t 60 \
       -o "-p $PG_PORT -k $PG_HOME -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null \
       || { say "Postgres did not start: $(tail -5 "$PG_HOME/postgres.log")"; exit 1; }
