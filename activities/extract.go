@@ -78,11 +78,16 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 		if conv == nil {
 			continue // deleted since selection: nothing to extract
 		}
+		acquired := false
 		select {
 		case sem <- struct{}{}:
+			acquired = true
 		case <-workCtx.Done():
 		}
 		if workCtx.Err() != nil {
+			if acquired {
+				<-sem // select may take the slot even when the batch was stopped: give it back
+			}
 			break
 		}
 		wg.Add(1)

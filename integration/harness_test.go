@@ -21,14 +21,14 @@ import (
 
 // env is one test's services: its own database, task queue and in-process worker.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    config.Config
 	worker *app.Worker
 	tc     client.Client
 }
 
 // newEnv starts a worker on a fresh database and task queue; tweaks adjust its options.
-func newEnv(t *testing.T, model localmodel.Config, tweaks ...func(*app.Options)) *env {
+func newEnv(t testing.TB, model localmodel.Config, tweaks ...func(*app.Options)) *env {
 	t.Helper()
 	tc := testenv.Temporal(t)
 	dbURL := testenv.Database(t)

@@ -243,7 +243,7 @@ func fallbackObject(convType string, thanks bool) string {
 	case extraction.TypeHowToQuestion:
 		return "product_usage"
 	case extraction.TypeBillingQuestion:
-		return "billing"
+		return "charges"
 	case extraction.TypeAccountIssue:
 		return "account"
 	case extraction.TypeSpam:
@@ -283,15 +283,19 @@ func mintSignature(object, code, convType string, class symptomClass, specific, 
 	default:
 		sig = joinSig(object, class.name)
 	}
-	if rest, ok := strings.CutPrefix(sig, "general_"); ok {
+	if rest, ok := strings.CutPrefix(sig, "general_"); ok && strings.Contains(rest, "_") {
 		sig = rest
 	}
 	return clip(sig, 120)
 }
 
-// joinSig appends suffix unless the object already ends with it ("billing" + "billing").
+// joinSig appends suffix to object. An object that already ends with the suffix keeps it once
+// ("invoice_billing"), but a signature never shrinks to one bare word ("billing_topic").
 func joinSig(object, suffix string) string {
-	if object == suffix || strings.HasSuffix(object, "_"+suffix) {
+	switch {
+	case object == suffix:
+		return object + "_topic"
+	case strings.HasSuffix(object, "_"+suffix):
 		return object
 	}
 	return object + "_" + suffix

@@ -121,7 +121,8 @@ func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(ste
 
 // object returns the stems naming the affected thing, in display order: the most salient
 // candidate term, joined by the candidate it most often forms a bigram with (when they are
-// written together at least once and the partner is reasonably salient). The pair is ordered as written most often, alphabetically on a tie.
+// written together at least once and the partner is reasonably salient). The pair is ordered as
+// written most often, alphabetically on a tie.
 func (ts *termStats) object() []string {
 	var cands []string
 	for _, s := range ts.ranked {

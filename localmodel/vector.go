@@ -2,7 +2,9 @@ package localmodel
 
 import (
 	"hash/fnv"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -27,7 +29,8 @@ func embed(text string, dim int) []float32 {
 		counts = map[string]float64{"raw:" + strings.ToLower(strings.TrimSpace(text)): unigramWeight}
 	}
 	vec := make([]float64, dim)
-	for f, w := range counts {
+	for _, f := range slices.Sorted(maps.Keys(counts)) { // fixed order: identical sums every time
+		w := counts[f]
 		h := fnv.New64a()
 		h.Write([]byte(f))
 		sum := h.Sum64()

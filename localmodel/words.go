@@ -39,7 +39,7 @@ would could should can may might must will able unable possible impossible way f
 option ability add adding love great nice awesome suggestion
 suggest idea ideas feedback complaint inquiry enquiry howto amazing excellent fantastic
 brilliant wonderful perfect perfectly different same another whole entire several various
-certain multiple single actual own exact exactly sharp good bad wish hope hoping wonder wondering
+certain multiple single actual own exact exactly sharp general good bad wish hope hoping wonder wondering
 happy unhappy frustrated annoying annoyed wait waiting reply response respond
 contact reach ticket case info information detail details old first last next
 one two three many much lot little bit sure right left okay fine yes attached screenshot video

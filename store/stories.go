@@ -48,6 +48,12 @@ type GroupWrite struct {
 func (s *Store) WriteGroup(ctx context.Context, g *GroupWrite) (string, error) {
 	var action string
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// Serialise the writers of one key (runs over overlapping windows): without it, two
+		// transactions that both find no story or orphan both insert one, and one fails on the
+		// unique key instead of adding to the other's.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "group:"+g.Key); err != nil {
+			return fmt.Errorf("lock key: %w", err)
+		}
 		err := tx.QueryRow(ctx, `SELECT action FROM run_group_actions WHERE run_id = $1 AND group_key = $2 AND action <> 'failed'`,
 			g.RunID, g.Key).Scan(&action)
 		if err == nil {

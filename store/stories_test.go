@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -232,4 +233,69 @@ func TestWriteGroupFailureIsolation(t *testing.T) {
 		assert.Equal(t, 1, c.GroupsFailed)
 		assert.Equal(t, 2, c.StoriesCreated)
 	})
+}
+
+// Runs that write the same new key at the same moment (two runs over overlapping windows) do
+// not fail each other: one creates the story or orphan, the others add to it.
+func TestWriteGroupConcurrentRunsSameKey(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	seedConversations(t, st, 12)
+	const runs = 6
+	for r := range runs {
+		createRun(t, st, fmt.Sprintf("r%d", r), false)
+	}
+	cases := []struct {
+		name        string
+		membersOf   func(r int) []string
+		wantCreated string
+		wantOthers  []string // actions allowed for the other runs
+		wantStory   int      // conversations of the key's story at the end; 0 when it stays an orphan
+	}{
+		{"story", func(r int) []string { return []string{"c01", "c02", fmt.Sprintf("c%02d", r+3)} },
+			store.ActionStoryCreated, []string{store.ActionStoryUpdated}, 2 + runs},
+		{"orphan", func(r int) []string { return []string{"c01"} },
+			store.ActionOrphanCreated, []string{store.ActionOrphanUpdated}, 0},
+		{"orphan graduating", func(r int) []string { return []string{fmt.Sprintf("c%02d", r+1)} },
+			store.ActionOrphanCreated, []string{store.ActionOrphanUpdated, store.ActionOrphanGraduated, store.ActionStoryUpdated}, runs},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for round := range 5 {
+				key := fmt.Sprintf("sig_%s_%d", tc.name, round)
+				start := make(chan struct{})
+				actions := make([]string, runs)
+				errs := make([]error, runs)
+				var wg sync.WaitGroup
+				for r := range runs {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						actions[r], errs[r] = st.WriteGroup(ctx, group(fmt.Sprintf("r%d", r), key, tc.membersOf(r)...))
+					}()
+				}
+				close(start)
+				wg.Wait()
+				for r, err := range errs {
+					require.NoError(t, err, "run %d of %s", r, key)
+				}
+				created := 0
+				for _, a := range actions {
+					if a == tc.wantCreated {
+						created++
+					} else {
+						assert.Contains(t, tc.wantOthers, a, key)
+					}
+				}
+				assert.Equal(t, 1, created, "%s: exactly one run creates it: %v", key, actions)
+				if tc.wantStory > 0 {
+					assert.Equal(t, tc.wantStory, count(t, st, `
+						SELECT count(*) FROM story_evidence e JOIN stories s ON s.id = e.story_id WHERE s.story_key = $1`, key), key)
+				} else {
+					assert.Zero(t, count(t, st, `SELECT count(*) FROM stories WHERE story_key = $1`, key), key)
+				}
+			}
+		})
+	}
 }

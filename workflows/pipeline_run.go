@@ -112,7 +112,7 @@ func (r *run) phases() error {
 // extract runs the extraction batches, a few in flight, and continues-as-new when the history
 // grows large, carrying its progress.
 func (r *run) extract() error {
-	inFlight := max(2, 2*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
+	inFlight := max(3, 4*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
 	opts := phaseOptions(r.workCtx)
 	sel := workflow.NewSelector(r.ctx)
 	pending := 0

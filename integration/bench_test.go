@@ -1,0 +1,78 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"feedbackpipe/conversation"
+	"feedbackpipe/ingest"
+	"feedbackpipe/localmodel"
+	"feedbackpipe/pipeline"
+	"feedbackpipe/sampledata"
+)
+
+// syntheticConversations makes n distinct conversations from the sample set: new IDs and a
+// varied sentence, so no content cache applies.
+func syntheticConversations(b testing.TB, n int) []conversation.Conversation {
+	res, err := ingest.Read("conversations.jsonl", bytesReader(sampledata.ConversationsJSONL()), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]conversation.Conversation, n)
+	for i := range out {
+		c := res.Conversations[i%len(res.Conversations)]
+		c.ID = fmt.Sprintf("bench_%06d", i)
+		msgs := append([]conversation.Message(nil), c.Messages...)
+		msgs[0].Text = fmt.Sprintf("%s (ticket %d)", msgs[0].Text, i)
+		c.Messages = msgs
+		out[i] = c
+	}
+	return out
+}
+
+// BenchmarkExtraction runs the extraction of 5,000 conversations against the built-in model
+// with 100 ms latency per call and concurrency 32. The ideal rate is 32 / 0.1 s = 320
+// conversations per second; efficiency is the measured rate over that ideal.
+//
+//	make bench   (or: REQUIRE_SERVICES=1 go test -run '^$' -bench Extraction -benchtime 1x ./integration/)
+func BenchmarkExtraction(b *testing.B) {
+	const n, concurrency = 5000, 32
+	latency := benchLatency()
+	for range b.N {
+		b.StopTimer()
+		e := newEnv(b, localmodel.Config{Latency: latency})
+		convs := syntheticConversations(b, n)
+		if _, err := e.worker.Store.UpsertConversations(context.Background(), convs); err != nil {
+			b.Fatal(err)
+		}
+		in := pipeline.RunInput{Days: 3650, Concurrency: concurrency, CreateStories: false}
+		b.StartTimer()
+		start := time.Now()
+		runID := e.start(in)
+		e.waitFor(runID, 10*time.Minute, func(s pipeline.Status) bool { return s.Done >= n || pipeline.IsTerminal(s.Status) })
+		elapsed := time.Since(start)
+		b.StopTimer()
+		final, err := e.result(runID, 5*time.Minute)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rate := float64(n) / elapsed.Seconds()
+		ideal := float64(concurrency) / latency.Seconds()
+		b.ReportMetric(rate, "conv/s")
+		b.ReportMetric(rate/ideal, "efficiency")
+		b.ReportMetric(float64(final.LLMCalls)/float64(n), "llm_calls/conv")
+		b.ReportMetric(float64(e.worker.LocalModel.Stats().EmbeddingRequests), "embedding_requests")
+		b.Logf("%d conversations extracted in %v: %.1f conv/s, efficiency %.3f, %d LLM calls, %d embedding requests",
+			n, elapsed.Round(time.Millisecond), rate, rate/ideal, final.LLMCalls, e.worker.LocalModel.Stats().EmbeddingRequests)
+	}
+}
+
+func benchLatency() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("BENCH_LATENCY")); err == nil {
+		return d
+	}
+	return 100 * time.Millisecond
+}
