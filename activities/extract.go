@@ -60,6 +60,14 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 	if err != nil {
 		return BatchResult{}, err
 	}
+	hashes := make(map[string]string, len(convs))
+	for id, c := range convs {
+		hashes[id] = c.ContentHash()
+	}
+	cached, err := a.Store.CachedThemes(ctx, hashes, extraction.PromptVersion, a.LLM.ChatModel())
+	if err != nil {
+		return BatchResult{}, err
+	}
 	cache, err := a.Signatures.ForRun(ctx, in.RunID)
 	if err != nil {
 		return BatchResult{}, err
@@ -94,7 +102,7 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := a.extractOne(workCtx, in, conv, cache); err != nil {
+			if err := a.extractOne(workCtx, in, conv, hashes[conv.ID], cached[conv.ID], cache); err != nil {
 				cancel(err)
 				return
 			}
@@ -121,15 +129,14 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 
 // extractOne extracts, canonicalizes and stores one conversation's outcome. It returns an error
 // only for what must stop the batch: a permanent API error, or a failure to store.
-func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv *conversation.Conversation, cache *signature.Cache) error {
+// A cached theme (same content, prompt version and model, from any run) is reused without a call.
+func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv *conversation.Conversation,
+	contentHash string, theme *extraction.Theme, cache *signature.Cache) error {
 	e := &store.Extraction{
-		RunID: in.RunID, ConversationID: conv.ID, ContentHash: conv.ContentHash(),
+		RunID: in.RunID, ConversationID: conv.ID, ContentHash: contentHash,
 		PromptVersion: extraction.PromptVersion, Model: a.LLM.ChatModel(), WriteShared: !in.DryRun,
 	}
-	theme, err := a.Store.CachedTheme(ctx, conv.ID, e.ContentHash, e.PromptVersion, e.Model)
-	if err != nil {
-		return err
-	}
+	var err error
 	if theme != nil {
 		e.Cached = true
 	} else {

@@ -72,6 +72,21 @@ func TestExtractBatchStoresOneOutcomePerConversationAndResumes(t *testing.T) {
 			assert.Equal(t, chats, h.model.Stats().ChatRequests, "a finished batch makes no LLM call")
 			assert.Equal(t, n, count(t, h, `SELECT count(*) FROM extractions WHERE run_id = 'r1'`))
 
+			// Not even through the content cache: a worker configured with another chat model (so
+			// no cached theme applies) and an API that fails any call still finds nothing to do.
+			tripwire := newTripwire(t, h)
+			for i, b := range batches {
+				env := h.suite.NewTestActivityEnvironment()
+				env.RegisterActivity(tripwire.acts)
+				val, err := env.ExecuteActivity(tripwire.acts.ExtractBatch, activities.ExtractBatchInput{
+					RunID: "r1", From: b[0], To: b[1], DryRun: tc.dryRun, Concurrency: 4})
+				require.NoError(t, err, "batch %v on the tripwire worker", b)
+				var again activities.BatchResult
+				require.NoError(t, val.Get(&again))
+				assert.Equal(t, first[i], again, "batch %v on the tripwire worker", b)
+			}
+			assert.Zero(t, tripwire.requests.Load(), "a finished item is never extracted again")
+
 			runTotal, err := h.st.RunCounters(ctx, "r1")
 			require.NoError(t, err)
 			total.ConversationsSelected = n

@@ -42,18 +42,8 @@ func TestPermanentLLMErrorIsNonRetryable(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
-			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusUnauthorized)
-				_, _ = w.Write([]byte(`{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`))
-			}))
-			t.Cleanup(srv.Close)
-			logger := testenv.Logger(t)
-			client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "wrong", ChatModel: "local-heuristic-v1",
-				EmbeddingModel: "local-hashed-ngrams-v1"}, logger)
-			bad := activities.New(h.st, client, activities.DefaultConfig(), logger)
+			tw := newTripwire(t, h)
+			bad, requests := tw.acts, &tw.requests
 			require.Equal(t, len(fixture), h.startRun("r1", false))
 
 			err := tc.phase(h, bad)
@@ -68,4 +58,27 @@ func TestPermanentLLMErrorIsNonRetryable(t *testing.T) {
 			assert.Zero(t, count(t, h, tc.stored), "nothing is stored for items the phase could not do")
 		})
 	}
+}
+
+// tripwire is a worker whose LLM API answers every request 401 and counts them; its chat model
+// differs from the harness's, so no theme cached by the harness's runs applies to it.
+type tripwire struct {
+	acts     *activities.Activities
+	requests atomic.Int64
+}
+
+func newTripwire(t *testing.T, h *harness) *tripwire {
+	tw := &tripwire{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tw.requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	logger := testenv.Logger(t)
+	client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "wrong", ChatModel: "tripwire-chat-model",
+		EmbeddingModel: "tripwire-embedding-model"}, logger)
+	tw.acts = activities.New(h.st, client, activities.DefaultConfig(), logger)
+	return tw
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -135,26 +134,40 @@ func (s *Store) ExtractedIDs(ctx context.Context, runID string, ids []string) (m
 	return out, nil
 }
 
-// CachedTheme returns the newest theme extracted from exactly this content with this prompt
-// version and model by any run, or nil.
-func (s *Store) CachedTheme(ctx context.Context, conversationID, contentHash, promptVersion, model string) (*extraction.Theme, error) {
-	var raw []byte
-	err := s.pool.QueryRow(ctx, `
-		SELECT result FROM extractions
-		WHERE conversation_id = $1 AND content_hash = $2 AND prompt_version = $3 AND model = $4
-			AND outcome <> 'failed' AND result IS NOT NULL
-		ORDER BY extracted_at DESC LIMIT 1`, conversationID, contentHash, promptVersion, model).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+// CachedThemes returns, for each conversation of the map (id → content hash), the newest theme
+// any run extracted from exactly that content with this prompt version and model. Conversations
+// without one are absent.
+func (s *Store) CachedThemes(ctx context.Context, hashes map[string]string, promptVersion, model string) (map[string]*extraction.Theme, error) {
+	ids := make([]string, 0, len(hashes))
+	hs := make([]string, 0, len(hashes))
+	for id, h := range hashes {
+		ids = append(ids, id)
+		hs = append(hs, h)
 	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT DISTINCT ON (x.conversation_id) x.conversation_id, x.result
+		FROM extractions x JOIN unnest($1::text[], $2::text[]) AS want(id, hash)
+			ON x.conversation_id = want.id AND x.content_hash = want.hash
+		WHERE x.prompt_version = $3 AND x.model = $4 AND x.outcome <> 'failed' AND x.result IS NOT NULL
+		ORDER BY x.conversation_id, x.extracted_at DESC`, ids, hs, promptVersion, model)
 	if err != nil {
-		return nil, fmt.Errorf("read cached theme of %s: %w", conversationID, err)
+		return nil, fmt.Errorf("read cached themes: %w", err)
 	}
-	var t extraction.Theme
-	if err := json.Unmarshal(raw, &t); err != nil {
-		return nil, fmt.Errorf("decode cached theme of %s: %w", conversationID, err)
+	defer rows.Close()
+	out := map[string]*extraction.Theme{}
+	for rows.Next() {
+		var id string
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return nil, fmt.Errorf("read cached themes: %w", err)
+		}
+		var t extraction.Theme
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, fmt.Errorf("decode cached theme of %s: %w", id, err)
+		}
+		out[id] = &t
 	}
-	return &t, nil
+	return out, rows.Err()
 }
 
 // StoredSignature is a canonical signature with how many themes use it.

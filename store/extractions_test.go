@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"feedbackpipe/extraction"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
 )
@@ -223,7 +224,7 @@ func TestCachedTheme(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := st.CachedTheme(ctx, tc.conv, tc.hash, tc.prompt, tc.model)
+			got, err := cachedTheme(ctx, st, tc.conv, tc.hash, tc.prompt, tc.model)
 			require.NoError(t, err)
 			if tc.wantSig == "" {
 				assert.Nil(t, got)
@@ -239,8 +240,14 @@ func TestCachedTheme(t *testing.T) {
 		only := extr("r1", "c02", store.OutcomeFailed, "", true)
 		only.Theme = theme("never_returned_signature", "scheduler")
 		require.NoError(t, st.SaveExtraction(ctx, only))
-		got, err := st.CachedTheme(ctx, "c02", "hash-c02", "v1", "model-a")
+		got, err := cachedTheme(ctx, st, "c02", "hash-c02", "v1", "model-a")
 		require.NoError(t, err)
 		assert.Nil(t, got)
 	})
+}
+
+// cachedTheme asks CachedThemes about one conversation.
+func cachedTheme(ctx context.Context, st *store.Store, conv, hash, prompt, model string) (*extraction.Theme, error) {
+	got, err := st.CachedThemes(ctx, map[string]string{conv: hash}, prompt, model)
+	return got[conv], err
 }

@@ -66,7 +66,7 @@ func (s *Store) SelectRunConversations(ctx context.Context, runID string, since,
 			INSERT INTO run_conversations (run_id, seq, conversation_id)
 			SELECT $1, row_number() OVER (ORDER BY created_at, id) - 1, id
 			FROM (SELECT id, created_at FROM conversations
-			      WHERE created_at >= $2 AND created_at <= $3
+			      WHERE created_at >= $2 AND created_at < $3
 			      ORDER BY created_at, id LIMIT $4) c`,
 			runID, since, until, limit)
 		if err != nil {

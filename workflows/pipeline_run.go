@@ -112,7 +112,12 @@ func (r *run) phases() error {
 // extract runs the extraction batches, a few in flight, and continues-as-new when the history
 // grows large, carrying its progress.
 func (r *run) extract() error {
-	inFlight := max(3, 4*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
+	// How many batches are in flight decides which activities each workflow task schedules, so
+	// changing it is versioned: runs recorded with two in flight replay with two in flight.
+	inFlight := max(2, 2*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
+	if workflow.GetVersion(r.ctx, "more-batches-in-flight", workflow.DefaultVersion, 1) >= 1 {
+		inFlight = max(3, 4*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
+	}
 	opts := phaseOptions(r.workCtx)
 	sel := workflow.NewSelector(r.ctx)
 	pending := 0
