@@ -60,11 +60,17 @@ func (a *analysis) identify() identity {
 			area = w
 		}
 	}
+	// A new signature built from a salient object and a specific symptom is as trustworthy as a
+	// heuristic gets (medium); one built from a fallback object or a vague complaint is low.
+	confidence := "low"
+	if len(obj) > 0 && (a.specific || a.convType != extraction.TypeProductIssue) {
+		confidence = "medium"
+	}
 	return identity{
 		signature:   mintSignature(object, a.codes.primary, a.convType, a.class, a.specific, a.thanks),
 		productArea: area,
 		component:   object,
-		confidence:  "low",
+		confidence:  confidence,
 	}
 }
 

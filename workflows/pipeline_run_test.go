@@ -69,7 +69,7 @@ func assertCounters(t *testing.T, want, got pipeline.Counters, msgAndArgs ...any
 
 // event is one thing the test environment saw happen to an activity, in the order it happened.
 type event struct {
-	kind  string // "start", "done", "cancel"
+	kind  string // "start", "done", "fail" (an attempt failed), "cancel"
 	name  string
 	at    time.Duration // workflow time since start
 	input any           // decoded input, for "start"
@@ -99,7 +99,11 @@ func newHarness(t *testing.T) *harness {
 		h.record(event{kind: "start", name: info.ActivityType.Name, input: decodeInput(t, info.ActivityType.Name, args)})
 	})
 	env.SetOnActivityCompletedListener(func(info *activity.Info, _ converter.EncodedValue, err error) {
-		h.record(event{kind: "done", name: info.ActivityType.Name})
+		kind := "done"
+		if err != nil {
+			kind = "fail"
+		}
+		h.record(event{kind: kind, name: info.ActivityType.Name})
 	})
 	env.SetOnActivityCanceledListener(func(info *activity.Info) {
 		h.record(event{kind: "cancel", name: info.ActivityType.Name})
@@ -164,9 +168,19 @@ func (h *harness) mockBookkeeping(total int) {
 		})
 }
 
-// mockExtract mocks ExtractBatch with each range's distinct result, after delay (on the workflow clock).
-func (h *harness) mockExtract(delay func(from, to int) time.Duration) {
-	for _, r := range [][2]int{{0, 50}, {50, 100}, {100, 120}} {
+// rangesOf is how a selection of total conversations is cut into batches.
+func rangesOf(total int) [][2]int {
+	var out [][2]int
+	for from := 0; from < total; from += ExtractBatchSize {
+		out = append(out, [2]int{from, min(from+ExtractBatchSize, total)})
+	}
+	return out
+}
+
+// mockExtract mocks ExtractBatch for the batches of total conversations, each with its range's
+// distinct result, after delay (on the workflow clock).
+func (h *harness) mockExtract(total int, delay func(from, to int) time.Duration) {
+	for _, r := range rangesOf(total) {
 		call := h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool {
 			return in.From == r[0] && in.To == r[1]
 		})).Return(batchResult(r[0], r[1]), nil)
@@ -319,12 +333,30 @@ func (h *harness) statusesMirrored() []string {
 	return out
 }
 
-func allRanges() [][2]int { return [][2]int{{0, 50}, {50, 100}, {100, 120}} }
+// sortedExtractRanges returns the started batches' ranges in seq order.
+func (h *harness) sortedExtractRanges() [][2]int {
+	got := h.extractRanges()
+	slices.SortFunc(got, func(a, b [2]int) int { return a[0] - b[0] })
+	return got
+}
+
+// assertStoppedEarly checks that a run over total conversations, stopped (or failed) while its
+// first batches were in flight, started only a prefix of its batches (each once) and that none
+// beyond those in flight ever started. It returns how many started.
+func (h *harness) assertStoppedEarly(total int) int {
+	h.t.Helper()
+	started := h.sortedExtractRanges()
+	all := rangesOf(total)
+	require.NotEmpty(h.t, started)
+	assert.Less(h.t, len(started), len(all), "batches kept starting after the stop")
+	assert.Equal(h.t, all[:len(started)], started, "the batches in flight are the first ones, each started once")
+	return len(started)
+}
 
 func TestHappyPath(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	h.mockExtract(nil)
+	h.mockExtract(120, nil)
 	h.mockEmbed(0)
 	h.mockStories(0)
 	h.run(pipeline.RunInput{Days: 30, MaxConversations: 500, CreateStories: true})
@@ -341,9 +373,7 @@ func TestHappyPath(t *testing.T) {
 	assert.Equal(t, 500, sr.Input.MaxConversations)
 
 	// Exactly these ranges, each once.
-	got := h.extractRanges()
-	slices.SortFunc(got, func(a, b [2]int) int { return a[0] - b[0] })
-	assert.Equal(t, allRanges(), got)
+	assert.Equal(t, [][2]int{{0, 50}, {50, 100}, {100, 120}}, h.sortedExtractRanges())
 	for _, in := range h.starts("ExtractBatch") {
 		b := in.(*activities.ExtractBatchInput)
 		assert.Equal(t, s.RunID, b.RunID)
@@ -385,7 +415,7 @@ func TestHappyPath(t *testing.T) {
 func TestWithoutStoriesSkipsStories(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	h.mockExtract(nil)
+	h.mockExtract(120, nil)
 	h.mockEmbed(0)
 	h.mockStories(0)
 	h.run(pipeline.RunInput{Days: 7, CreateStories: false})
@@ -403,7 +433,7 @@ func TestWithoutStoriesSkipsStories(t *testing.T) {
 func TestDryRunBuildsPreviewOnly(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	h.mockExtract(nil)
+	h.mockExtract(120, nil)
 	h.mockEmbed(0)
 	h.mockStories(0)
 	h.mockPreview(0)
@@ -427,8 +457,8 @@ func TestDryRunBuildsPreviewOnly(t *testing.T) {
 
 func TestStopDuringExtraction(t *testing.T) {
 	h := newHarness(t)
-	h.mockBookkeeping(120)
-	h.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h.mockBookkeeping(350)
+	h.mockExtract(350, func(int, int) time.Duration { return time.Minute })
 	h.mockEmbed(0)
 	h.mockStories(0)
 	var atStop *pipeline.Status
@@ -441,9 +471,9 @@ func TestStopDuringExtraction(t *testing.T) {
 	assert.Equal(t, pipeline.PhaseExtraction, atStop.Phase)
 	assert.Nil(t, atStop.EndedAt)
 
-	// The two batches in flight were cancelled, the third never started.
-	assert.ElementsMatch(t, [][2]int{{0, 50}, {50, 100}}, h.extractRanges())
-	assert.Equal(t, 2, h.count("cancel", "ExtractBatch"))
+	// The batches in flight were cancelled, the others never started.
+	started := h.assertStoppedEarly(350)
+	assert.Equal(t, started, h.count("cancel", "ExtractBatch"))
 	assert.Zero(t, h.count("done", "ExtractBatch"))
 	assert.Zero(t, h.count("start", "EmbedThemes"))
 	assert.Zero(t, h.count("start", "BuildStories"))
@@ -464,7 +494,7 @@ func TestStopDuringLaterPhases(t *testing.T) {
 	t.Run("embedding", func(t *testing.T) {
 		h := newHarness(t)
 		h.mockBookkeeping(120)
-		h.mockExtract(nil)
+		h.mockExtract(120, nil)
 		h.mockEmbed(time.Hour)
 		h.mockStories(0)
 		var atStop *pipeline.Status
@@ -488,7 +518,7 @@ func TestStopDuringLaterPhases(t *testing.T) {
 	t.Run("stories", func(t *testing.T) {
 		h := newHarness(t)
 		h.mockBookkeeping(120)
-		h.mockExtract(nil)
+		h.mockExtract(120, nil)
 		h.mockEmbed(0)
 		h.mockStories(time.Hour)
 		h.stopAt(10*time.Minute, nil)
@@ -506,7 +536,7 @@ func TestStopDuringLaterPhases(t *testing.T) {
 	t.Run("a second stop changes nothing", func(t *testing.T) {
 		h := newHarness(t)
 		h.mockBookkeeping(120)
-		h.mockExtract(nil)
+		h.mockExtract(120, nil)
 		h.mockEmbed(time.Hour)
 		h.stopAt(10*time.Minute, nil)
 		h.stopAt(10*time.Minute+time.Second, nil)
@@ -519,8 +549,8 @@ func TestStopDuringLaterPhases(t *testing.T) {
 
 func TestCancelDuringExtractionEndsStopped(t *testing.T) {
 	h := newHarness(t)
-	h.mockBookkeeping(120)
-	h.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h.mockBookkeeping(350)
+	h.mockExtract(350, func(int, int) time.Duration { return time.Minute })
 	h.mockEmbed(0)
 	h.mockStories(0)
 	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, 30*time.Second)
@@ -530,7 +560,8 @@ func TestCancelDuringExtractionEndsStopped(t *testing.T) {
 	s := h.result()
 	assert.Equal(t, pipeline.StatusStopped, s.Status)
 	assert.Equal(t, pipeline.PhaseExtraction, s.Phase)
-	assert.Equal(t, 2, h.count("cancel", "ExtractBatch"))
+	started := h.assertStoppedEarly(350)
+	assert.Equal(t, started, h.count("cancel", "ExtractBatch"))
 	assert.Zero(t, h.count("start", "EmbedThemes"))
 	assert.Zero(t, h.count("start", "BuildStories"))
 	fin := h.onlyFinish()
@@ -542,12 +573,13 @@ func TestCancelDuringExtractionEndsStopped(t *testing.T) {
 
 func TestNonRetryableFailureFailsRun(t *testing.T) {
 	h := newHarness(t)
-	h.mockBookkeeping(120)
+	h.mockBookkeeping(350)
+	// Registered first, so it answers [0,50); the other batches take a minute.
 	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == 0 })).
 		After(10*time.Second).
 		Return(activities.BatchResult{}, temporal.NewNonRetryableApplicationError(
 			"LLM API answered 401 Unauthorized: check OPENAI_API_KEY", activities.ErrTypeLLMConfig, nil))
-	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.Anything).After(time.Minute).Return(batchResult(50, 100), nil)
+	h.mockExtract(350, func(int, int) time.Duration { return time.Minute })
 	h.mockEmbed(0)
 	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
 
@@ -558,9 +590,12 @@ func TestNonRetryableFailureFailsRun(t *testing.T) {
 	require.True(t, errors.As(err, &app), "want an application error, got %T: %v", err, err)
 	assert.True(t, app.NonRetryable())
 
-	// The failing batch is not retried, the one in flight is cancelled, the third never starts.
-	assert.ElementsMatch(t, [][2]int{{0, 50}, {50, 100}}, h.extractRanges())
-	assert.Equal(t, 1, h.count("cancel", "ExtractBatch"))
+	// The failing batch is not retried (it starts once), the others in flight are cancelled, the
+	// rest never start.
+	started := h.assertStoppedEarly(350)
+	assert.Equal(t, 1, h.count("fail", "ExtractBatch"))
+	assert.Equal(t, started-1, h.count("cancel", "ExtractBatch"))
+	assert.Zero(t, h.count("done", "ExtractBatch"))
 	fin := h.onlyFinish()
 	assert.Equal(t, pipeline.StatusFailed, fin.Status)
 	assert.Equal(t, pipeline.PhaseExtraction, fin.Phase)
@@ -574,13 +609,14 @@ func TestTransientBatchFailureIsRetried(t *testing.T) {
 	h.mockBookkeeping(120)
 	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == 50 })).
 		Return(activities.BatchResult{}, errors.New("connection reset")).Once()
-	h.mockExtract(nil)
+	h.mockExtract(120, nil)
 	h.mockEmbed(0)
 	h.run(pipeline.RunInput{Days: 7})
 	s := h.result()
 
 	assert.Equal(t, pipeline.StatusCompleted, s.Status)
 	assert.Equal(t, 120, s.Done, "the retried batch counts once")
+	assert.Equal(t, 1, h.count("fail", "ExtractBatch"))
 	ranges := h.extractRanges()
 	assert.Len(t, ranges, 4)
 	assert.Equal(t, 2, len(slices.DeleteFunc(ranges, func(r [2]int) bool { return r != [2]int{50, 100} })))
@@ -589,8 +625,9 @@ func TestTransientBatchFailureIsRetried(t *testing.T) {
 func TestLiveStatusSumsCompletedBatches(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	// [0,50) and [50,100) start together (two in flight); [100,120) starts when [0,50) completes.
-	h.mockExtract(func(from, _ int) time.Duration {
+	// [0,50) completes at 1 min, [50,100) at 2 min, [100,120) by 6 min (whether it starts at
+	// once or when [0,50) completes).
+	h.mockExtract(120, func(from, _ int) time.Duration {
 		return map[int]time.Duration{0: time.Minute, 50: 2 * time.Minute, 100: 5 * time.Minute}[from]
 	})
 	h.mockEmbed(time.Hour)
@@ -625,7 +662,7 @@ func TestLiveStatusSumsCompletedBatches(t *testing.T) {
 	during := seen[2]
 	assert.Equal(t, pipeline.PhaseEmbedding, during.Phase)
 	assert.Equal(t, 120, during.Done)
-	want = sumOfBatches(t, allRanges()...)
+	want = sumOfBatches(t, rangesOf(120)...)
 	want.ConversationsSelected = 120
 	assertCounters(t, want, during.Counters, "after every batch")
 	assert.Equal(t, 6, want.ThemesNew, "sanity: the three batches' distinct values")
@@ -637,14 +674,15 @@ func TestLiveStatusSumsCompletedBatches(t *testing.T) {
 }
 
 func TestContinueAsNewCarriesProgress(t *testing.T) {
+	const total = 350
 	h := newHarness(t)
-	h.mockBookkeeping(120)
-	h.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h.mockBookkeeping(total)
+	h.mockExtract(total, func(int, int) time.Duration { return time.Minute })
 	h.mockEmbed(0)
 	h.mockStories(0)
-	// History grew large while the first two batches run.
+	// The history grew large while the first batches run.
 	h.env.RegisterDelayedCallback(func() { h.env.SetContinueAsNewSuggested(true) }, 30*time.Second)
-	in := pipeline.RunInput{Days: 14, MaxConversations: 120, Concurrency: 8, CreateStories: true}
+	in := pipeline.RunInput{Days: 14, MaxConversations: total, Concurrency: 8, CreateStories: true}
 	h.run(in)
 
 	err := h.env.GetWorkflowError()
@@ -654,51 +692,117 @@ func TestContinueAsNewCarriesProgress(t *testing.T) {
 	var next pipeline.RunInput
 	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
 	require.NotNil(t, next.Resume)
-	assert.Equal(t, 100, next.Resume.NextSeq, "the batches in flight complete before continuing")
+
+	// The batches in flight completed, no new one started, and the progress says so.
+	first := h.sortedExtractRanges()
+	n := len(first)
+	require.Positive(t, n)
+	require.Less(t, n, len(rangesOf(total)), "every batch ran before continuing")
+	assert.Equal(t, rangesOf(total)[:n], first)
+	assert.Equal(t, n, h.count("done", "ExtractBatch"))
+	assert.Equal(t, n*ExtractBatchSize, next.Resume.NextSeq)
 	assert.False(t, next.Resume.Stopping)
-	assert.Equal(t, pipeline.StatusRunning, next.Resume.Status.Status)
-	assert.Equal(t, pipeline.PhaseExtraction, next.Resume.Status.Phase)
-	assert.Equal(t, 100, next.Resume.Status.Done)
-	assert.Equal(t, 120, next.Resume.Status.Total)
-	want := sumOfBatches(t, [2]int{0, 50}, [2]int{50, 100})
-	want.ConversationsSelected = 120
-	assertCounters(t, want, next.Resume.Status.Counters)
-	first := next.Resume.Status
-	next.Resume = nil
-	assert.Equal(t, in, next, "the run's input is carried unchanged")
-	assert.ElementsMatch(t, [][2]int{{0, 50}, {50, 100}}, h.extractRanges())
+	st := next.Resume.Status
+	assert.Equal(t, pipeline.StatusRunning, st.Status)
+	assert.Equal(t, pipeline.PhaseExtraction, st.Phase)
+	assert.Equal(t, n*ExtractBatchSize, st.Done)
+	assert.Equal(t, total, st.Total)
+	want := sumOfBatches(t, first...)
+	want.ConversationsSelected = total
+	assertCounters(t, want, st.Counters)
+	assert.Len(t, st.Errors, n)
+	carried := next
+	carried.Resume = nil
+	assert.Equal(t, in, carried, "the run's input is carried unchanged")
 	assert.Zero(t, h.count("start", "FinishRun"), "a run that continues as new is not finished")
 	assert.Zero(t, h.count("start", "EmbedThemes"))
 
-	// The next execution resumes at NextSeq without selecting again.
-	var can2 pipeline.RunInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &can2))
+	// The next execution resumes at NextSeq without selecting again, and completes.
 	h2 := newHarness(t)
 	h2.mockBookkeeping(999) // StartRun must not be called
-	h2.mockExtract(func(int, int) time.Duration { return time.Minute })
+	h2.mockExtract(total, func(int, int) time.Duration { return time.Minute })
 	h2.mockEmbed(0)
 	h2.mockStories(0)
-	h2.run(can2)
+	h2.run(next)
 	s := h2.result()
 
 	assert.Zero(t, h2.count("start", "StartRun"), "a resumed run does not select again")
-	assert.Equal(t, [][2]int{{100, 120}}, h2.extractRanges())
+	assert.Equal(t, rangesOf(total)[n:], h2.sortedExtractRanges(), "the remaining batches, each once")
 	assert.Equal(t, 1, h2.count("start", "EmbedThemes"))
 	assert.Equal(t, 1, h2.count("start", "BuildStories"))
 	assert.Equal(t, pipeline.StatusCompleted, s.Status)
-	assert.Equal(t, 120, s.Done)
-	assert.Equal(t, 120, s.Total)
-	assert.Equal(t, first.RunID, s.RunID, "the run keeps its ID across continue-as-new")
-	assert.Equal(t, first.StartedAt, s.StartedAt)
+	assert.Equal(t, total, s.Done)
+	assert.Equal(t, total, s.Total)
+	assert.Equal(t, st.RunID, s.RunID, "the run keeps its ID across continue-as-new")
+	assert.Equal(t, st.StartedAt, s.StartedAt)
 	fin := h2.onlyFinish()
-	assert.Equal(t, first.RunID, fin.RunID)
+	assert.Equal(t, st.RunID, fin.RunID)
 	assert.Equal(t, pipeline.StatusCompleted, fin.Status)
+}
+
+// A stop that reaches a run as it continues as new is carried into the next execution, which
+// then starts no batch and ends stopped.
+func TestResumedStoppingRunEndsStopped(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(999)
+	h.mockExtract(350, nil)
+	h.mockEmbed(0)
+	h.run(pipeline.RunInput{Days: 7, Resume: &pipeline.Progress{
+		NextSeq: 100, Stopping: true,
+		Status: pipeline.Status{RunID: "run-1", Status: pipeline.StatusStopping, Phase: pipeline.PhaseExtraction, Total: 350, Done: 100, StartedAt: startTime},
+	}})
+	s := h.result()
+	assert.Zero(t, h.count("start", "StartRun"))
+	assert.Zero(t, h.count("start", "ExtractBatch"))
+	assert.Zero(t, h.count("start", "EmbedThemes"))
+	assert.Equal(t, pipeline.StatusStopped, s.Status)
+	assert.Equal(t, 100, s.Done)
+	fin := h.onlyFinish()
+	assert.Equal(t, "run-1", fin.RunID)
+	assert.Equal(t, pipeline.StatusStopped, fin.Status)
+}
+
+// How many batches run at once: three for the default concurrency, two in runs that started
+// before that change (GetVersion answers DefaultVersion when their histories replay).
+func TestBatchesInFlight(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		version workflow.Version
+		want    int
+	}{{"current", 1, 3}, {"before more-batches-in-flight", workflow.DefaultVersion, 2}} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.env.OnGetVersion("more-batches-in-flight", workflow.DefaultVersion, 1).Return(c.version)
+			h.mockBookkeeping(350)
+			h.mockExtract(350, func(int, int) time.Duration { return time.Minute })
+			h.mockEmbed(0)
+			h.run(pipeline.RunInput{Days: 7})
+			h.result()
+
+			running, most := 0, 0
+			h.mu.Lock()
+			for _, e := range h.events {
+				if e.name != "ExtractBatch" {
+					continue
+				}
+				if e.kind == "start" {
+					running++
+				} else {
+					running--
+				}
+				most = max(most, running)
+			}
+			h.mu.Unlock()
+			assert.Equal(t, c.want, most)
+			assert.Len(t, h.extractRanges(), 7)
+		})
+	}
 }
 
 func TestSearchAttributesFollowTransitions(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	h.mockExtract(nil)
+	h.mockExtract(120, nil)
 	h.mockEmbed(0)
 	h.mockStories(0)
 	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
@@ -723,18 +827,18 @@ func TestFinalStatusIsWrittenAfterStoppingMirror(t *testing.T) {
 		want  string // final phase
 	}{
 		{"extraction", pipeline.RunInput{CreateStories: true}, func(h *harness) {
-			h.mockExtract(func(int, int) time.Duration { return time.Minute })
+			h.mockExtract(120, func(int, int) time.Duration { return time.Minute })
 		}, func(h *harness) { h.stopAt(30*time.Second, nil) }, pipeline.PhaseExtraction},
 		{"embedding", pipeline.RunInput{CreateStories: true}, func(h *harness) {
-			h.mockExtract(nil)
+			h.mockExtract(120, nil)
 			h.mockEmbed(time.Hour)
 		}, func(h *harness) { h.stopAt(10*time.Minute, nil) }, pipeline.PhaseEmbedding},
 		{"preview", pipeline.RunInput{DryRun: true}, func(h *harness) {
-			h.mockExtract(nil)
+			h.mockExtract(120, nil)
 			h.mockPreview(time.Hour)
 		}, func(h *harness) { h.stopAt(10*time.Minute, nil) }, pipeline.PhaseExtraction},
 		{"cancel", pipeline.RunInput{CreateStories: true}, func(h *harness) {
-			h.mockExtract(func(int, int) time.Duration { return time.Minute })
+			h.mockExtract(120, func(int, int) time.Duration { return time.Minute })
 		}, func(h *harness) { h.env.RegisterDelayedCallback(h.env.CancelWorkflow, 30*time.Second) }, pipeline.PhaseExtraction},
 	}
 	for _, c := range cases {
