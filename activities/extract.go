@@ -163,10 +163,17 @@ func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv 
 }
 
 // judge decides the outcome of a valid theme: not actionable, filtered with a reason, or a theme
-// under its canonical signature.
+// under its canonical signature. The quality gate comes first, so a filtered theme never mints a
+// signature into the run's cache.
 func (a *Activities) judge(e *store.Extraction, theme *extraction.Theme, cache *signature.Cache) {
 	if !extraction.IsActionable(theme.ConversationType, a.Config.Actionable) {
 		e.Outcome = store.OutcomeNotActionable
+		return
+	}
+	e.QualityScore = extraction.Quality(theme)
+	if e.QualityScore < a.Config.QualityThreshold {
+		e.Outcome, e.Signature = store.OutcomeFiltered, e.ProposedSig
+		e.Detail = fmt.Sprintf("quality score %.2f below %.2f for signature %s", e.QualityScore, a.Config.QualityThreshold, e.ProposedSig)
 		return
 	}
 	res, err := cache.Resolve(theme.IssueSignature, theme.ProductArea)
@@ -177,12 +184,6 @@ func (a *Activities) judge(e *store.Extraction, theme *extraction.Theme, cache *
 	e.Signature, e.ProductArea, e.Minted = res.Canonical, res.ProductArea, res.Minted
 	if res.Alias {
 		e.AliasOf = res.Canonical
-	}
-	e.QualityScore = extraction.Quality(theme)
-	if e.QualityScore < a.Config.QualityThreshold {
-		e.Outcome = store.OutcomeFiltered
-		e.Detail = fmt.Sprintf("quality score %.2f below %.2f for signature %s", e.QualityScore, a.Config.QualityThreshold, e.Signature)
-		return
 	}
 	e.Outcome = store.OutcomeTheme
 }

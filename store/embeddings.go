@@ -48,7 +48,7 @@ type Vector struct {
 type EmbeddingBatch struct {
 	RunID     string
 	Model     string
-	BatchKey  string // identifies the batch within the run, so a retry replaces its usage row
+	BatchKey  string // identifies the batch within the run; a retry's calls add to its usage row (they were made)
 	Vectors   []Vector
 	Failures  map[string]string // conversation id → error
 	LLMCalls  int

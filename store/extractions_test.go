@@ -246,6 +246,35 @@ func TestCachedTheme(t *testing.T) {
 	})
 }
 
+func TestCachedThemesOfABatch(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	seedConversations(t, st, 4)
+	createRun(t, st, "r1", false)
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c01", store.OutcomeTheme, "first_signature_value", true)))
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c02", store.OutcomeNotActionable, "second_signature_value", true)))
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c03", store.OutcomeFailed, "", true)))
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c04", store.OutcomeTheme, "fourth_signature_value", true)))
+
+	got, err := st.CachedThemes(ctx, map[string]string{
+		"c01": "hash-c01", // cached theme
+		"c02": "hash-c02", // cached, not actionable: its theme is still reused
+		"c03": "hash-c03", // only a failure
+		"c04": "changed",  // content changed since
+		"c99": "hash-c99", // never extracted
+	}, "v1", "model-a")
+	require.NoError(t, err)
+	sigs := map[string]string{}
+	for id, th := range got {
+		sigs[id] = th.IssueSignature
+	}
+	assert.Equal(t, map[string]string{"c01": "first_signature_value", "c02": "second_signature_value"}, sigs)
+
+	got, err = st.CachedThemes(ctx, map[string]string{}, "v1", "model-a")
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
+
 // cachedTheme asks CachedThemes about one conversation.
 func cachedTheme(ctx context.Context, st *store.Store, conv, hash, prompt, model string) (*extraction.Theme, error) {
 	got, err := st.CachedThemes(ctx, map[string]string{conv: hash}, prompt, model)

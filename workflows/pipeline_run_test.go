@@ -69,7 +69,7 @@ func assertCounters(t *testing.T, want, got pipeline.Counters, msgAndArgs ...any
 
 // event is one thing the test environment saw happen to an activity, in the order it happened.
 type event struct {
-	kind  string // "start", "done", "fail" (an attempt failed), "cancel"
+	kind  string // "start" (each attempt), "done", "fail" (after the last attempt), "cancel"
 	name  string
 	at    time.Duration // workflow time since start
 	input any           // decoded input, for "start"
@@ -604,6 +604,28 @@ func TestNonRetryableFailureFailsRun(t *testing.T) {
 	assert.Equal(t, [2]string{pipeline.StatusFailed, pipeline.PhaseExtraction}, h.lastUpsert())
 }
 
+// An error of the LLM-configuration type is not retried even when the activity did not mark it
+// non-retryable: the retry policy names the type.
+func TestLLMConfigErrorTypeIsNeverRetried(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == 0 })).
+		Return(activities.BatchResult{}, temporal.NewApplicationError("model gpt-x does not exist", activities.ErrTypeLLMConfig))
+	h.mockExtract(120, func(int, int) time.Duration { return time.Minute })
+	h.run(pipeline.RunInput{Days: 7})
+
+	require.Error(t, h.env.GetWorkflowError())
+	starts := 0
+	for _, r := range h.extractRanges() {
+		if r[0] == 0 {
+			starts++
+		}
+	}
+	assert.Equal(t, 1, starts, "the failing batch was retried")
+	assert.Equal(t, pipeline.StatusFailed, h.onlyFinish().Status)
+	assert.Contains(t, h.onlyFinish().Failure, "gpt-x")
+}
+
 func TestTransientBatchFailureIsRetried(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
@@ -616,7 +638,7 @@ func TestTransientBatchFailureIsRetried(t *testing.T) {
 
 	assert.Equal(t, pipeline.StatusCompleted, s.Status)
 	assert.Equal(t, 120, s.Done, "the retried batch counts once")
-	assert.Equal(t, 1, h.count("fail", "ExtractBatch"))
+	// Four attempts started: [50,100) twice (the environment reports only its last outcome).
 	ranges := h.extractRanges()
 	assert.Len(t, ranges, 4)
 	assert.Equal(t, 2, len(slices.DeleteFunc(ranges, func(r [2]int) bool { return r != [2]int{50, 100} })))

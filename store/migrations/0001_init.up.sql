@@ -142,8 +142,8 @@ CREATE TABLE embedding_failures (
     PRIMARY KEY (run_id, conversation_id)
 );
 
--- LLM usage of calls that are not tied to one conversation (embedding requests), per batch,
--- so a retried batch replaces its row instead of adding to it.
+-- LLM usage of calls that are not tied to one conversation (embedding requests), per batch; the
+-- calls of a retried batch add to its row, since they were really made.
 CREATE TABLE run_llm_usage (
     run_id     text NOT NULL REFERENCES pipeline_runs (id) ON DELETE CASCADE,
     phase      text NOT NULL,
