@@ -4,19 +4,24 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"feedbackpipe/pipeline"
 )
 
-// StartRun starts a PipelineRun under a fresh, human-readable run ID (pipeline-YYYYMMDD-HHMMSS-xxxx)
-// with its window, limits and dry-run flag shown on the run's page in the Temporal UI. A
-// duplicate ID is an error, never a silent attach to the existing run.
-func StartRun(ctx context.Context, tc client.Client, taskQueue string, in pipeline.RunInput, now time.Time) (string, error) {
+// StartRun asks the task queue's run index to admit and start a PipelineRun under a fresh,
+// human-readable run ID (pipeline-YYYYMMDD-HHMMSS-xxxx), starting the index first if it is not
+// running (update-with-start). The index answers only once the run has started, or refuses with
+// a message naming the blocking runs. The run's window, limits and dry-run flag show on its page
+// in the Temporal UI.
+func StartRun(ctx context.Context, tc client.Client, taskQueue string, in pipeline.RunInput, limits pipeline.IndexLimits, now time.Time) (string, error) {
 	runID, err := NewRunID(now)
 	if err != nil {
 		return "", err
@@ -26,22 +31,59 @@ func StartRun(ctx context.Context, tc client.Client, taskQueue string, in pipeli
 	if in.DryRun {
 		summary += " (dry run)"
 	}
-	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                                       runID,
-		TaskQueue:                                taskQueue,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrStatus).ValueSet(pipeline.StatusRunning),
-			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrPhase).ValueSet(pipeline.PhaseExtraction),
-		),
-		StaticSummary: summary,
-		StaticDetails: fmt.Sprintf("**Window:** %s → %s\n\n**Max conversations:** %d (0 = all)\n\n**Concurrency:** %d\n\n**Dry run:** %t\n\n**Stories:** %t",
+	req := pipeline.AdmitRequest{
+		RunID: runID, TaskQueue: taskQueue, Input: in, Limits: limits, Summary: summary,
+		Details: fmt.Sprintf("**Window:** %s → %s\n\n**Max conversations:** %d (0 = all)\n\n**Concurrency:** %d\n\n**Dry run:** %t\n\n**Stories:** %t",
 			since.Format(time.RFC3339), until.Format(time.RFC3339), in.MaxConversations, in.EffectiveConcurrency(), in.DryRun, in.CreateStories),
-	}, pipeline.WorkflowName, in)
-	if err != nil {
-		return "", fmt.Errorf("start run %s: %w", runID, err)
 	}
-	return runID, nil
+	indexID := pipeline.IndexWorkflowID(taskQueue)
+	op := tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       indexID,
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		StaticSummary:            "Index of pipeline runs: admits runs, keeps the latest " + fmt.Sprint(limits.WithDefaults().Retention),
+	}, pipeline.IndexWorkflowName, pipeline.IndexState{Limits: limits})
+	handle, err := tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName: pipeline.UpdateAdmit, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return "", fmt.Errorf("admit run: %w", err)
+	}
+	var admitted string
+	if err := handle.Get(ctx, &admitted); err != nil {
+		return "", fmt.Errorf("run not started: %w", unwrapApplication(err))
+	}
+	return admitted, nil
+}
+
+// unwrapApplication returns the message of the innermost application error (the index's own
+// words) rather than the SDK's wrapping.
+func unwrapApplication(err error) error {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return errors.New(app.Message())
+	}
+	return err
+}
+
+// Runs returns the run index of a task queue (empty when no run was ever admitted there).
+func Runs(ctx context.Context, tc client.Client, taskQueue string) (pipeline.IndexState, error) {
+	var state pipeline.IndexState
+	resp, err := tc.QueryWorkflow(ctx, pipeline.IndexWorkflowID(taskQueue), "", pipeline.QueryRuns)
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return state, nil
+	}
+	if err != nil {
+		return state, fmt.Errorf("read the run index: %w", err)
+	}
+	if err := resp.Get(&state); err != nil {
+		return state, fmt.Errorf("decode the run index: %w", err)
+	}
+	return state, nil
 }
 
 // NewRunID makes an ID like pipeline-20261129-153000-ab12.

@@ -30,6 +30,7 @@ type Worker struct {
 	Temporal   client.Client
 	Activities *activities.Activities
 	LocalModel *localmodel.Server // nil when an API key is configured
+	Metrics    *Metrics           // nil when METRICS_ADDR is empty
 
 	worker    worker.Worker
 	stopLocal func(context.Context) error
@@ -90,10 +91,17 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		DisableRegistrationAliasing:      true,
 	})
 	w.worker.RegisterWorkflowWithOptions(workflows.PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
+	w.worker.RegisterWorkflowWithOptions(workflows.RunIndex, workflow.RegisterOptions{Name: pipeline.IndexWorkflowName})
 	w.worker.RegisterActivity(w.Activities)
 	if err := w.worker.Start(); err != nil {
 		w.Close(ctx)
 		return nil, fmt.Errorf("start Temporal worker on task queue %s: %w", cfg.TaskQueue, err)
+	}
+	if cfg.MetricsAddr != "" {
+		if w.Metrics, err = StartMetrics(cfg.MetricsAddr, w.Temporal, cfg.TaskQueue, logger); err != nil {
+			w.Close(ctx)
+			return nil, err
+		}
 	}
 	logger.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
 	return w, nil
@@ -102,6 +110,9 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 // Close stops polling (letting running activities finish for up to WorkerStopTimeout) and
 // releases every connection.
 func (w *Worker) Close(ctx context.Context) {
+	if w.Metrics != nil {
+		w.Metrics.Close(ctx)
+	}
 	if w.worker != nil {
 		w.worker.Stop()
 	}

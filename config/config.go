@@ -38,6 +38,7 @@ type Config struct {
 	LogLevel        string
 	LLM             llm.Config
 	Actionable      []string
+	Index           pipeline.IndexLimits
 }
 
 // UsesLocalModel reports whether no API key is configured, so the built-in model serves the calls.
@@ -81,6 +82,12 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.LLM.Prices, err = llm.ParsePrices(getenv("LLM_PRICES")); err != nil {
+		return c, err
+	}
+	if c.Index.MaxActive, err = integer(getenv, "RUN_INDEX_MAX_ACTIVE", pipeline.DefaultMaxActive); err != nil {
+		return c, err
+	}
+	if c.Index.Retention, err = integer(getenv, "RUN_INDEX_RETENTION", pipeline.DefaultRetention); err != nil {
 		return c, err
 	}
 	c.Actionable = extraction.DefaultActionable

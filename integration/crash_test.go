@@ -65,7 +65,7 @@ func TestWorkerKilledMidExtraction(t *testing.T) {
 	in := allTime()
 	in.Concurrency = 4
 	cfg, _ := config.Load(func(string) string { return "" })
-	runID, err := app.StartRun(context.Background(), tc, queue, in, time.Now())
+	runID, err := app.StartRun(context.Background(), tc, queue, in, cfg.Index, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func allTime() pipeline.RunInput {
 
 func (e *env) start(in pipeline.RunInput) string {
 	e.t.Helper()
-	id, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, in, time.Now())
+	id, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, in, e.cfg.Index, time.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 				return err
 			}
 			defer tc.Close()
-			runID, err := app.StartRun(cmd.Context(), tc, c.cfg.TaskQueue, in, until)
+			runID, err := app.StartRun(cmd.Context(), tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
 			if err != nil {
 				return err
 			}

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
 )
 
@@ -69,17 +69,17 @@ func (c *cli) checkRunning(ctx context.Context, tc client.Client, runID string) 
 	return nil
 }
 
-// activeRun finds the running pipeline run(s) through Temporal visibility.
+// activeRun finds the live run(s) in the task queue's run index.
 func (c *cli) activeRun(ctx context.Context, tc client.Client) (string, error) {
-	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-		Query: fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", pipeline.WorkflowName),
-	})
+	state, err := app.Runs(ctx, tc, c.cfg.TaskQueue)
 	if err != nil {
-		return "", fmt.Errorf("list active runs: %w", err)
+		return "", err
 	}
 	var ids []string
-	for _, e := range resp.GetExecutions() {
-		ids = append(ids, e.GetExecution().GetWorkflowId())
+	for _, e := range state.Entries {
+		if e.Live() {
+			ids = append(ids, e.RunID)
+		}
 	}
 	switch len(ids) {
 	case 0:

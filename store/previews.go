@@ -66,3 +66,11 @@ func (s *Store) PreviewRows(ctx context.Context, runID string) ([]PreviewRow, er
 	}
 	return out, nil
 }
+
+// DeletePreviews deletes the previews of the given runs.
+func (s *Store) DeletePreviews(ctx context.Context, runIDs []string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM dry_run_previews WHERE run_id = ANY($1)`, runIDs); err != nil {
+		return fmt.Errorf("delete previews: %w", err)
+	}
+	return nil
+}

@@ -114,18 +114,18 @@ func (r *run) phases() error {
 func (r *run) extract() error {
 	// How many batches are in flight decides which activities each workflow task schedules, so
 	// changing it is versioned: runs recorded with two in flight replay with two in flight.
-	inFlight := max(2, 2*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
-	if workflow.GetVersion(r.ctx, "more-batches-in-flight", workflow.DefaultVersion, 1) >= 1 {
-		inFlight = max(3, 4*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
-	}
+	// Enough batches in flight that the run's concurrency slots stay busy while a finished
+	// batch's successor is being scheduled.
+	inFlight := max(3, 4*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
 	opts := phaseOptions(r.workCtx)
 	sel := workflow.NewSelector(r.ctx)
-	pending := 0
+	pending, started := 0, 0
 	var firstErr error
 	for {
-		for !r.stopped() && firstErr == nil && pending < inFlight && r.nextSeq < r.status.Total && !r.continueSuggested() {
+		for !r.stopped() && firstErr == nil && pending < inFlight && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
 			from, to := r.nextSeq, min(r.nextSeq+ExtractBatchSize, r.status.Total)
 			r.nextSeq = to
+			started++
 			f := workflow.ExecuteActivity(opts, acts.ExtractBatch, activities.ExtractBatchInput{
 				RunID: r.status.RunID, From: from, To: to, DryRun: r.in.DryRun, Concurrency: r.in.EffectiveConcurrency(),
 			})
@@ -177,8 +177,10 @@ func (r *run) runPhase(activity any, input any) error {
 	return nil
 }
 
-func (r *run) continueSuggested() bool {
-	return workflow.GetInfo(r.ctx).GetContinueAsNewSuggested()
+// continueSuggested says when to carry the run into a fresh history; never before this history
+// has started a batch, so a run cannot continue as new in a loop without progress.
+func (r *run) continueSuggested(started int) bool {
+	return started > 0 && workflow.GetInfo(r.ctx).GetContinueAsNewSuggested()
 }
 
 func (r *run) continueAsNew() error {
@@ -204,9 +206,8 @@ func (r *run) finish(runErr error) (pipeline.Status, error) {
 	// A stop's "stopping" mirror may still be on its way to Postgres (the stop listener runs
 	// it concurrently): let it land first, or it would overwrite the final status. The status is
 	// terminal now, so no new mirror starts. Versioned: runs recorded before this wait replay.
-	if workflow.GetVersion(ctx, "finish-after-status-mirror", workflow.DefaultVersion, 1) >= 1 {
-		_ = workflow.Await(ctx, func() bool { return r.publishing == 0 })
-	}
+	// A stop's "stopping" mirror may still be in flight: let it land before the final status.
+	_ = workflow.Await(ctx, func() bool { return r.publishing == 0 })
 	now := workflow.Now(ctx).UTC()
 	var res activities.FinishResult
 	err := workflow.ExecuteActivity(shortOptions(ctx), acts.FinishRun, activities.FinishRunInput{
@@ -221,6 +222,7 @@ func (r *run) finish(runErr error) (pipeline.Status, error) {
 	r.status.DurationSeconds = now.Sub(r.status.StartedAt).Seconds()
 	r.upsertSearchAttributes(ctx)
 	r.details()
+	r.report(ctx)
 	if r.status.Status == pipeline.StatusFailed {
 		return r.status, temporal.NewNonRetryableApplicationError(r.status.FailureMessage, "PipelineRunFailed", runErr)
 	}

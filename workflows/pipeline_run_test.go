@@ -784,17 +784,14 @@ func TestResumedStoppingRunEndsStopped(t *testing.T) {
 	assert.Equal(t, pipeline.StatusStopped, fin.Status)
 }
 
-// How many batches run at once: three for the default concurrency, two in runs that started
-// before that change (GetVersion answers DefaultVersion when their histories replay).
+// How many batches run at once: three for the default concurrency.
 func TestBatchesInFlight(t *testing.T) {
 	for _, c := range []struct {
-		name    string
-		version workflow.Version
-		want    int
-	}{{"current", 1, 3}, {"before more-batches-in-flight", workflow.DefaultVersion, 2}} {
+		name string
+		want int
+	}{{"default concurrency", 3}} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
-			h.env.OnGetVersion("more-batches-in-flight", workflow.DefaultVersion, 1).Return(c.version)
 			h.mockBookkeeping(350)
 			h.mockExtract(350, func(int, int) time.Duration { return time.Minute })
 			h.mockEmbed(0)

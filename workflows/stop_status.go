@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -76,13 +77,19 @@ func (r *run) upsertSearchAttributes(ctx workflow.Context) {
 	}
 }
 
-// details sets the run page's current details in the Temporal UI.
+// details sets the run page's current details in the Temporal UI: phase, progress, rate, ETA.
 func (r *run) details() {
 	s := r.status
+	progress := fmt.Sprintf("%d/%d conversations", s.Done, s.Total)
+	if elapsed := workflow.Now(r.ctx).Sub(s.StartedAt).Seconds(); s.Done > 0 && elapsed > 0 && !pipeline.IsTerminal(s.Status) {
+		rate := float64(s.Done) / elapsed
+		eta := time.Duration(float64(s.Total-s.Done) / rate * float64(time.Second)).Round(time.Second)
+		progress += fmt.Sprintf(" · %.1f/s · ETA %s", rate, eta)
+	}
 	workflow.SetCurrentDetails(r.ctx, fmt.Sprintf(
-		"**%s** · phase **%s** · %d/%d conversations\n\nthemes %d · failed %d · filtered %d · stories %d+%d · orphans %d+%d",
-		s.Status, s.Phase, s.Done, s.Total, s.ThemesExtracted, s.ExtractionFailed, s.ThemesFiltered,
-		s.StoriesCreated, s.StoriesUpdated, s.OrphansCreated, s.OrphansUpdated))
+		"**%s** · phase **%s** · %s\n\nthemes %d · new signatures %d · failed %d · filtered %d\n\nstories %d new, %d updated · orphans %d new, %d updated, %d graduated",
+		s.Status, s.Phase, progress, s.ThemesExtracted, s.ThemesNew, s.ExtractionFailed, s.ThemesFiltered,
+		s.StoriesCreated, s.StoriesUpdated, s.OrphansCreated, s.OrphansUpdated, s.OrphansGraduated))
 }
 
 func appendBounded(list, more []pipeline.ItemError) []pipeline.ItemError {
@@ -104,7 +111,20 @@ func isCancel(err error) bool {
 func rootMessage(err error) string {
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) {
-		return app.Error()
+		return app.Message()
 	}
 	return err.Error()
+}
+
+// report tells the run index that started this run (its parent) about a transition. Runs started
+// without the index (e.g. by the plain temporal CLI) have no parent and report nothing.
+func (r *run) report(ctx workflow.Context) {
+	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
+	if parent == nil {
+		return
+	}
+	rep := pipeline.RunReport{RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase, EndedAt: r.status.EndedAt}
+	if err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", pipeline.SignalRunReport, rep).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("could not report to the run index", "index", parent.ID, "error", err)
+	}
 }

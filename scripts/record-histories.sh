@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Records the workflow histories the replay test (workflows/replay_test.go) replays: a completed
+# run, a dry run, a run stopped mid-extraction, and the run index that admitted them. Run it
+# after `make up` whenever the workflows change shape on purpose:
+#   scripts/record-histories.sh [PREFIX]   (default prefix: today's date)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix=${1:-$(date -u +%Y%m%d)}
+out=workflows/testdata/histories
+T=$(scripts/tools.sh temporal-path)
+tmp=$(mktemp -d)
+db=record_$(date +%s)
+queue=record-$(date +%s)
+psql_admin() { psql -h 127.0.0.1 -p 55432 -U feedback -d postgres -qtAc "$1"; }
+psql_admin "CREATE DATABASE $db"
+export DATABASE_URL=postgres://feedback@127.0.0.1:55432/$db?sslmode=disable TASK_QUEUE=$queue
+go build -o "$tmp/worker" ./worker
+go build -o "$tmp/starter" ./starter
+LOCAL_MODEL_LATENCY=20ms "$tmp/worker" >"$tmp/worker.log" 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$tmp"' EXIT
+sleep 2
+"$tmp/starter" import sampledata/conversations.jsonl >/dev/null
+id() { python3 -c "import json,sys; print(json.load(sys.stdin)['run_id'])"; }
+completed=$("$tmp/starter" run --days 3650 --max 120 --json | id)
+"$tmp/starter" status "$completed" >/dev/null
+until "$tmp/starter" status "$completed" --json | grep -q '"status": "completed"'; do sleep 0.5; done
+dry=$("$tmp/starter" run --days 3650 --max 60 --dry-run --json | id)
+until "$tmp/starter" status "$dry" --json | grep -q '"status": "completed"'; do sleep 0.5; done
+stopped=$("$tmp/starter" run --days 3650 --concurrency 1 --json | id)
+sleep 3
+"$tmp/starter" stop "$stopped" >/dev/null
+until "$tmp/starter" status "$stopped" --json | grep -q '"status": "stopped"'; do sleep 0.5; done
+sleep 1
+for pair in "completed:$completed" "dry_run:$dry" "stopped_during_extraction:$stopped"; do
+  "$T" workflow show --workflow-id "${pair#*:}" --output json >"$out/run_${prefix}_${pair%%:*}.json"
+done
+"$T" workflow show --workflow-id "pipeline-run-index-$queue" --output json >"$out/index_${prefix}.json"
+echo "recorded into $out: run_${prefix}_{completed,dry_run,stopped_during_extraction}.json, index_${prefix}.json"
