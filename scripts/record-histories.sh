@@ -16,7 +16,7 @@ psql_admin "CREATE DATABASE $db"
 export DATABASE_URL=postgres://feedback@127.0.0.1:55432/$db?sslmode=disable TASK_QUEUE=$queue
 go build -o "$tmp/worker" ./worker
 go build -o "$tmp/starter" ./starter
-LOCAL_MODEL_LATENCY=20ms "$tmp/worker" >"$tmp/worker.log" 2>&1 &
+LOCAL_MODEL_LATENCY=50ms "$tmp/worker" >"$tmp/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$tmp"' EXIT
 sleep 2
