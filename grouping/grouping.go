@@ -96,7 +96,7 @@ type Config struct {
 // thresholds suit normalised embeddings of short support texts; see grouping_test.go and the
 // integration evaluation for how they were measured.
 func DefaultConfig() Config {
-	return Config{MergeThreshold: 0.60, CrossAreaThreshold: 0.70, MemberThreshold: 0.55, MinSize: 3}
+	return Config{MergeThreshold: 0.60, CrossAreaThreshold: 0.72, MemberThreshold: 0.60, MinSize: 3}
 }
 
 // Group is a set of items one fix would plausibly resolve.

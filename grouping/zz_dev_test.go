@@ -32,9 +32,9 @@ func TestZZDev(t *testing.T) {
 	old := Config{MergeThreshold: 0.80, MemberThreshold: 0.55, Split: SplitNone}
 	variants["1 old defaults"] = old
 	variants["2 default"] = base
-	for _, m := range []float64{0.55, 0.6, 0.65} {
-		for _, x := range []float64{0, 0.65, 0.7, 0.75} {
-			for _, mem := range []float64{0.5, 0.55, 0.65} {
+	for _, m := range []float64{0.5, 0.55, 0.6, 0.65} {
+		for _, x := range []float64{0, 0.65, 0.7, 0.71, 0.72, 0.75} {
+			for _, mem := range []float64{0.55} {
 				c := base
 				c.MergeThreshold, c.CrossAreaThreshold, c.MemberThreshold = m, x, mem
 				variants[fmt.Sprintf("m%.2f x%.2f mem%.2f", m, x, mem)] = c
@@ -46,6 +46,14 @@ func TestZZDev(t *testing.T) {
 		c.Split = s
 		variants[fmt.Sprintf("default split%d", s)] = c
 	}
+	for _, mem := range []float64{0.6, 0.7, 0.75, 0.8, 0.85} {
+		c := base
+		c.MemberThreshold = mem
+		variants[fmt.Sprintf("default mem%.2f", mem)] = c
+	}
+	lsh := base
+	lsh.ExactLimit = -1
+	variants["default lsh"] = lsh
 	if v := os.Getenv("ONLY"); v != "" {
 		variants = map[string]Config{v: variants[v]}
 	}

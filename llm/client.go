@@ -31,7 +31,11 @@ func New(cfg Config, logger *slog.Logger) *Client {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = cfg.BaseURL
 	}
-	oc.HTTPClient = hintingDoer{next: &http.Client{}}
+	// Many calls run in parallel against one host: keep their connections alive instead of the
+	// default transport's 2 idle connections per host, which closes and redials under load.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConns, transport.MaxIdleConnsPerHost = 512, 512
+	oc.HTTPClient = hintingDoer{next: &http.Client{Transport: transport}}
 	return &Client{
 		api:     openai.NewClientWithConfig(oc),
 		cfg:     cfg,

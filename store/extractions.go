@@ -45,8 +45,9 @@ type Extraction struct {
 }
 
 // SaveExtraction writes the item's outcome and, for a real run's theme, the theme, its canonical
-// signature and alias, in one transaction. The first stored outcome of an item wins, so a
-// retried batch changes nothing it already stored.
+// signature and alias, atomically and in one round trip (a pipelined batch runs as one implicit
+// transaction). The first stored outcome of an item wins, so a retried batch changes nothing it
+// already stored.
 func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 	var result []byte
 	if e.Theme != nil {
@@ -55,62 +56,50 @@ func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 			return fmt.Errorf("encode theme of %s: %w", e.ConversationID, err)
 		}
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		shared := e.WriteShared && e.Outcome == OutcomeTheme
-		minted := e.Minted && !e.WriteShared
-		if shared {
-			// Minted is decided here, by the row that creates the signature, so a retried item
-			// or a restarted worker can neither count a signature twice nor miss one.
-			tag, err := tx.Exec(ctx, `
-				INSERT INTO signatures (signature, product_area, first_run_id) VALUES ($1, $2, $3)
-				ON CONFLICT (signature) DO NOTHING`, e.Signature, e.ProductArea, e.RunID)
-			if err != nil {
-				return fmt.Errorf("store signature %s: %w", e.Signature, err)
-			}
-			minted = tag.RowsAffected() == 1
-		}
-		tag, err := tx.Exec(ctx, `
-			INSERT INTO extractions (run_id, conversation_id, outcome, conversation_type, signature, minted,
-				detail, llm_calls, tokens_in, tokens_out, cost_usd, cached, content_hash, prompt_version,
-				model, result)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-			ON CONFLICT (run_id, conversation_id) DO NOTHING`,
-			e.RunID, e.ConversationID, e.Outcome, e.ConversationType, e.Signature, minted, e.Detail,
-			e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD, e.Cached, e.ContentHash, e.PromptVersion,
-			e.Model, result)
-		if err != nil {
-			return fmt.Errorf("store extraction: %w", err)
-		}
-		if tag.RowsAffected() == 0 || !shared {
-			return nil
-		}
-		if e.AliasOf != "" && e.ProposedSig != "" && e.ProposedSig != e.Signature {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO signature_aliases (alias, canonical, first_run_id) VALUES ($1, $2, $3)
-				ON CONFLICT (alias) DO NOTHING`, e.ProposedSig, e.Signature, e.RunID); err != nil {
-				return fmt.Errorf("store alias %s: %w", e.ProposedSig, err)
-			}
-		}
+	shared := e.WriteShared && e.Outcome == OutcomeTheme
+	batch := &pgx.Batch{}
+	// minted is decided by the statement that creates the signature, so a retried item or a
+	// restarted worker can neither count a signature twice nor miss one. Dry runs write no
+	// signatures and keep the run cache's verdict.
+	batch.Queue(`
+		WITH sig AS (
+			INSERT INTO signatures (signature, product_area, first_run_id)
+			SELECT $5, $17, $1 WHERE $18
+			ON CONFLICT (signature) DO NOTHING RETURNING 1)
+		INSERT INTO extractions (run_id, conversation_id, outcome, conversation_type, signature, minted,
+			detail, llm_calls, tokens_in, tokens_out, cost_usd, cached, content_hash, prompt_version,
+			model, result)
+		VALUES ($1, $2, $3, $4, $5, CASE WHEN $18 THEN EXISTS (SELECT 1 FROM sig) ELSE $6 END,
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT (run_id, conversation_id) DO NOTHING`,
+		e.RunID, e.ConversationID, e.Outcome, e.ConversationType, e.Signature, e.Minted && !e.WriteShared,
+		e.Detail, e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD, e.Cached, e.ContentHash, e.PromptVersion,
+		e.Model, result, e.ProductArea, shared)
+	if shared && e.AliasOf != "" && e.ProposedSig != "" && e.ProposedSig != e.Signature {
+		batch.Queue(`
+			INSERT INTO signature_aliases (alias, canonical, first_run_id) VALUES ($1, $2, $3)
+			ON CONFLICT (alias) DO NOTHING`, e.ProposedSig, e.Signature, e.RunID)
+	}
+	if shared {
 		t := e.Theme
 		symptoms, _ := json.Marshal(t.Symptoms)
 		excerpts, _ := json.Marshal(t.KeyExcerpts)
-		_, err = tx.Exec(ctx, `
+		// Only when the stored outcome (this one, or an earlier attempt's) is a theme.
+		batch.Queue(`
 			INSERT INTO themes (run_id, conversation_id, conversation_type, product_area, component,
 				issue_signature, proposed_signature, matched_existing, match_confidence, user_intent, symptoms,
 				affected_flow, root_cause_hypothesis, diagnostic_summary, key_excerpts, action_type, direction,
 				resolution_action, resolution_category, quality_score)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20
+			WHERE EXISTS (SELECT 1 FROM extractions WHERE run_id = $1 AND conversation_id = $2 AND outcome = 'theme'
+				AND signature = $6)
 			ON CONFLICT (run_id, conversation_id) DO NOTHING`,
 			e.RunID, e.ConversationID, t.ConversationType, e.ProductArea, t.Component, e.Signature,
 			e.ProposedSig, t.MatchedExisting, t.MatchConfidence, t.UserIntent, symptoms, t.AffectedFlow,
 			t.RootCauseHypothesis, t.DiagnosticSummary, excerpts, t.ActionType, t.Direction,
 			t.ResolutionAction, t.ResolutionCategory, e.QualityScore)
-		if err != nil {
-			return fmt.Errorf("store theme: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("save extraction of %s in run %s: %w", e.ConversationID, e.RunID, err)
 	}
 	return nil
