@@ -24,9 +24,10 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	}
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
-		items[i] = grouping.Item{ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea, Vector: t.Vector}
+		items[i] = grouping.Item{ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea,
+			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
 	}
-	groups := grouping.Run(items, grouping.Config{MergeThreshold: a.Config.MergeThreshold, MemberThreshold: a.Config.MemberThreshold})
+	groups := grouping.Run(items, a.groupingConfig())
 	var progress atomic.Int64
 	stopBeating := keepBeating(ctx, &progress)
 	defer stopBeating()
@@ -49,8 +50,26 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	return a.phaseResult(ctx, in.RunID)
 }
 
-// groupWrite turns a group into the story or orphan to write; its key is the dominant signature,
-// which is stable across runs because canonical signatures are.
+// groupingConfig is the grouping's defaults with the thresholds and story size of the activities'
+// configuration.
+func (a *Activities) groupingConfig() grouping.Config {
+	cfg := grouping.DefaultConfig()
+	if a.Config.MergeThreshold > 0 {
+		cfg.MergeThreshold = a.Config.MergeThreshold
+	}
+	cfg.CrossAreaThreshold = a.Config.CrossAreaThreshold
+	if a.Config.MemberThreshold > 0 {
+		cfg.MemberThreshold = a.Config.MemberThreshold
+	}
+	if a.Config.MinStorySize > 0 {
+		cfg.MinSize = a.Config.MinStorySize
+	}
+	return cfg
+}
+
+// groupWrite turns a group into the story or orphan to write; its key is the group's key (the
+// dominant signature, suffixed for a second part of a facet split), stable across runs because
+// canonical signatures are.
 func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.ThemeForGrouping) *store.GroupWrite {
 	facts := make([]backlog.ThemeFacts, len(g.Members))
 	members := make([]store.Member, len(g.Members))
@@ -68,7 +87,7 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 	}
 	d := backlog.Build(g.Signature, facts)
 	return &store.GroupWrite{
-		RunID: runID, Key: g.Signature, Title: d.Title, Description: d.Description,
+		RunID: runID, Key: g.Key, Title: d.Title, Description: d.Description,
 		Signature: g.Signature, ProductArea: d.ProductArea, Component: d.Component,
 		Members: members, MinSize: a.Config.MinStorySize,
 	}
