@@ -32,7 +32,8 @@ type run struct {
 	stopping   bool
 	cancelWork workflow.CancelFunc
 	workCtx    workflow.Context
-	publishing int // status mirrors (SetStatus) in flight
+	publishing int  // status mirrors (SetStatus) in flight
+	finishing  bool // the end is being recorded: stops are moot
 }
 
 // PipelineRun runs one pipeline: it selects the window's conversations, extracts themes in
@@ -193,41 +194,44 @@ func (r *run) continueAsNew() error {
 
 // finish records the run's end state with counters recomputed from Postgres, in a context that
 // survives cancellation, and returns the status (and the failure, so Temporal shows it failed).
+// The index hears of the end before the status query shows it, so a caller who sees the run
+// ended can start the next one at once.
 func (r *run) finish(runErr error) (pipeline.Status, error) {
+	final := r.status
 	switch {
 	case runErr != nil && !(isCancel(runErr) && r.stopped()):
-		r.status.Status, r.status.FailureMessage = pipeline.StatusFailed, rootMessage(runErr)
+		final.Status, final.FailureMessage = pipeline.StatusFailed, rootMessage(runErr)
 	case r.stopped():
-		r.status.Status = pipeline.StatusStopped
+		final.Status = pipeline.StatusStopped
 	default:
-		r.status.Status, r.status.Phase = pipeline.StatusCompleted, pipeline.PhaseCompleted
+		final.Status, final.Phase = pipeline.StatusCompleted, pipeline.PhaseCompleted
 	}
+	r.finishing = true
 	ctx, _ := workflow.NewDisconnectedContext(r.ctx)
-	// A stop's "stopping" mirror may still be on its way to Postgres (the stop listener runs
-	// it concurrently): let it land first, or it would overwrite the final status. The status is
-	// terminal now, so no new mirror starts. Versioned: runs recorded before this wait replay.
-	// A stop's "stopping" mirror may still be in flight: let it land before the final status.
+	// A stop's "stopping" mirror may still be on its way to Postgres (the stop listener runs it
+	// concurrently): let it land first, so the final status is the last write.
 	_ = workflow.Await(ctx, func() bool { return r.publishing == 0 })
 	now := workflow.Now(ctx).UTC()
 	var res activities.FinishResult
 	err := workflow.ExecuteActivity(shortOptions(ctx), acts.FinishRun, activities.FinishRunInput{
-		RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase,
-		Failure: r.status.FailureMessage, EndedAt: now,
+		RunID: final.RunID, Status: final.Status, Phase: final.Phase,
+		Failure: final.FailureMessage, EndedAt: now,
 	}).Get(ctx, &res)
 	if err == nil {
-		r.status.Counters = res.Counters
-		r.status.Errors, r.status.Warnings = res.Errors, res.Warnings
+		final.Counters = res.Counters
+		final.Errors, final.Warnings = res.Errors, res.Warnings
 	}
-	r.status.EndedAt = &now
-	r.status.DurationSeconds = now.Sub(r.status.StartedAt).Seconds()
+	final.EndedAt = &now
+	final.DurationSeconds = now.Sub(final.StartedAt).Seconds()
+	r.report(ctx, final)
+	r.status = final
 	r.upsertSearchAttributes(ctx)
 	r.details()
-	r.report(ctx)
-	if r.status.Status == pipeline.StatusFailed {
-		return r.status, temporal.NewNonRetryableApplicationError(r.status.FailureMessage, "PipelineRunFailed", runErr)
+	if final.Status == pipeline.StatusFailed {
+		return final, temporal.NewNonRetryableApplicationError(final.FailureMessage, "PipelineRunFailed", runErr)
 	}
 	if err != nil {
-		return r.status, fmt.Errorf("record end of run: %w", err)
+		return final, fmt.Errorf("record end of run: %w", err)
 	}
-	return r.status, nil
+	return final, nil
 }

@@ -21,7 +21,7 @@ func (r *run) listenForStop(ctx workflow.Context) {
 		sel.AddReceive(stop, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
 		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
 		sel.Select(ctx)
-		if !r.stopping && !pipeline.IsTerminal(r.status.Status) {
+		if !r.stopping && !r.finishing {
 			r.stopping = true
 			r.status.Status = pipeline.StatusStopping
 			r.cancelWork()
@@ -118,12 +118,12 @@ func rootMessage(err error) string {
 
 // report tells the run index that started this run (its parent) about a transition. Runs started
 // without the index (e.g. by the plain temporal CLI) have no parent and report nothing.
-func (r *run) report(ctx workflow.Context) {
+func (r *run) report(ctx workflow.Context, s pipeline.Status) {
 	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
 	if parent == nil {
 		return
 	}
-	rep := pipeline.RunReport{RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase, EndedAt: r.status.EndedAt}
+	rep := pipeline.RunReport{RunID: s.RunID, Status: s.Status, Phase: s.Phase, EndedAt: s.EndedAt}
 	if err := workflow.SignalExternalWorkflow(ctx, parent.ID, "", pipeline.SignalRunReport, rep).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("could not report to the run index", "index", parent.ID, "error", err)
 	}
