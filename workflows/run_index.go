@@ -25,8 +25,9 @@ const (
 
 // index is the run index's state and handlers.
 type index struct {
-	ctx   workflow.Context
-	state pipeline.IndexState
+	ctx      workflow.Context
+	state    pipeline.IndexState
+	starting map[string]bool // runs whose start is in flight: Temporal may not know them yet
 }
 
 // RunIndex is the long-lived workflow that holds the bounded index of run workflow IDs. The
@@ -37,7 +38,7 @@ type index struct {
 // cannot come are reconciled with Temporal. Terminal entries are evicted oldest first when the
 // index is full; a live entry never is. The index continues as new to keep its history bounded.
 func RunIndex(ctx workflow.Context, state pipeline.IndexState) error {
-	ix := &index{ctx: ctx, state: state}
+	ix := &index{ctx: ctx, state: state, starting: map[string]bool{}}
 	ix.state.Limits = ix.state.Limits.WithDefaults()
 	if err := workflow.SetQueryHandler(ctx, pipeline.QueryRuns, func() (pipeline.IndexState, error) {
 		return ix.state, nil
@@ -59,7 +60,11 @@ func RunIndex(ctx workflow.Context, state pipeline.IndexState) error {
 		})
 		fired := false
 		sel.AddFuture(timer, func(workflow.Future) { fired = true })
+		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
 		sel.Select(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err() // cancelled: a cancelled timer would fire at once, forever
+		}
 		if fired {
 			ix.reconcile()
 			timer = workflow.NewTimer(ctx, reconcileInterval)
@@ -81,7 +86,8 @@ func RunIndex(ctx workflow.Context, state pipeline.IndexState) error {
 }
 
 // validate rejects an admission that would break a limit; a rejected update leaves no trace in
-// the history.
+// the history. Retention is never below MaxActive, so an index full of live runs is refused by
+// the active-runs limit, with the blocking runs named.
 func (ix *index) validate(req pipeline.AdmitRequest) error {
 	limits := req.Limits.WithDefaults()
 	if req.RunID == "" {
@@ -101,10 +107,6 @@ func (ix *index) validate(req pipeline.AdmitRequest) error {
 	if active >= limits.MaxActive {
 		return fmt.Errorf("refused: %d run(s) active, at most %d at a time: %s; stop it with `starter stop` or wait for it to end",
 			active, limits.MaxActive, strings.Join(live, ", "))
-	}
-	if active >= limits.Retention {
-		return fmt.Errorf("refused: the run index is full of %d live runs (retention %d): %s",
-			active, limits.Retention, strings.Join(live, ", "))
 	}
 	return nil
 }
@@ -132,15 +134,20 @@ func (ix *index) admit(ctx workflow.Context, req pipeline.AdmitRequest) (string,
 			statusKey.ValueSet(pipeline.StatusRunning), phaseKey.ValueSet(pipeline.PhaseExtraction)),
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, pipeline.WorkflowName, req.Input)
-	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+	ix.starting[req.RunID] = true
+	startErr := child.GetChildWorkflowExecution().Get(ctx, nil)
+	delete(ix.starting, req.RunID)
+	if startErr != nil {
 		ix.remove(req.RunID)
-		return "", fmt.Errorf("start run %s: %w", req.RunID, err)
 	}
-	if len(evicted) > 0 {
+	if len(evicted) > 0 { // evicted even when the start failed: their previews go too
 		err := workflow.ExecuteActivity(shortOptions(ctx), acts.ForgetRuns, activities.ForgetRunsInput{RunIDs: evicted}).Get(ctx, nil)
 		if err != nil {
 			workflow.GetLogger(ctx).Warn("could not delete evicted runs' previews", "runs", evicted, "error", err)
 		}
+	}
+	if startErr != nil {
+		return "", fmt.Errorf("start run %s: %w", req.RunID, startErr)
 	}
 	return req.RunID, nil
 }
@@ -188,11 +195,12 @@ func (ix *index) apply(r pipeline.RunReport) {
 }
 
 // reconcile asks Temporal about live entries: a run that closed without reporting (terminated,
-// timed out, or never started) is marked with its real end.
+// timed out, or never started) is marked with its real end. A run whose start is still in flight
+// is not asked about: Temporal may not know it yet, and it would be taken for never started.
 func (ix *index) reconcile() {
 	var live []string
 	for _, e := range ix.state.Entries {
-		if e.Live() {
+		if e.Live() && !ix.starting[e.RunID] {
 			live = append(live, e.RunID)
 		}
 	}
