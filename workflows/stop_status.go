@@ -55,7 +55,7 @@ func (r *run) enter(phase string) {
 }
 
 // publish mirrors status and phase to the search attributes, the UI's current details and the
-// pipeline_runs row. ctx is the calling coroutine's context.
+// pipeline_runs row, and reports it to the run index. ctx is the calling coroutine's context.
 func (r *run) publish(ctx workflow.Context) {
 	r.upsertSearchAttributes(ctx)
 	r.details()
@@ -68,6 +68,7 @@ func (r *run) publish(ctx workflow.Context) {
 	if err != nil {
 		workflow.GetLogger(ctx).Warn("could not mirror status to Postgres", "error", err)
 	}
+	r.report(ctx, r.status)
 }
 
 func (r *run) upsertSearchAttributes(ctx workflow.Context) {
