@@ -176,14 +176,33 @@ func (c *Cache) sorted() []*entry {
 	return all
 }
 
-// Known returns up to limit canonical signatures, most used first, for the extraction prompt.
+// Known returns up to limit canonical signatures for the extraction prompt: every product area's
+// most used first, taken in turns across areas (the busiest area first), so a small area's
+// signatures are offered too. The product area of a conversation is itself an output of the
+// call, so the prompt cannot be narrowed to one area beforehand.
 func (c *Cache) Known(limit int) []Entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	all := c.sorted()
-	out := make([]Entry, 0, min(limit, len(all)))
-	for _, e := range all[:min(limit, len(all))] {
-		out = append(out, e.Entry)
+	var areas []string
+	byArea := map[string][]*entry{}
+	for _, e := range c.sorted() {
+		if byArea[e.ProductArea] == nil {
+			areas = append(areas, e.ProductArea)
+		}
+		byArea[e.ProductArea] = append(byArea[e.ProductArea], e)
+	}
+	out := make([]Entry, 0, min(limit, len(c.entries)))
+	for rank := 0; len(out) < limit; rank++ {
+		added := false
+		for _, a := range areas {
+			if rank < len(byArea[a]) && len(out) < limit {
+				out = append(out, byArea[a][rank].Entry)
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
 	}
 	return out
 }

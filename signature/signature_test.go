@@ -205,3 +205,26 @@ func TestRegistryDropsAndBoundsRuns(t *testing.T) {
 		t.Fatalf("drop left %d runs", reg.Runs())
 	}
 }
+
+func TestKnownTakesTurnsAcrossAreas(t *testing.T) {
+	c := NewCache([]Entry{
+		{Signature: "a_one_slow", ProductArea: "big", Count: 50},
+		{Signature: "a_two_slow", ProductArea: "big", Count: 40},
+		{Signature: "a_three_slow", ProductArea: "big", Count: 30},
+		{Signature: "b_one_slow", ProductArea: "small", Count: 2},
+		{Signature: "c_one_slow", ProductArea: "tiny", Count: 1},
+	}, nil, 100)
+	got := c.Known(4)
+	want := []string{"a_one_slow", "b_one_slow", "c_one_slow", "a_two_slow"}
+	if len(got) != len(want) {
+		t.Fatalf("Known(4) = %v", got)
+	}
+	for i, e := range got {
+		if e.Signature != want[i] {
+			t.Fatalf("Known(4)[%d] = %s, want %s (all: %v)", i, e.Signature, want[i], got)
+		}
+	}
+	if all := c.Known(10); len(all) != 5 {
+		t.Fatalf("Known(10) returned %d of 5", len(all))
+	}
+}
