@@ -51,7 +51,7 @@ It talks to Temporal (runs) and Postgres (conversations, runs, stories) at the a
 	root.PersistentFlags().String("database-url", "", "Postgres URL (default: env DATABASE_URL or the local one)")
 	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS or 127.0.0.1:7233)")
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
-		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand())
+		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand())
 	return root
 }
 
