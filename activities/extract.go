@@ -101,8 +101,9 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			if err := a.extractOne(workCtx, in, conv, hashes[conv.ID], cached[conv.ID], cache); err != nil {
+			release := sync.OnceFunc(func() { <-sem })
+			defer release()
+			if err := a.extractOne(workCtx, in, conv, hashes[conv.ID], cached[conv.ID], cache, release); err != nil {
 				cancel(err)
 				return
 			}
@@ -130,8 +131,10 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 // extractOne extracts, canonicalizes and stores one conversation's outcome. It returns an error
 // only for what must stop the batch: a permanent API error, or a failure to store.
 // A cached theme (same content, prompt version and model, from any run) is reused without a call.
+// The run's concurrency slot bounds LLM calls in flight: release frees it as soon as the call
+// returns, so storing the result does not hold up the next call.
 func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv *conversation.Conversation,
-	contentHash string, theme *extraction.Theme, cache *signature.Cache) error {
+	contentHash string, theme *extraction.Theme, cache *signature.Cache, release func()) error {
 	e := &store.Extraction{
 		RunID: in.RunID, ConversationID: conv.ID, ContentHash: contentHash,
 		PromptVersion: extraction.PromptVersion, Model: a.LLM.ChatModel(), WriteShared: !in.DryRun,
@@ -139,9 +142,11 @@ func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv 
 	var err error
 	if theme != nil {
 		e.Cached = true
+		release()
 	} else {
 		var usage llm.Usage
 		theme, usage, err = a.LLM.Extract(ctx, conv, knownForPrompt(cache, a.Config.KnownSignatures), checkSignature)
+		release()
 		e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD = usage.Calls, usage.TokensIn, usage.TokensOut, usage.CostUSD
 		var perm *llm.PermanentError
 		switch {

@@ -52,8 +52,18 @@ func BenchmarkExtraction(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		runID := e.start(in)
-		e.waitFor(runID, 10*time.Minute, func(s pipeline.Status) bool { return s.Done >= n || pipeline.IsTerminal(s.Status) })
+		var t10, t90 time.Time // when a tenth and nine tenths were done: the steady state between
+		e.waitFor(runID, 10*time.Minute, func(s pipeline.Status) bool {
+			if t10.IsZero() && s.Done >= n/10 {
+				t10 = time.Now()
+			}
+			if t90.IsZero() && s.Done >= n*9/10 {
+				t90 = time.Now()
+			}
+			return s.Done >= n || pipeline.IsTerminal(s.Status)
+		})
 		elapsed := time.Since(start)
+		steady := float64(n*8/10) / t90.Sub(t10).Seconds()
 		b.StopTimer()
 		final, err := e.result(runID, 5*time.Minute)
 		if err != nil {
@@ -63,10 +73,11 @@ func BenchmarkExtraction(b *testing.B) {
 		ideal := float64(concurrency) / latency.Seconds()
 		b.ReportMetric(rate, "conv/s")
 		b.ReportMetric(rate/ideal, "efficiency")
+		b.ReportMetric(steady/ideal, "steady_efficiency")
 		b.ReportMetric(float64(final.LLMCalls)/float64(n), "llm_calls/conv")
 		b.ReportMetric(float64(e.worker.LocalModel.Stats().EmbeddingRequests), "embedding_requests")
-		b.Logf("%d conversations extracted in %v: %.1f conv/s, efficiency %.3f, %d LLM calls, %d embedding requests for %d themes",
-			n, elapsed.Round(time.Millisecond), rate, rate/ideal, final.LLMCalls, e.worker.LocalModel.Stats().EmbeddingRequests, final.ThemesExtracted)
+		b.Logf("%d conversations extracted in %v: %.1f conv/s, efficiency %.3f (steady state %.1f conv/s, %.3f), %d LLM calls, %d embedding requests for %d themes",
+			n, elapsed.Round(time.Millisecond), rate, rate/ideal, steady, steady/ideal, final.LLMCalls, e.worker.LocalModel.Stats().EmbeddingRequests, final.ThemesExtracted)
 		// The same window again: every extraction and vector is reused.
 		before := e.worker.LocalModel.Stats()
 		again, err := e.result(e.start(in), 5*time.Minute)

@@ -22,6 +22,7 @@ type Client struct {
 	cfg     Config
 	limiter *Limiter
 	logger  *slog.Logger
+	schema  json.RawMessage // the extraction schema, encoded once
 }
 
 // New builds a client. One client per worker process, so its limiter is shared by every activity.
@@ -36,11 +37,13 @@ func New(cfg Config, logger *slog.Logger) *Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConns, transport.MaxIdleConnsPerHost = 512, 512
 	oc.HTTPClient = hintingDoer{next: &http.Client{Transport: transport}}
+	schema, _ := json.Marshal(extraction.Schema()) // maps of strings, numbers and lists always encode
 	return &Client{
 		api:     openai.NewClientWithConfig(oc),
 		cfg:     cfg,
 		limiter: NewLimiter(cfg.RequestsPerMinute, cfg.TokensPerMinute),
 		logger:  logger,
+		schema:  schema,
 	}
 }
 
@@ -102,17 +105,13 @@ func backoff(attempt int, retryAfter time.Duration) time.Duration {
 // validation error; a second invalid answer is an InvalidOutputError.
 func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, known []extraction.KnownSignature,
 	check func(*extraction.Theme) error) (*extraction.Theme, Usage, error) {
-	schema, err := json.Marshal(extraction.Schema())
-	if err != nil {
-		return nil, Usage{}, fmt.Errorf("encode schema: %w", err)
-	}
 	msgs := []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleSystem, Content: extraction.SystemPrompt},
 		{Role: openai.ChatMessageRoleUser, Content: extraction.BuildUserPrompt(conv, known, c.cfg.PromptTokens)},
 	}
 	var usage Usage
 	for try := 0; try < 2; try++ {
-		content, u, err := c.chat(ctx, msgs, schema)
+		content, u, err := c.chat(ctx, msgs, c.schema)
 		usage.Add(u)
 		if err != nil {
 			return nil, usage, err

@@ -44,7 +44,14 @@ type Cache struct {
 	byFolded   map[string]*entry
 	aliases    map[string]string
 	maxEntries int
+	known      []Entry // Known's last answer, reused until it goes stale
+	knownLimit int
+	knownAge   int // resolutions since known was computed
 }
+
+// knownRefresh bounds how many resolutions may pass before the prompt's list is recomputed; a
+// newly minted signature refreshes it at once.
+const knownRefresh = 32
 
 // NewCache seeds a cache. maxEntries bounds memory: past it, the least used entries are dropped
 // (their rows stay in Postgres; the cache only speeds up convergence).
@@ -103,6 +110,7 @@ func (c *Cache) Resolve(proposed, productArea string) (Resolution, error) {
 	}
 	c.add(Entry{Signature: sig, ProductArea: area, Count: 1})
 	c.trim()
+	c.known = nil
 	return Resolution{Canonical: sig, ProductArea: area, Minted: true}, nil
 }
 
@@ -179,10 +187,15 @@ func (c *Cache) sorted() []*entry {
 // Known returns up to limit canonical signatures for the extraction prompt: every product area's
 // most used first, taken in turns across areas (the busiest area first), so a small area's
 // signatures are offered too. The product area of a conversation is itself an output of the
-// call, so the prompt cannot be narrowed to one area beforehand.
+// call, so the prompt cannot be narrowed to one area beforehand. The list is recomputed when a
+// signature is minted or after a few dozen calls; callers must not modify it.
 func (c *Cache) Known(limit int) []Entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.knownAge++
+	if c.known != nil && c.knownLimit == limit && c.knownAge <= knownRefresh {
+		return c.known
+	}
 	var areas []string
 	byArea := map[string][]*entry{}
 	for _, e := range c.sorted() {
@@ -204,6 +217,7 @@ func (c *Cache) Known(limit int) []Entry {
 			break
 		}
 	}
+	c.known, c.knownLimit, c.knownAge = out, limit, 0
 	return out
 }
 
