@@ -95,4 +95,3 @@ func (c *cli) printRuns(rows []listRow, limits pipeline.IndexLimits) error {
 	c.printf("\n%d run(s) in the index (keeps %d; at most %d active)\n", len(rows), limits.Retention, limits.MaxActive)
 	return nil
 }
-
