@@ -41,7 +41,11 @@ func Build(signature string, themes []ThemeFacts) Draft {
 	if title == "" {
 		title = strings.ReplaceAll(signature, "_", " ")
 	}
-	d.Title = clip(fmt.Sprintf("%s: %s", humanize(d.Component), title), MaxTitle)
+	d.Title = title
+	if c := strings.ReplaceAll(d.Component, "_", " "); c != "" && !strings.Contains(strings.ToLower(title), strings.ToLower(c)) {
+		d.Title = fmt.Sprintf("%s: %s", humanize(d.Component), title)
+	}
+	d.Title = clip(d.Title, MaxTitle)
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Signature:** `%s`\n\n", signature)
 	fmt.Fprintf(&b, "**Product area:** %s · **Component:** %s\n\n", humanize(d.ProductArea), humanize(d.Component))

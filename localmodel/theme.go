@@ -101,13 +101,13 @@ func (a *analysis) theme() extraction.Theme {
 	return t
 }
 
-// intent is a short sentence built from the type and the object.
+// intent is what the customer needs, in a backlog item's words, built from the type and the object.
 func (a *analysis) intent(comp string) string {
 	switch a.convType {
 	case extraction.TypeFeatureRequest:
-		return fmt.Sprintf("Wants the product to support %s.", comp)
+		return fmt.Sprintf("Support %s", comp)
 	case extraction.TypeHowToQuestion:
-		return fmt.Sprintf("Wants to learn how to use %s.", comp)
+		return fmt.Sprintf("Learn how to use %s", comp)
 	case extraction.TypeBillingQuestion:
 		if a.specific {
 			return fmt.Sprintf("Wants a billing error fixed: the %s %s.", comp, a.class.verb)
@@ -126,7 +126,7 @@ func (a *analysis) intent(comp string) string {
 	case extraction.TypeSpam:
 		return "Sends an unsolicited promotional offer."
 	}
-	return fmt.Sprintf("Reports that the %s %s and wants it fixed.", comp, a.class.verb)
+	return capitalize(fmt.Sprintf("%s %s", comp, a.class.verb))
 }
 
 // action maps the type (and symptom) to action_type and direction.
@@ -247,3 +247,4 @@ func (a *analysis) summary(t extraction.Theme, comp string, res resolution) stri
 func typeLabel(convType string) string {
 	return capitalize(strings.ReplaceAll(convType, "_", " "))
 }
+
