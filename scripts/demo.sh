@@ -28,6 +28,9 @@ echo
 echo "== the backlog"
 bin/starter stories | head -40
 echo
+echo "== grouping quality against the sample's ground-truth labels"
+bin/starter eval --labels sampledata/labels.csv
+echo
 echo "Browse runs in the Temporal UI: http://localhost:8233/namespaces/default/workflows"
 echo "Filter them there with: WorkflowType='PipelineRun' AND PipelineStatus='completed'"
 echo "The demo's data is in its own database: DATABASE_URL=postgres://feedback@127.0.0.1:55432/feedback_demo"
