@@ -247,4 +247,3 @@ func (a *analysis) summary(t extraction.Theme, comp string, res resolution) stri
 func typeLabel(convType string) string {
 	return capitalize(strings.ReplaceAll(convType, "_", " "))
 }
-
