@@ -114,7 +114,7 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 }
 
 func (g *grouper) centroidCos(a, b int32) float32 {
-	return dot32(g.cent[int(a)*g.dim:int(a+1)*g.dim], g.cent[int(b)*g.dim:int(b+1)*g.dim])
+	return dot(g.cent[int(a)*g.dim:int(a+1)*g.dim], g.cent[int(b)*g.dim:int(b+1)*g.dim])
 }
 
 // lshIndex holds each signature group's code in every table.
@@ -141,7 +141,7 @@ func newLSHIndex(cent []float32, dim, n int, ids []int32) *lshIndex {
 				var code uint32
 				for j := range lshBits {
 					p := planes[(t*lshBits+j)*dim : (t*lshBits+j+1)*dim]
-					if dot32(c, p) >= 0 {
+					if dot(c, p) >= 0 {
 						code |= 1 << (lshBits - 1 - j)
 					}
 				}

@@ -59,11 +59,7 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return c.printJSON(status)
-			}
-			c.printSummary(status)
-			return nil
+			return c.showStatus(status, asJSON)
 		},
 	}
 	f := cmd.Flags()

@@ -32,11 +32,7 @@ answer (or Temporal no longer holds the run), the pipeline_runs row in Postgres 
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return c.printJSON(status)
-			}
-			c.printSummary(status)
-			return nil
+			return c.showStatus(status, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
@@ -118,6 +114,15 @@ func (c *cli) follow(ctx context.Context, tc client.Client, runID string, verbos
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// showStatus prints a run's status as JSON or for people.
+func (c *cli) showStatus(s pipeline.Status, asJSON bool) error {
+	if asJSON {
+		return c.printJSON(s)
+	}
+	c.printSummary(s)
+	return nil
 }
 
 // printSummary prints a run's status for people.
