@@ -49,6 +49,9 @@ func (c *cli) status(ctx context.Context, tc client.Client, runID string) (pipel
 		if err := resp.Get(&s); err != nil {
 			return s, fmt.Errorf("decode status of %s: %w", runID, err)
 		}
+		if s.EndedAt == nil && !s.StartedAt.IsZero() {
+			s.DurationSeconds = time.Since(s.StartedAt).Seconds()
+		}
 		return s, nil
 	}
 	st, err := c.openStore(ctx)

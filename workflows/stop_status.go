@@ -39,11 +39,18 @@ func (r *run) stopped() bool {
 	return r.stopping || r.ctx.Err() != nil
 }
 
-// query answers `status` with the live state.
+// query answers `status` with the live state. A live run's duration is as of its latest event
+// (workflow time); `starter status` brings it up to the wall clock.
 func (r *run) query() (pipeline.Status, error) {
 	s := r.status
 	if s.EndedAt == nil {
 		s.DurationSeconds = workflow.Now(r.ctx).Sub(s.StartedAt).Seconds()
+	}
+	if s.Errors == nil {
+		s.Errors = []pipeline.ItemError{}
+	}
+	if s.Warnings == nil {
+		s.Warnings = []string{}
 	}
 	return s, nil
 }
