@@ -56,7 +56,9 @@ func PipelineRun(ctx workflow.Context, in pipeline.RunInput) (pipeline.Status, e
 		r.status, r.nextSeq, r.stopping = in.Resume.Status, in.Resume.NextSeq, in.Resume.Stopping
 		r.in.Resume = nil
 	}
-	if err := workflow.SetQueryHandler(ctx, pipeline.QueryStatus, r.query); err != nil {
+	if err := workflow.SetQueryHandlerWithOptions(ctx, pipeline.QueryStatus, r.query, workflow.QueryHandlerOptions{
+		Description: "The run's status, phase, progress, every counter, errors and warnings (JSON)",
+	}); err != nil {
 		return r.status, fmt.Errorf("register status query: %w", err)
 	}
 	workflow.Go(ctx, r.listenForStop)

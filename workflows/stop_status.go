@@ -15,7 +15,9 @@ import (
 // listenForStop turns the `stop` signal, or a cancel requested from the UI, into a stop: the
 // run becomes `stopping` and the running activity is cancelled through its heartbeat.
 func (r *run) listenForStop(ctx workflow.Context) {
-	stop := workflow.GetSignalChannel(ctx, pipeline.SignalStop)
+	stop := workflow.GetSignalChannelWithOptions(ctx, pipeline.SignalStop, workflow.SignalChannelOptions{
+		Description: "Stop the run: it winds down within seconds, keeps what is stored, and ends stopped",
+	})
 	for {
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(stop, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
