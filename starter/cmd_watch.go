@@ -50,18 +50,18 @@ func (c *cli) watch(ctx context.Context, tc client.Client, runID string) (pipeli
 				c.printf("\n")
 			}
 			phase = s.Phase
-			total := -1
-			if phase == pipeline.PhaseExtraction {
-				total = max(s.Total, 1)
-			}
-			bar = progressbar.NewOptions(total,
+			opts := []progressbar.Option{
 				progressbar.OptionSetWriter(c.out),
 				progressbar.OptionSetDescription(fmt.Sprintf("%-10s", phase)),
-				progressbar.OptionShowCount(),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString("conv"),
-				progressbar.OptionThrottle(200*time.Millisecond),
-				progressbar.OptionSetWidth(30))
+				progressbar.OptionThrottle(200 * time.Millisecond),
+				progressbar.OptionSetWidth(30),
+			}
+			total := -1 // a spinner: the phase's size is known when it ends
+			if phase == pipeline.PhaseExtraction {
+				total = max(s.Total, 1)
+				opts = append(opts, progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("conv"))
+			}
+			bar = progressbar.NewOptions(total, opts...)
 		}
 		if bar != nil {
 			if phase == pipeline.PhaseExtraction {
