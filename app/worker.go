@@ -137,7 +137,7 @@ func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
 		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("connect to Temporal at %s (start the local services with `make up`, or set TEMPORAL_ADDRESS): %w", cfg.TemporalAddress, err)
 	}
 	return c, nil
 }

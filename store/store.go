@@ -41,7 +41,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to Postgres at %s: %w", Redact(databaseURL), err)
+		return nil, fmt.Errorf("connect to Postgres at %s (start the local services with `make up`, or set DATABASE_URL): %w", Redact(databaseURL), err)
 	}
 	return &Store{pool: pool}, nil
 }
@@ -65,7 +65,7 @@ func Migrate(databaseURL string) (uint, error) {
 	}
 	m, err := migrate.NewWithSourceInstance("iofs", src, u)
 	if err != nil {
-		return 0, fmt.Errorf("prepare migrations on %s: %w", Redact(databaseURL), err)
+		return 0, fmt.Errorf("prepare migrations on %s (start the local services with `make up`, or set DATABASE_URL): %w", Redact(databaseURL), err)
 	}
 	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
