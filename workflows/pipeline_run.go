@@ -119,14 +119,15 @@ func (r *run) extract() error {
 	// changing it is versioned: runs recorded with two in flight replay with two in flight.
 	// Enough batches in flight that the run's concurrency slots stay busy while a finished
 	// batch's successor is being scheduled.
-	inFlight := max(3, 4*r.in.EffectiveConcurrency()/ExtractBatchSize+1)
+	size := batchSize(r.in.EffectiveConcurrency())
+	inFlight := max(3, 4*r.in.EffectiveConcurrency()/size+1)
 	opts := phaseOptions(r.workCtx)
 	sel := workflow.NewSelector(r.ctx)
 	pending, started := 0, 0
 	var firstErr error
 	for {
 		for !r.stopped() && firstErr == nil && pending < inFlight && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
-			from, to := r.nextSeq, min(r.nextSeq+ExtractBatchSize, r.status.Total)
+			from, to := r.nextSeq, min(r.nextSeq+size, r.status.Total)
 			r.nextSeq = to
 			started++
 			f := workflow.ExecuteActivity(opts, acts.ExtractBatch, activities.ExtractBatchInput{

@@ -704,7 +704,7 @@ func TestContinueAsNewCarriesProgress(t *testing.T) {
 	h.mockStories(0)
 	// The history grew large while the first batches run.
 	h.env.RegisterDelayedCallback(func() { h.env.SetContinueAsNewSuggested(true) }, 30*time.Second)
-	in := pipeline.RunInput{Days: 14, MaxConversations: total, Concurrency: 8, CreateStories: true}
+	in := pipeline.RunInput{Days: 14, MaxConversations: total, Concurrency: 16, CreateStories: true}
 	h.run(in)
 
 	err := h.env.GetWorkflowError()
@@ -901,4 +901,10 @@ func (h *harness) timeline() string {
 		fmt.Fprintf(&b, "\n  %8s %-6s %s", e.at, e.kind, e.name)
 	}
 	return b.String()
+}
+
+func TestBatchSizeFollowsConcurrency(t *testing.T) {
+	for c, want := range map[int]int{1: 5, 2: 8, 8: 32, 13: 50, 16: 50, 64: 50} {
+		assert.Equal(t, want, batchSize(c), "concurrency %d", c)
+	}
 }
