@@ -1,0 +1,168 @@
+package grouping
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// This file builds the signature groups and merges them (steps 1 and 3 of the package comment).
+
+// centroids.
+func (g *grouper) signatureGroups() {
+	items := g.items
+	byID := make([]int32, len(items))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	slices.SortFunc(byID, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(items[a].ID, items[b].ID), cmp.Compare(a, b))
+	})
+	g.first = make([]bool, len(items))
+	for k, i := range byID {
+		g.first[i] = k == 0 || items[byID[k-1]].ID != items[i].ID
+		if g.dim == 0 && len(items[i].Vector) > 0 {
+			g.dim = len(items[i].Vector) // the first vector in id order sets the dimension
+		}
+	}
+	order := byID // re-sorted in place: signature first, then id
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(items[a].Signature, items[b].Signature) })
+	for start := 0; start < len(order); {
+		end := start + 1
+		for end < len(order) && items[order[end]].Signature == items[order[start]].Signature {
+			end++
+		}
+		members := order[start:end:end]
+		s := sigGroup{sig: items[members[0]].Signature, members: members, next: int32(len(g.sgs))}
+		s.area = g.intern("area:" + mostCommon(members, func(i int32) string { return items[i].ProductArea }))
+		s.facet.action = g.intern("action:" + mostCommon(members, func(i int32) string {
+			action, _ := g.facets(&items[i])
+			return action
+		}))
+		// The most common direction, unless directions that agree with any are more common (a
+		// tie goes to the direction: "\xff" sorts last).
+		if d := mostCommon(members, func(i int32) string {
+			if _, d := g.facets(&items[i]); d != "" {
+				return d
+			}
+			return "\xff"
+		}); d != "\xff" {
+			s.facet.dir = g.intern("direction:" + d)
+		}
+		for _, i := range members {
+			if g.first[i] {
+				s.weight++
+			}
+		}
+		g.sgs = append(g.sgs, s)
+		start = end
+	}
+	n := len(g.sgs)
+	g.cent = make([]float32, n*g.dim)
+	g.sum = make([]float64, n*g.dim)
+	g.cl = make([]clusterState, n)
+	for k := range g.sgs {
+		s := &g.sgs[k]
+		sum := g.sum[k*g.dim : (k+1)*g.dim]
+		for _, i := range s.members {
+			if addUnit(sum, items[i].Vector) {
+				s.vectors++
+			}
+		}
+		if s.vectors > 0 {
+			norm := math.Sqrt(dot(sum, sum))
+			c := g.cent[k*g.dim : (k+1)*g.dim]
+			for d, x := range sum {
+				c[d] = float32(x / norm)
+			}
+		}
+		g.cl[k] = clusterState{parent: int32(k), size: s.weight, area: s.area, facet: s.facet}
+	}
+}
+
+func (g *grouper) threshold(sameArea bool) float64 {
+	if sameArea {
+		return g.cfg.MergeThreshold
+	}
+	return g.cfg.CrossAreaThreshold
+}
+
+func (g *grouper) find(k int32) int32 {
+	for g.cl[k].parent != k {
+		g.cl[k].parent = g.cl[g.cl[k].parent].parent
+		k = g.cl[k].parent
+	}
+	return k
+}
+
+// merge applies the edges in order, joining two clusters only when they still fit together.
+func (g *grouper) merge(edges []edge) {
+	for _, e := range edges {
+		ra, rb := g.find(e.a), g.find(e.b)
+		if ra == rb {
+			continue
+		}
+		ca, cb := &g.cl[ra], &g.cl[rb]
+		if !ca.facet.compatible(cb.facet) {
+			continue
+		}
+		// The lower same-area threshold needs both the two signature groups and the two clusters
+		// in one area: a cluster that crossed areas does not pull in more on same-area terms.
+		threshold := g.threshold(g.sgs[e.a].area == g.sgs[e.b].area && ca.area == cb.area)
+		if threshold <= 0 {
+			continue
+		}
+		sa, sb := g.rootSum(ra), g.rootSum(rb)
+		ab, aa, bb := dot(sa, sb), dot(sa, sa), dot(sb, sb)
+		if ab/math.Sqrt(aa*bb) < threshold {
+			continue
+		}
+		if !g.membersFit(ra, rb, sa, sb, math.Sqrt(aa+bb+2*ab)) {
+			continue
+		}
+		g.union(ra, rb)
+	}
+}
+
+func (g *grouper) rootSum(r int32) []float64 { return g.sum[int(r)*g.dim : int(r+1)*g.dim] }
+
+// membersFit checks every signature group of both clusters against the merged centroid
+// (sa+sb)/norm.
+func (g *grouper) membersFit(ra, rb int32, sa, sb []float64, norm float64) bool {
+	if norm == 0 {
+		return false
+	}
+	for _, r := range []int32{ra, rb} {
+		k := r
+		for {
+			if g.sgs[k].vectors > 0 {
+				c := g.cent[int(k)*g.dim : int(k+1)*g.dim]
+				if (dotMixed(c, sa)+dotMixed(c, sb))/norm < g.cfg.MemberThreshold {
+					return false
+				}
+			}
+			if k = g.sgs[k].next; k == r {
+				break
+			}
+		}
+	}
+	return true
+}
+
+// union joins rb's cluster into ra's or the other way round: the bigger cluster's root stays
+// (ties: the lower number), and so do its facets.
+func (g *grouper) union(ra, rb int32) {
+	if g.cl[rb].size > g.cl[ra].size || g.cl[rb].size == g.cl[ra].size && rb < ra {
+		ra, rb = rb, ra
+	}
+	sa, sb := g.rootSum(ra), g.rootSum(rb)
+	for d := range sa {
+		sa[d] += sb[d]
+	}
+	g.cl[ra].size += g.cl[rb].size
+	if g.cl[ra].facet.dir == 0 {
+		g.cl[ra].facet.dir = g.cl[rb].facet.dir
+	}
+	g.cl[rb].parent = ra
+	g.sgs[ra].next, g.sgs[rb].next = g.sgs[rb].next, g.sgs[ra].next // splice the circular lists
+}
