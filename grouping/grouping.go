@@ -205,4 +205,3 @@ func newGrouper(items []Item, cfg Config) *grouper {
 	return g
 }
 
-// signatureGroups sorts the items by (signature, id) and builds the signature groups with their

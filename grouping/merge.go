@@ -8,6 +8,7 @@ import (
 
 // This file builds the signature groups and merges them (steps 1 and 3 of the package comment).
 
+// signatureGroups sorts the items by (signature, id) and builds the signature groups with their
 // centroids.
 func (g *grouper) signatureGroups() {
 	items := g.items
