@@ -204,4 +204,3 @@ func newGrouper(items []Item, cfg Config) *grouper {
 	g.signatureGroups()
 	return g
 }
-
