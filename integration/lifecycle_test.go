@@ -50,7 +50,7 @@ func TestStopInEveryPhase(t *testing.T) {
 			o.Activities.EmbedBatchInputs, o.Activities.EmbedInFlight = 4, 1
 		}, 0},
 		// Many conversations, so writing the groups lasts.
-		{pipeline.PhaseStories, localmodel.Config{}, nil, 4000},
+		{pipeline.PhaseStories, localmodel.Config{}, nil, 6000},
 	}
 	for _, c := range cases {
 		t.Run(c.phase, func(t *testing.T) {
