@@ -1,7 +1,6 @@
 package signature
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -226,9 +225,4 @@ func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
-}
-
-// String describes the cache for logs.
-func (c *Cache) String() string {
-	return fmt.Sprintf("signature cache (%d signatures)", c.Len())
 }

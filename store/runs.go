@@ -233,11 +233,6 @@ func (s *Store) GetRun(ctx context.Context, runID string) (*Run, error) {
 	return &runs[0], nil
 }
 
-// ListRuns returns the newest runs first.
-func (s *Store) ListRuns(ctx context.Context, limit int) ([]Run, error) {
-	return s.queryRuns(ctx, `ORDER BY started_at DESC LIMIT $1`, limit)
-}
-
 func (s *Store) queryRuns(ctx context.Context, where string, args ...any) ([]Run, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, status, phase, dry_run, create_stories, concurrency, max_conversations, window_since,
