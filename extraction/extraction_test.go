@@ -133,3 +133,27 @@ func TestQuality(t *testing.T) {
 		t.Fatalf("capped at 1, got %v", q)
 	}
 }
+
+// Strict structured-output APIs reject some JSON Schema keywords (length and count limits among
+// them); the schema keeps to the subset they all accept.
+func TestSchemaUsesOnlyStrictSafeKeywords(t *testing.T) {
+	allowed := map[string]bool{"type": true, "properties": true, "required": true, "additionalProperties": true,
+		"enum": true, "items": true, "description": true}
+	var walk func(path string, node map[string]any)
+	walk = func(path string, node map[string]any) {
+		for k, v := range node {
+			if !allowed[k] {
+				t.Errorf("%s uses %q", path, k)
+			}
+			switch k {
+			case "properties":
+				for name, sub := range v.(map[string]any) {
+					walk(path+"."+name, sub.(map[string]any))
+				}
+			case "items":
+				walk(path+"[]", v.(map[string]any))
+			}
+		}
+	}
+	walk("schema", Schema())
+}
