@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"feedbackpipe/store"
 )
@@ -100,6 +101,7 @@ func diverseSamples(rows []store.PreviewRow) []PreviewSample {
 		if r.FirstMessage != "" {
 			text += " — " + r.FirstMessage
 		}
+		text = strings.Join(strings.Fields(text), " ")
 		if rs := []rune(text); len(rs) > previewSnippetChars {
 			text = string(rs[:previewSnippetChars])
 		}
