@@ -115,8 +115,6 @@ func (r *run) phases() error {
 // extract runs the extraction batches, a few in flight, and continues-as-new when the history
 // grows large, carrying its progress.
 func (r *run) extract() error {
-	// How many batches are in flight decides which activities each workflow task schedules, so
-	// changing it is versioned: runs recorded with two in flight replay with two in flight.
 	// Enough batches in flight that the run's concurrency slots stay busy while a finished
 	// batch's successor is being scheduled.
 	size := batchSize(r.in.EffectiveConcurrency())
@@ -174,9 +172,7 @@ func (r *run) runPhase(activity any, input any) error {
 		}
 		return fmt.Errorf("%s: %w", r.status.Phase, err)
 	}
-	selected := r.status.ConversationsSelected
 	r.status.Counters = res.Counters
-	r.status.ConversationsSelected = selected
 	r.status.Errors = res.Errors
 	return nil
 }
@@ -188,7 +184,12 @@ func (r *run) continueSuggested(started int) bool {
 }
 
 func (r *run) continueAsNew() error {
-	// Wait for signal handlers to finish so no stop is lost, then carry the state over.
+	// A stop that arrived but was not handled yet would be lost with this history: take it now.
+	if workflow.GetSignalChannel(r.ctx, pipeline.SignalStop).ReceiveAsync(nil) {
+		r.stopping, r.status.Status = true, pipeline.StatusStopping
+		r.publish(r.ctx)
+		return nil
+	}
 	_ = workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) })
 	next := r.in
 	next.Resume = &pipeline.Progress{Status: r.status, NextSeq: r.nextSeq, Stopping: r.stopping}
