@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -71,7 +72,10 @@ func (a *Activities) closedRunReport(ctx context.Context, runID string, status e
 	phase := pipeline.PhaseExtraction
 	if row != nil {
 		phase = row.Phase
-		why := fmt.Sprintf("the workflow ended %s without recording its end", status)
+		why := fmt.Sprintf("the run's workflow ended (%s) without recording its end", strings.ToLower(status.String()))
+		if status == enumspb.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED {
+			why = "the run's workflow does not exist in Temporal"
+		}
 		if _, err := a.Store.FinishRun(ctx, runID, pipeline.StatusFailed, phase, why, now); err != nil {
 			return pipeline.RunReport{}, err
 		}

@@ -170,3 +170,39 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestTerminatedRunIsReconciled terminates a run from outside (as the UI's Terminate does, which
+// runs no workflow code): the index's reconciliation marks it failed, in the index and in
+// pipeline_runs, and frees its slot.
+func TestTerminatedRunIsReconciled(t *testing.T) {
+	e := newEnv(t, localmodel.Config{Latency: 300 * time.Millisecond})
+	e.importSample()
+	in := allTime()
+	in.Concurrency = 2
+	runID := e.start(in)
+	e.waitFor(runID, time.Minute, func(s pipeline.Status) bool { return s.Done > 0 })
+	if err := e.tc.TerminateWorkflow(context.Background(), runID, "", "terminated by the test"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		state, err := app.Runs(context.Background(), e.tc, e.cfg.TaskQueue)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(state.Entries) == 1 && state.Entries[0].Status == pipeline.StatusFailed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("index never reconciled the terminated run: %+v", state.Entries)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	row := e.run(runID)
+	if row.Status != pipeline.StatusFailed || row.EndedAt == nil || !strings.Contains(row.FailureMessage, "(terminated)") {
+		t.Errorf("pipeline_runs row after reconciliation: %s, ended %v, %q", row.Status, row.EndedAt, row.FailureMessage)
+	}
+	if _, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
+		t.Fatalf("admission after the terminated run: %v", err)
+	}
+}
