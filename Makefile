@@ -37,8 +37,11 @@ unit: ## the tests that need no services
 bench: up ## benchmarks (see README for the figures)
 	REQUIRE_SERVICES=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
 
-contract: up ## the operators' contract check
-	../shared/checks/contract.sh sampledata/conversations.jsonl
+contract: up ## the operators' contract check, on a scratch database and task queue
+	@db=contract_$$(date +%s); scripts/services.sh db-create $$db; \
+	DATABASE_URL="postgres://feedback@127.0.0.1:55432/$$db?sslmode=disable" TASK_QUEUE=$$db \
+		../shared/checks/contract.sh sampledata/conversations.jsonl; rc=$$?; \
+	scripts/services.sh db-drop $$db; exit $$rc
 
 clean:
 	rm -rf bin

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local services without Docker: Postgres from the system packages and the Temporal dev server
 # (with its UI), started idempotently on private ports; `down` stops only what `up` started.
-#   scripts/services.sh up|down|status
+#   scripts/services.sh up|down|status|db-create NAME|db-drop NAME
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -120,9 +120,14 @@ case "${1:-}" in
       rm -f "$DEV/pg.started"
     fi
     ;;
+  db-create|db-drop) # a scratch database on the local Postgres, e.g. for `make contract`
+    bin=$(pg_bin)
+    if [ "$1" = db-create ]; then sql="CREATE DATABASE ${2:?database name}"; else sql="DROP DATABASE IF EXISTS ${2:?database name} WITH (FORCE)"; fi
+    as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U feedback -d postgres -qc "$sql"
+    ;;
   status)
     port_open "$PG_PORT" && say "Postgres: up" || say "Postgres: down"
     "$TEMPORAL" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" >/dev/null 2>&1 && say "Temporal: up" || say "Temporal: down"
     ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|db-create NAME|db-drop NAME" >&2; exit 2 ;;
 esac
