@@ -15,34 +15,27 @@ import (
 
 // Config tunes the activities.
 type Config struct {
-	Actionable         []string // conversation types that become themes
-	QualityThreshold   float64  // themes scoring below are filtered
-	KnownSignatures    int      // signatures offered in each extraction prompt
-	EmbedBatchInputs   int      // inputs per embeddings request (≤ 2048)
-	EmbedBatchTokens   int      // estimated tokens per embeddings request (≤ 300k)
-	EmbedInFlight      int      // embeddings requests in flight per run
-	DigestChars        int      // length bound of the text embedded per conversation
-	MinStorySize       int      // distinct conversations a story needs
-	MergeThreshold     float64  // grouping: centroid cosine for merging signature groups of one product area
-	CrossAreaThreshold float64  // grouping: the same across product areas (0: never across areas)
-	MemberThreshold    float64  // grouping: member cosine to the merged centroid
+	Actionable       []string        // conversation types that become themes
+	QualityThreshold float64         // themes scoring below are filtered
+	KnownSignatures  int             // signatures offered in each extraction prompt
+	EmbedBatchInputs int             // inputs per embeddings request (≤ 2048)
+	EmbedBatchTokens int             // estimated tokens per embeddings request (≤ 300k)
+	EmbedInFlight    int             // embeddings requests in flight per run
+	DigestChars      int             // length bound of the text embedded per conversation
+	Grouping         grouping.Config // thresholds, and MinSize: the distinct conversations a story needs
 }
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	g := grouping.DefaultConfig()
 	return Config{
-		Actionable:         extraction.DefaultActionable,
-		QualityThreshold:   extraction.DefaultQualityThreshold,
-		KnownSignatures:    60,
-		EmbedBatchInputs:   2048,
-		EmbedBatchTokens:   300_000,
-		EmbedInFlight:      3,
-		DigestChars:        2000,
-		MinStorySize:       3,
-		MergeThreshold:     g.MergeThreshold,
-		CrossAreaThreshold: g.CrossAreaThreshold,
-		MemberThreshold:    g.MemberThreshold,
+		Actionable:       extraction.DefaultActionable,
+		QualityThreshold: extraction.DefaultQualityThreshold,
+		KnownSignatures:  60,
+		EmbedBatchInputs: 2048,
+		EmbedBatchTokens: 300_000,
+		EmbedInFlight:    3,
+		DigestChars:      2000,
+		Grouping:         grouping.DefaultConfig(),
 	}
 }
 

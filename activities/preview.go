@@ -67,7 +67,7 @@ func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
 	stats := sortedStats(sigCounts)
 	p.TopSignatures = stats[:min(previewTopSignatures, len(stats))]
 	for _, s := range stats {
-		if s.Count >= a.Config.MinStorySize {
+		if s.Count >= a.Config.Grouping.MinSize {
 			p.WouldBeStories = append(p.WouldBeStories, s)
 		} else {
 			p.WouldBeOrphans = append(p.WouldBeOrphans, s)

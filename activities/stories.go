@@ -27,7 +27,7 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 		items[i] = grouping.Item{ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea,
 			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
 	}
-	groups := grouping.Run(items, a.groupingConfig())
+	groups := grouping.Run(items, a.Config.Grouping)
 	var progress atomic.Int64
 	stopBeating := keepBeating(ctx, &progress)
 	defer stopBeating()
@@ -48,23 +48,6 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 		progress.Add(1)
 	}
 	return a.phaseResult(ctx, in.RunID)
-}
-
-// groupingConfig is the grouping's defaults with the thresholds and story size of the activities'
-// configuration.
-func (a *Activities) groupingConfig() grouping.Config {
-	cfg := grouping.DefaultConfig()
-	if a.Config.MergeThreshold > 0 {
-		cfg.MergeThreshold = a.Config.MergeThreshold
-	}
-	cfg.CrossAreaThreshold = a.Config.CrossAreaThreshold
-	if a.Config.MemberThreshold > 0 {
-		cfg.MemberThreshold = a.Config.MemberThreshold
-	}
-	if a.Config.MinStorySize > 0 {
-		cfg.MinSize = a.Config.MinStorySize
-	}
-	return cfg
 }
 
 // groupWrite turns a group into the story or orphan to write; its key is the group's key (the
@@ -89,6 +72,6 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 	return &store.GroupWrite{
 		RunID: runID, Key: g.Key, Title: d.Title, Description: d.Description,
 		Signature: g.Signature, ProductArea: d.ProductArea, Component: d.Component,
-		Members: members, MinSize: a.Config.MinStorySize,
+		Members: members, MinSize: a.Config.Grouping.MinSize,
 	}
 }
