@@ -132,6 +132,9 @@ func (c *cli) showStatus(s pipeline.Status, asJSON bool) error {
 func (c *cli) printSummary(s pipeline.Status) {
 	c.printf("run %s: %s (phase %s)%s\n", s.RunID, s.Status, s.Phase, map[bool]string{true: " [dry run]"}[s.DryRun])
 	c.printf("window %s → %s, %.1fs\n", s.WindowSince.Format(time.RFC3339), s.WindowUntil.Format(time.RFC3339), s.DurationSeconds)
+	if !pipeline.IsTerminal(s.Status) {
+		c.printf("progress: %d of %d conversations extracted\n", s.Done, s.Total)
+	}
 	if s.FailureMessage != "" {
 		c.printf("failure: %s\n", s.FailureMessage)
 	}
