@@ -54,7 +54,7 @@ type Activities struct {
 // New wires the activities with their dependencies.
 func New(st *store.Store, client *llm.Client, cfg Config, logger *slog.Logger) *Activities {
 	a := &Activities{Store: st, LLM: client, Config: cfg, Logger: logger, limits: map[string]chan struct{}{}}
-	a.Signatures = signature.NewRegistry(a.loadSignatures, 8, 50_000)
+	a.Signatures = signature.NewRegistry(st.LoadSignatures, 8, 50_000)
 	return a
 }
 

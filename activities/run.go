@@ -2,11 +2,9 @@ package activities
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"feedbackpipe/pipeline"
-	"feedbackpipe/signature"
 	"feedbackpipe/store"
 )
 
@@ -74,16 +72,4 @@ func (a *Activities) FinishRun(ctx context.Context, in FinishRunInput) (FinishRe
 	}
 	a.dropRun(in.RunID)
 	return FinishResult{Counters: counters, Errors: errs, Warnings: warns}, nil
-}
-
-func (a *Activities) loadSignatures(ctx context.Context) ([]signature.Entry, map[string]string, error) {
-	stored, aliases, err := a.Store.LoadSignatures(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load signatures: %w", err)
-	}
-	entries := make([]signature.Entry, len(stored))
-	for i, s := range stored {
-		entries[i] = signature.Entry{Signature: s.Signature, ProductArea: s.ProductArea, Count: s.Count}
-	}
-	return entries, aliases, nil
 }

@@ -71,21 +71,6 @@ func (s sigShape) objectStems() []string {
 	return out
 }
 
-// convKind is the signature kind this model would mint for a conversation.
-func convKind(convType string, class symptomClass) string {
-	switch convType {
-	case extraction.TypeFeatureRequest:
-		return kindRequest
-	case extraction.TypeHowToQuestion:
-		return kindHowTo
-	case extraction.TypeSpam:
-		return kindSpam
-	case extraction.TypeGeneralInquiry:
-		return kindInquiry
-	}
-	return class.name
-}
-
 // compatibility scales a known signature's score by how well its kind fits the conversation:
 // 1 for the same kind (or an unrecognised one), less for a different symptom of a related type,
 // 0 across kinds (a feature request never reuses a bug's signature). A vague conversation (a

@@ -9,6 +9,7 @@ import (
 
 	"feedbackpipe/extraction"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/signature"
 )
 
 // Extraction outcomes.
@@ -159,15 +160,9 @@ func (s *Store) CachedThemes(ctx context.Context, hashes map[string]string, prom
 	return out, rows.Err()
 }
 
-// StoredSignature is a canonical signature with how many themes use it.
-type StoredSignature struct {
-	Signature   string
-	ProductArea string
-	Count       int
-}
-
 // LoadSignatures returns every canonical signature (most used first) and the alias table.
-func (s *Store) LoadSignatures(ctx context.Context) ([]StoredSignature, map[string]string, error) {
+// Its signature is a signature.Loader, so the worker's signature caches are seeded from it directly.
+func (s *Store) LoadSignatures(ctx context.Context) ([]signature.Entry, map[string]string, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT s.signature, s.product_area, count(t.id)
 		FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
@@ -175,8 +170,8 @@ func (s *Store) LoadSignatures(ctx context.Context) ([]StoredSignature, map[stri
 	if err != nil {
 		return nil, nil, fmt.Errorf("load signatures: %w", err)
 	}
-	sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StoredSignature, error) {
-		var s StoredSignature
+	sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (signature.Entry, error) {
+		var s signature.Entry
 		return s, r.Scan(&s.Signature, &s.ProductArea, &s.Count)
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"feedbackpipe/extraction"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/signature"
 	"feedbackpipe/store"
 )
 
@@ -157,7 +158,7 @@ func TestSaveExtraction(t *testing.T) {
 	t.Run("LoadSignatures", func(t *testing.T) {
 		sigs, aliases, err := st.LoadSignatures(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, []store.StoredSignature{
+		assert.Equal(t, []signature.Entry{
 			{Signature: "instagram_post_not_published", ProductArea: "publishing", Count: 4},
 			{Signature: "linkedin_page_missing", ProductArea: "publishing", Count: 1},
 		}, sigs)

@@ -171,17 +171,17 @@ func (s *Store) RunCounters(ctx context.Context, runID string) (pipeline.Counter
 			return c, fmt.Errorf("count groups of run %s: %w", runID, err)
 		}
 		switch action {
-		case "story_created":
+		case ActionStoryCreated:
 			c.StoriesCreated = n
-		case "story_updated":
+		case ActionStoryUpdated:
 			c.StoriesUpdated = n
-		case "orphan_created":
+		case ActionOrphanCreated:
 			c.OrphansCreated = n
-		case "orphan_updated":
+		case ActionOrphanUpdated:
 			c.OrphansUpdated = n
-		case "orphan_graduated":
+		case ActionOrphanGraduated:
 			c.OrphansGraduated = n
-		case "failed":
+		case ActionFailed:
 			c.GroupsFailed = n
 		}
 	}

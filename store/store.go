@@ -106,11 +106,3 @@ func Redact(databaseURL string) string {
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
 }
-
-func placeholders(n, from int) string {
-	parts := make([]string, n)
-	for i := range parts {
-		parts[i] = fmt.Sprintf("$%d", from+i)
-	}
-	return strings.Join(parts, ", ")
-}
