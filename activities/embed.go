@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"go.temporal.io/sdk/temporal"
 	"golang.org/x/sync/errgroup"
 
 	"feedbackpipe/llm"
@@ -54,11 +53,7 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 		})
 	}
 	if err := g.Wait(); err != nil {
-		var perm *llm.PermanentError
-		if errors.As(err, &perm) {
-			return PhaseResult{}, temporal.NewNonRetryableApplicationError(perm.Error(), ErrTypeLLMConfig, perm)
-		}
-		return PhaseResult{}, err
+		return PhaseResult{}, failFastOnConfig(err)
 	}
 	return a.phaseResult(ctx, in.RunID)
 }

@@ -37,6 +37,16 @@ type BatchResult struct {
 // model): not retried, they fail the run with a message saying what to fix.
 const ErrTypeLLMConfig = "LLMConfiguration"
 
+// failFastOnConfig turns a permanent API answer into a non-retryable error, so the run fails at
+// once with the message saying what to fix; other errors are left to Temporal's retries.
+func failFastOnConfig(err error) error {
+	var perm *llm.PermanentError
+	if errors.As(err, &perm) {
+		return temporal.NewNonRetryableApplicationError(perm.Error(), ErrTypeLLMConfig, perm)
+	}
+	return err
+}
+
 // ExtractBatch extracts a theme from every conversation of the batch that has no outcome yet in
 // this run, so a retried batch resumes where the last attempt stopped and redoes nothing. Items
 // run in parallel under the run's concurrency limit. On cancellation (a stop) it stops taking
@@ -112,11 +122,7 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 	}
 	wg.Wait()
 	if cause := context.Cause(workCtx); cause != nil && ctx.Err() == nil {
-		var perm *llm.PermanentError
-		if errors.As(cause, &perm) {
-			return BatchResult{}, temporal.NewNonRetryableApplicationError(perm.Error(), ErrTypeLLMConfig, perm)
-		}
-		return BatchResult{}, cause
+		return BatchResult{}, failFastOnConfig(cause)
 	}
 	if ctx.Err() != nil {
 		return BatchResult{}, ctx.Err()
