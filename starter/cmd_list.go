@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
@@ -34,39 +35,36 @@ func (c *cli) listCommand() *cobra.Command {
 		Short: "List the runs in the run index, newest first, with status, phase, duration and key counters",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tc, err := c.dialTemporal()
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
-			state, err := app.Runs(cmd.Context(), tc, c.cfg.TaskQueue)
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			rows := make([]listRow, 0, len(state.Entries))
-			for i := len(state.Entries) - 1; i >= 0; i-- {
-				e := state.Entries[i]
-				row := listRow{RunID: e.RunID, Status: e.Status, Phase: e.Phase, DryRun: e.DryRun, StartedAt: e.StartedAt, EndedAt: e.EndedAt}
-				end := time.Now()
-				if e.EndedAt != nil {
-					end = *e.EndedAt
+			return c.withTemporal(func(tc client.Client) error {
+				state, err := app.Runs(cmd.Context(), tc, c.cfg.TaskQueue)
+				if err != nil {
+					return err
 				}
-				row.DurationSeconds = end.Sub(e.StartedAt).Seconds()
-				if r, err := st.GetRun(cmd.Context(), e.RunID); err == nil {
-					row.Conversations, row.Themes, row.Failed = r.Counters.ConversationsSelected, r.Counters.ThemesExtracted, r.Counters.ExtractionFailed
-					row.StoriesCreated, row.StoriesUpdated = r.Counters.StoriesCreated, r.Counters.StoriesUpdated
+				st, err := c.openStore(cmd.Context())
+				if err != nil {
+					return err
 				}
-				rows = append(rows, row)
-			}
-			if asJSON {
-				return c.printJSON(rows)
-			}
-			return c.printRuns(rows, state.Limits)
+				defer st.Close()
+				rows := make([]listRow, 0, len(state.Entries))
+				for i := len(state.Entries) - 1; i >= 0; i-- {
+					e := state.Entries[i]
+					row := listRow{RunID: e.RunID, Status: e.Status, Phase: e.Phase, DryRun: e.DryRun, StartedAt: e.StartedAt, EndedAt: e.EndedAt}
+					end := time.Now()
+					if e.EndedAt != nil {
+						end = *e.EndedAt
+					}
+					row.DurationSeconds = end.Sub(e.StartedAt).Seconds()
+					if r, err := st.GetRun(cmd.Context(), e.RunID); err == nil {
+						row.Conversations, row.Themes, row.Failed = r.Counters.ConversationsSelected, r.Counters.ThemesExtracted, r.Counters.ExtractionFailed
+						row.StoriesCreated, row.StoriesUpdated = r.Counters.StoriesCreated, r.Counters.StoriesUpdated
+					}
+					rows = append(rows, row)
+				}
+				if asJSON {
+					return c.printJSON(rows)
+				}
+				return c.printRuns(rows, state.Limits)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the runs as JSON")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
@@ -37,29 +38,26 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 			until := time.Now().UTC()
 			since := until.Add(-time.Duration(in.Days) * 24 * time.Hour)
 			in.Since, in.Until = &since, &until
-			tc, err := c.dialTemporal()
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
-			runID, err := app.StartRun(cmd.Context(), tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
-			if err != nil {
-				return err
-			}
-			if asJSON && !wait {
-				return c.printJSON(map[string]string{"run_id": runID, "ui_url": c.runURL(runID)})
-			}
-			if !asJSON {
-				c.printf("started %s\nwatch it: %s\n", runID, c.runURL(runID))
-			}
-			if !wait {
-				return nil
-			}
-			status, err := c.follow(cmd.Context(), tc, runID, !asJSON)
-			if err != nil {
-				return err
-			}
-			return c.showStatus(status, asJSON)
+			return c.withTemporal(func(tc client.Client) error {
+				runID, err := app.StartRun(cmd.Context(), tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
+				if err != nil {
+					return err
+				}
+				if asJSON && !wait {
+					return c.printJSON(map[string]string{"run_id": runID, "ui_url": c.runURL(runID)})
+				}
+				if !asJSON {
+					c.printf("started %s\nwatch it: %s\n", runID, c.runURL(runID))
+				}
+				if !wait {
+					return nil
+				}
+				status, err := c.follow(cmd.Context(), tc, runID, !asJSON)
+				if err != nil {
+					return err
+				}
+				return c.showStatus(status, asJSON)
+			})
 		},
 	}
 	f := cmd.Flags()

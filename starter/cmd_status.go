@@ -23,16 +23,13 @@ func (c *cli) statusCommand() *cobra.Command {
 answer (or Temporal no longer holds the run), the pipeline_runs row in Postgres is shown instead.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tc, err := c.dialTemporal()
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
-			status, err := c.status(cmd.Context(), tc, args[0])
-			if err != nil {
-				return err
-			}
-			return c.showStatus(status, asJSON)
+			return c.withTemporal(func(tc client.Client) error {
+				status, err := c.status(cmd.Context(), tc, args[0])
+				if err != nil {
+					return err
+				}
+				return c.showStatus(status, asJSON)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")

@@ -25,26 +25,24 @@ Without RUN_ID the active run is stopped. The same can be done with the plain Te
   temporal workflow signal --workflow-id RUN_ID --name stop`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tc, err := c.dialTemporal()
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
-			ctx := cmd.Context()
-			var runID string
-			if len(args) == 1 {
-				runID = args[0]
-				if err := c.checkRunning(ctx, tc, runID); err != nil {
+			return c.withTemporal(func(tc client.Client) error {
+				ctx := cmd.Context()
+				var runID string
+				var err error
+				if len(args) == 1 {
+					runID = args[0]
+					if err := c.checkRunning(ctx, tc, runID); err != nil {
+						return err
+					}
+				} else if runID, err = c.activeRun(ctx, tc); err != nil {
 					return err
 				}
-			} else if runID, err = c.activeRun(ctx, tc); err != nil {
-				return err
-			}
-			if err := tc.SignalWorkflow(ctx, runID, "", pipeline.SignalStop, nil); err != nil {
-				return fmt.Errorf("signal stop to %s: %w", runID, err)
-			}
-			c.printf("stop requested for %s; it ends 'stopped' within seconds (starter status %s)\n", runID, runID)
-			return nil
+				if err := tc.SignalWorkflow(ctx, runID, "", pipeline.SignalStop, nil); err != nil {
+					return fmt.Errorf("signal stop to %s: %w", runID, err)
+				}
+				c.printf("stop requested for %s; it ends 'stopped' within seconds (starter status %s)\n", runID, runID)
+				return nil
+			})
 		},
 	}
 }

@@ -18,18 +18,15 @@ func (c *cli) watchCommand() *cobra.Command {
 		Short: "Follow a run with a progress bar per phase until it ends, then print its summary",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tc, err := c.dialTemporal()
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
-			s, err := c.watch(cmd.Context(), tc, args[0])
-			if err != nil {
-				return err
-			}
-			c.printf("\n")
-			c.printSummary(s)
-			return nil
+			return c.withTemporal(func(tc client.Client) error {
+				s, err := c.watch(cmd.Context(), tc, args[0])
+				if err != nil {
+					return err
+				}
+				c.printf("\n")
+				c.printSummary(s)
+				return nil
+			})
 		},
 	}
 }

@@ -17,9 +17,10 @@ import (
 
 // cli holds what every command needs: the configuration and where to print.
 type cli struct {
-	cfg    config.Config
-	out    io.Writer
-	getenv func(string) string
+	cfg      config.Config
+	out      io.Writer
+	getenv   func(string) string
+	migrated bool // migrations were applied by this process
 }
 
 func newRootCommand(out io.Writer, getenv func(string) string) *cobra.Command {
@@ -55,17 +56,26 @@ It talks to Temporal (runs) and Postgres (conversations, runs, stories) at the a
 	return root
 }
 
-// openStore connects to Postgres, applying pending migrations first so every command works on a
-// fresh database (migrations are idempotent and serialised by an advisory lock).
+// openStore connects to Postgres, applying pending migrations first (once per process) so every
+// command works on a fresh database; migrations are idempotent and serialised by an advisory lock.
 func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
-	if _, err := store.Migrate(c.cfg.DatabaseURL); err != nil {
-		return nil, err
+	if !c.migrated {
+		if _, err := store.Migrate(c.cfg.DatabaseURL); err != nil {
+			return nil, err
+		}
+		c.migrated = true
 	}
 	return store.Open(ctx, c.cfg.DatabaseURL)
 }
 
-func (c *cli) dialTemporal() (client.Client, error) {
-	return app.Dial(c.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+// withTemporal runs fn with a Temporal client, closed afterwards.
+func (c *cli) withTemporal(fn func(client.Client) error) error {
+	tc, err := app.Dial(c.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	return fn(tc)
 }
 
 func (c *cli) printJSON(v any) error {
