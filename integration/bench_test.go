@@ -8,22 +8,17 @@ import (
 	"time"
 
 	"feedbackpipe/conversation"
-	"feedbackpipe/ingest"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
-	"feedbackpipe/sampledata"
 )
 
 // syntheticConversations makes n distinct conversations from the sample set: new IDs and a
 // varied sentence, so no content cache applies.
 func syntheticConversations(b testing.TB, n int) []conversation.Conversation {
-	res, err := ingest.Read("conversations.jsonl", bytesReader(sampledata.ConversationsJSONL()), false)
-	if err != nil {
-		b.Fatal(err)
-	}
+	sample := sampleConversations(b)
 	out := make([]conversation.Conversation, n)
 	for i := range out {
-		c := res.Conversations[i%len(res.Conversations)]
+		c := sample[i%len(sample)]
 		c.ID = fmt.Sprintf("bench_%06d", i)
 		msgs := append([]conversation.Message(nil), c.Messages...)
 		msgs[0].Text = fmt.Sprintf("%s (ticket %d)", msgs[0].Text, i)

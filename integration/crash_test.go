@@ -12,9 +12,7 @@ import (
 
 	"feedbackpipe/app"
 	"feedbackpipe/config"
-	"feedbackpipe/ingest"
 	"feedbackpipe/pipeline"
-	"feedbackpipe/sampledata"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
@@ -39,11 +37,8 @@ func TestWorkerKilledMidExtraction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	res, err := ingest.Read("conversations.jsonl", bytesReader(sampledata.ConversationsJSONL()), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.UpsertConversations(context.Background(), res.Conversations); err != nil {
+	convs := sampleConversations(t)
+	if _, err := st.UpsertConversations(context.Background(), convs); err != nil {
 		t.Fatal(err)
 	}
 	startWorker := func(name string) *exec.Cmd {
@@ -104,7 +99,7 @@ func TestWorkerKilledMidExtraction(t *testing.T) {
 		}
 		return n
 	}
-	n := len(res.Conversations)
+	n := len(convs)
 	c := final.Counters
 	if got := count(`SELECT count(*) FROM extractions WHERE run_id = $1`); got != n {
 		t.Errorf("%d outcomes for %d conversations", got, n)

@@ -11,10 +11,8 @@ import (
 	"feedbackpipe/activities"
 	"feedbackpipe/app"
 	"feedbackpipe/config"
-	"feedbackpipe/ingest"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
-	"feedbackpipe/sampledata"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
@@ -54,14 +52,11 @@ func newEnv(t testing.TB, model localmodel.Config, tweaks ...func(*app.Options))
 
 func (e *env) importSample() int {
 	e.t.Helper()
-	res, err := ingest.Read("conversations.jsonl", bytesReader(sampledata.ConversationsJSONL()), false)
-	if err != nil {
+	convs := sampleConversations(e.t)
+	if _, err := e.worker.Store.UpsertConversations(context.Background(), convs); err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.worker.Store.UpsertConversations(context.Background(), res.Conversations); err != nil {
-		e.t.Fatal(err)
-	}
-	return len(res.Conversations)
+	return len(convs)
 }
 
 // allTime is a run input whose window holds every sample conversation.

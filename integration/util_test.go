@@ -2,7 +2,19 @@ package integration
 
 import (
 	"bytes"
-	"io"
+	"testing"
+
+	"feedbackpipe/conversation"
+	"feedbackpipe/ingest"
+	"feedbackpipe/sampledata"
 )
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+// sampleConversations reads the shipped sample conversations through the importer.
+func sampleConversations(t testing.TB) []conversation.Conversation {
+	t.Helper()
+	res, err := ingest.Read("conversations.jsonl", bytes.NewReader(sampledata.ConversationsJSONL()), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Conversations
+}
