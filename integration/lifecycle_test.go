@@ -39,18 +39,19 @@ func (e *env) stopInPhase(in pipeline.RunInput, phase string) (pipeline.Status, 
 // `stopped` in that phase within 5 seconds, with its counters.
 func TestStopInEveryPhase(t *testing.T) {
 	cases := []struct {
-		phase string
-		model localmodel.Config
-		tweak func(*app.Options)
-		convs int
+		phase     string
+		model     localmodel.Config
+		tweak     func(*app.Options)
+		holdTable string // a table kept locked so the phase waits on it until stopped
 	}{
-		{pipeline.PhaseExtraction, localmodel.Config{Latency: 300 * time.Millisecond}, nil, 0},
+		{pipeline.PhaseExtraction, localmodel.Config{Latency: 300 * time.Millisecond}, nil, ""},
 		// Small embedding requests, one at a time, so the phase lasts.
 		{pipeline.PhaseEmbedding, localmodel.Config{Latency: 200 * time.Millisecond}, func(o *app.Options) {
 			o.Activities.EmbedBatchInputs, o.Activities.EmbedInFlight = 4, 1
-		}, 0},
-		// Many conversations, so writing the groups lasts.
-		{pipeline.PhaseStories, localmodel.Config{}, nil, 6000},
+		}, ""},
+		// The stories table locked by another session: the phase blocks on its first write,
+		// as it would on a slow or contended database.
+		{pipeline.PhaseStories, localmodel.Config{}, nil, "stories"},
 	}
 	for _, c := range cases {
 		t.Run(c.phase, func(t *testing.T) {
@@ -59,12 +60,16 @@ func TestStopInEveryPhase(t *testing.T) {
 				tweaks = append(tweaks, c.tweak)
 			}
 			e := newEnv(t, c.model, tweaks...)
-			if c.convs > 0 {
-				if _, err := e.worker.Store.UpsertConversations(context.Background(), syntheticConversations(t, c.convs)); err != nil {
+			e.importSample()
+			if c.holdTable != "" {
+				tx, err := e.worker.Store.Pool().Begin(context.Background())
+				if err != nil {
 					t.Fatal(err)
 				}
-			} else {
-				e.importSample()
+				defer func() { _ = tx.Rollback(context.Background()) }()
+				if _, err := tx.Exec(context.Background(), "LOCK TABLE "+c.holdTable+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+					t.Fatal(err)
+				}
 			}
 			final, latency := e.stopInPhase(allTime(), c.phase)
 			t.Logf("stop during %s took %v (status %s, phase %s)", c.phase, latency.Round(time.Millisecond), final.Status, final.Phase)

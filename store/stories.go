@@ -149,25 +149,25 @@ func writeGroup(ctx context.Context, tx pgx.Tx, g *GroupWrite) (string, error) {
 		orphanID, first, last, g.Title, g.RunID); err != nil {
 		return "", fmt.Errorf("update orphan: %w", err)
 	}
-	for _, m := range g.Members {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO orphan_members (orphan_id, conversation_id, run_id, signature, excerpt) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (orphan_id, conversation_id) DO NOTHING`,
-			orphanID, m.ConversationID, g.RunID, m.Signature, m.Excerpt); err != nil {
-			return "", fmt.Errorf("add orphan member %s: %w", m.ConversationID, err)
-		}
+	ids, sigs, excerpts := memberColumns(g.Members)
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO orphan_members (orphan_id, conversation_id, run_id, signature, excerpt)
+		SELECT $1, unnest($2::text[]), $3, unnest($4::text[]), unnest($5::text[])
+		ON CONFLICT (orphan_id, conversation_id) DO NOTHING`,
+		orphanID, ids, g.RunID, sigs, excerpts); err != nil {
+		return "", fmt.Errorf("add orphan members: %w", err)
 	}
 	return action, nil
 }
 
 func addEvidence(ctx context.Context, tx pgx.Tx, storyID int64, g *GroupWrite, members []Member, first, last time.Time) error {
-	for _, m := range members {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO story_evidence (story_id, conversation_id, run_id, signature, excerpt) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (story_id, conversation_id) DO NOTHING`,
-			storyID, m.ConversationID, g.RunID, m.Signature, m.Excerpt); err != nil {
-			return fmt.Errorf("add evidence %s: %w", m.ConversationID, err)
-		}
+	ids, sigs, excerpts := memberColumns(members)
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO story_evidence (story_id, conversation_id, run_id, signature, excerpt)
+		SELECT $1, unnest($2::text[]), $3, unnest($4::text[]), unnest($5::text[])
+		ON CONFLICT (story_id, conversation_id) DO NOTHING`,
+		storyID, ids, g.RunID, sigs, excerpts); err != nil {
+		return fmt.Errorf("add evidence: %w", err)
 	}
 	_, err := tx.Exec(ctx, `
 		UPDATE stories SET
@@ -223,4 +223,15 @@ func span(members []Member) (first, last time.Time) {
 		}
 	}
 	return first, last
+}
+
+// memberColumns splits members into the parallel arrays one INSERT … SELECT unnest(…) takes, so
+// a group's members are written in one statement whatever its size.
+func memberColumns(members []Member) (ids, signatures, excerpts []string) {
+	for _, m := range members {
+		ids = append(ids, m.ConversationID)
+		signatures = append(signatures, m.Signature)
+		excerpts = append(excerpts, m.Excerpt)
+	}
+	return ids, signatures, excerpts
 }
