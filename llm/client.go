@@ -110,28 +110,32 @@ func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, k
 		{Role: openai.ChatMessageRoleUser, Content: extraction.BuildUserPrompt(conv, known, c.cfg.PromptTokens)},
 	}
 	var usage Usage
-	for try := 0; try < 2; try++ {
+	answer := func() (string, *extraction.Theme, error) {
 		content, u, err := c.chat(ctx, msgs, c.schema)
 		usage.Add(u)
 		if err != nil {
-			return nil, usage, err
+			return "", nil, err
 		}
 		theme, verr := extraction.Parse(content)
 		if verr == nil && check != nil {
 			verr = check(theme)
 		}
-		if verr == nil {
-			return theme, usage, nil
+		if verr != nil {
+			return content, nil, &InvalidOutputError{Err: verr}
 		}
-		if try == 1 {
-			return nil, usage, &InvalidOutputError{Err: verr}
-		}
-		msgs = append(msgs,
-			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: content},
-			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: "Your answer was invalid: " +
-				verr.Error() + "\nAnswer again with one JSON object that follows the schema and fixes these problems."})
+		return content, theme, nil
 	}
-	return nil, usage, errors.New("unreachable")
+	content, theme, err := answer()
+	var invalid *InvalidOutputError
+	if !errors.As(err, &invalid) {
+		return theme, usage, err
+	}
+	msgs = append(msgs,
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: content},
+		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: "Your answer was invalid: " +
+			invalid.Err.Error() + "\nAnswer again with one JSON object that follows the schema and fixes these problems."})
+	_, theme, err = answer()
+	return theme, usage, err
 }
 
 func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
