@@ -78,6 +78,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.LLM.TokensPerMinute, err = integer(getenv, "LLM_TPM", 0); err != nil {
 		return c, err
 	}
+	if c.LLM.Workers, err = integer(getenv, "LLM_WORKERS", 1); err != nil {
+		return c, err
+	}
 	if c.LLM.MaxAttempts, err = integer(getenv, "LLM_MAX_ATTEMPTS", 6); err != nil {
 		return c, err
 	}

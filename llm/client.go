@@ -41,7 +41,7 @@ func New(cfg Config, logger *slog.Logger) *Client {
 	return &Client{
 		api:     openai.NewClientWithConfig(oc),
 		cfg:     cfg,
-		limiter: NewLimiter(cfg.RequestsPerMinute, cfg.TokensPerMinute),
+		limiter: NewLimiter(cfg.RequestsPerMinute, cfg.TokensPerMinute, cfg.Workers),
 		logger:  logger,
 		schema:  schema,
 	}

@@ -19,8 +19,9 @@ type Config struct {
 	EmbeddingModel    string        // EMBEDDING_MODEL
 	CallTimeout       time.Duration // LLM_TIMEOUT, per HTTP call; default 60s
 	MaxAttempts       int           // attempts per call for transient errors; default 6
-	RequestsPerMinute int           // LLM_RPM, worker-wide; 0 = unlimited
-	TokensPerMinute   int           // LLM_TPM, worker-wide; 0 = unlimited
+	RequestsPerMinute int           // LLM_RPM, the whole deployment's budget; 0 = unlimited
+	TokensPerMinute   int           // LLM_TPM, the whole deployment's budget; 0 = unlimited
+	Workers           int           // LLM_WORKERS: worker processes sharing the budget; default 1
 	PromptTokens      int           // token budget of a conversation in the prompt; default 6000
 	Prices            Prices        // per model, USD per million tokens
 }
