@@ -4,12 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
@@ -81,4 +86,120 @@ func (a *Activities) closedRunReport(ctx context.Context, runID string, status e
 		}
 	}
 	return pipeline.RunReport{RunID: runID, Status: pipeline.StatusFailed, Phase: phase, EndedAt: &now}, nil
+}
+
+// RebuildIndexInput asks for the entries of a run index that starts without carried state.
+type RebuildIndexInput struct {
+	TaskQueue string
+	Retention int
+}
+
+// RebuildIndex rebuilds a fresh run index's entries (one started after the last was cancelled or
+// terminated) from pipeline_runs and Temporal: every run that has not ended, and the newest ended
+// ones up to the retention, oldest first. A run whose row says live but whose workflow no longer
+// runs is reconciled as ReconcileRuns does (its row is marked failed); a run Temporal lists as
+// running on the task queue but that has no row yet (its first activity has not run) is live too.
+// Runs whose workflow belongs to another task queue belong to another index and are left out.
+func (a *Activities) RebuildIndex(ctx context.Context, in RebuildIndexInput) ([]pipeline.IndexEntry, error) {
+	rows, err := a.Store.IndexRuns(ctx, in.Retention)
+	if err != nil {
+		return nil, err
+	}
+	tc := activity.GetClient(ctx)
+	running, err := runningRuns(ctx, tc, in.TaskQueue)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]pipeline.IndexEntry, 0, len(rows)+len(running))
+	seen := make(map[string]bool, len(rows))
+	for _, row := range rows {
+		seen[row.ID] = true
+		e := pipeline.IndexEntry{RunID: row.ID, Status: row.Status, Phase: row.Phase, DryRun: row.DryRun,
+			StartedAt: row.StartedAt.UTC(), EndedAt: row.EndedAt}
+		if pipeline.IsTerminal(row.Status) {
+			entries = append(entries, e)
+			continue
+		}
+		if _, ok := running[row.ID]; ok {
+			entries = append(entries, e)
+			continue
+		}
+		desc, err := tc.DescribeWorkflowExecution(ctx, row.ID, "")
+		var nf *serviceerror.NotFound
+		status := enumspb.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED
+		switch {
+		case errors.As(err, &nf):
+		case err != nil:
+			return nil, fmt.Errorf("describe run %s: %w", row.ID, err)
+		default:
+			info := desc.GetWorkflowExecutionInfo()
+			if info.GetTaskQueue() != "" && info.GetTaskQueue() != in.TaskQueue {
+				continue
+			}
+			status = info.GetStatus()
+		}
+		if status == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			entries = append(entries, e) // visibility had not caught up yet
+			continue
+		}
+		report, err := a.closedRunReport(ctx, row.ID, status)
+		if err != nil {
+			return nil, err
+		}
+		e.Status, e.Phase, e.EndedAt = report.Status, report.Phase, report.EndedAt
+		entries = append(entries, e)
+	}
+	for id, e := range running {
+		if !seen[id] {
+			entries = append(entries, e)
+		}
+	}
+	sort.SliceStable(entries, func(i, j int) bool {
+		if !entries[i].StartedAt.Equal(entries[j].StartedAt) {
+			return entries[i].StartedAt.Before(entries[j].StartedAt)
+		}
+		return entries[i].RunID < entries[j].RunID
+	})
+	return entries, nil
+}
+
+// runningRuns lists the PipelineRun workflows Temporal's visibility shows running on the task
+// queue, as live entries taking their status and phase from the run's search attributes.
+func runningRuns(ctx context.Context, tc client.Client, taskQueue string) (map[string]pipeline.IndexEntry, error) {
+	query := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running' AND TaskQueue = '%s'",
+		pipeline.WorkflowName, strings.ReplaceAll(taskQueue, "'", "\\'"))
+	out := map[string]pipeline.IndexEntry{}
+	var token []byte
+	for {
+		resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("list running runs on %s: %w", taskQueue, err)
+		}
+		for _, w := range resp.GetExecutions() {
+			id := w.GetExecution().GetWorkflowId()
+			e := pipeline.IndexEntry{RunID: id, Status: pipeline.StatusRunning, Phase: pipeline.PhaseExtraction,
+				StartedAt: w.GetStartTime().AsTime().UTC()}
+			fields := w.GetSearchAttributes().GetIndexedFields()
+			if v := keyword(fields[pipeline.SearchAttrStatus]); v != "" && !pipeline.IsTerminal(v) {
+				e.Status = v
+			}
+			if v := keyword(fields[pipeline.SearchAttrPhase]); v != "" {
+				e.Phase = v
+			}
+			out[id] = e
+		}
+		token = resp.GetNextPageToken()
+		if len(token) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// keyword decodes a Keyword search attribute's value; it is empty when absent or not a string.
+func keyword(p *commonpb.Payload) string {
+	var s string
+	if p == nil || converter.GetDefaultDataConverter().FromPayload(p, &s) != nil {
+		return ""
+	}
+	return s
 }

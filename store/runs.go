@@ -261,3 +261,21 @@ func (s *Store) queryRuns(ctx context.Context, where string, args ...any) ([]Run
 	}
 	return runs, nil
 }
+
+// IndexRuns returns the runs a fresh run index rebuilds its entries from, oldest first: every run
+// that has not ended, and the most recently started ended runs, at most retention in all (live
+// runs are never left out, so there may be more when more than retention are live).
+func (s *Store) IndexRuns(ctx context.Context, retention int) ([]Run, error) {
+	runs, err := s.queryRuns(ctx, `
+		WHERE status NOT IN ('stopped', 'completed', 'failed')
+		   OR id IN (SELECT id FROM pipeline_runs
+		             WHERE status IN ('stopped', 'completed', 'failed')
+		             ORDER BY started_at DESC, id DESC
+		             LIMIT greatest(@retention::int - (SELECT count(*) FROM pipeline_runs
+		                                               WHERE status NOT IN ('stopped', 'completed', 'failed')), 0))
+		ORDER BY started_at, id`, pgx.NamedArgs{"retention": retention})
+	if err != nil {
+		return nil, fmt.Errorf("read runs for the run index: %w", err)
+	}
+	return runs, nil
+}

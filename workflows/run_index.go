@@ -23,11 +23,16 @@ const (
 	indexHistoryLimit = 2000
 )
 
+// rebuildChange versions the rebuild of a fresh index's entries (an activity before anything
+// else), so index histories recorded before it replay.
+const rebuildChange = "rebuild-fresh-index"
+
 // index is the run index's state and handlers.
 type index struct {
-	ctx      workflow.Context
-	state    pipeline.IndexState
-	starting map[string]bool // runs whose start is in flight: Temporal may not know them yet
+	ctx        workflow.Context
+	state      pipeline.IndexState
+	starting   map[string]bool // runs whose start is in flight: Temporal may not know them yet
+	rebuilding bool            // a fresh index is rebuilding its entries: admissions wait
 }
 
 // RunIndex is the long-lived workflow that holds the bounded index of run workflow IDs. The
@@ -37,9 +42,16 @@ type index struct {
 // never both take the last slot. Runs report their transitions by signal; live runs whose report
 // cannot come are reconciled with Temporal. Terminal entries are evicted oldest first when the
 // index is full; a live entry never is. The index continues as new to keep its history bounded.
+// A fresh index (not a continue-as-new: the previous one was cancelled or terminated, or there
+// was none) first rebuilds its entries from pipeline_runs and Temporal, so runs that outlived
+// the previous index (they are abandoned, not closed, with it) still hold their slots and are
+// found by `starter stop`; admissions wait for the rebuild.
 func RunIndex(ctx workflow.Context, state pipeline.IndexState) error {
 	ix := &index{ctx: ctx, state: state, starting: map[string]bool{}}
 	ix.state.Limits = ix.state.Limits.WithDefaults()
+	// Decided before the handlers exist, so an admission delivered with the start waits for it.
+	ix.rebuilding = workflow.GetInfo(ctx).ContinuedExecutionRunID == "" &&
+		workflow.GetVersion(ctx, rebuildChange, workflow.DefaultVersion, 1) == 1
 	if err := workflow.SetQueryHandler(ctx, pipeline.QueryRuns, func() (pipeline.IndexState, error) {
 		return ix.state, nil
 	}); err != nil {
@@ -48,6 +60,12 @@ func RunIndex(ctx workflow.Context, state pipeline.IndexState) error {
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, pipeline.UpdateAdmit, ix.admit,
 		workflow.UpdateHandlerOptions{Validator: ix.validate}); err != nil {
 		return fmt.Errorf("register admit update: %w", err)
+	}
+	if ix.rebuilding {
+		ix.rebuild()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 	}
 	reports := workflow.GetSignalChannel(ctx, pipeline.SignalRunReport)
 	timer := workflow.NewTimer(ctx, reconcileInterval)
@@ -111,8 +129,16 @@ func (ix *index) validate(req pipeline.AdmitRequest) error {
 	return nil
 }
 
-// admit records the run and starts it; it answers once the run has started.
+// admit records the run and starts it; it answers once the run has started. An admission that
+// arrives while a fresh index rebuilds its entries (update-with-start delivers it with the
+// index's start) was validated against an empty index: it waits for the rebuild and is checked
+// again.
 func (ix *index) admit(ctx workflow.Context, req pipeline.AdmitRequest) (string, error) {
+	if ix.rebuilding {
+		if err := workflow.Await(ctx, func() bool { return !ix.rebuilding }); err != nil {
+			return "", err
+		}
+	}
 	if err := ix.validate(req); err != nil { // limits may have changed since validation
 		return "", err
 	}
@@ -156,19 +182,30 @@ func (ix *index) admit(ctx workflow.Context, req pipeline.AdmitRequest) (string,
 func (ix *index) makeRoom() []string {
 	var evicted []string
 	for len(ix.state.Entries) >= ix.state.Limits.Retention {
-		oldest := -1
-		for i, e := range ix.state.Entries {
-			if !e.Live() && (oldest < 0 || e.StartedAt.Before(ix.state.Entries[oldest].StartedAt)) {
-				oldest = i
-			}
-		}
-		if oldest < 0 {
+		id := ix.evictOldestTerminal()
+		if id == "" {
 			break // only live runs left: validate refuses before this can matter
 		}
-		evicted = append(evicted, ix.state.Entries[oldest].RunID)
-		ix.state.Entries = append(ix.state.Entries[:oldest], ix.state.Entries[oldest+1:]...)
+		evicted = append(evicted, id)
 	}
 	return evicted
+}
+
+// evictOldestTerminal removes the oldest terminal entry and returns its run ID, or "" when every
+// entry is live.
+func (ix *index) evictOldestTerminal() string {
+	oldest := -1
+	for i, e := range ix.state.Entries {
+		if !e.Live() && (oldest < 0 || e.StartedAt.Before(ix.state.Entries[oldest].StartedAt)) {
+			oldest = i
+		}
+	}
+	if oldest < 0 {
+		return ""
+	}
+	id := ix.state.Entries[oldest].RunID
+	ix.state.Entries = append(ix.state.Entries[:oldest], ix.state.Entries[oldest+1:]...)
+	return id
 }
 
 func (ix *index) remove(runID string) {
@@ -216,5 +253,41 @@ func (ix *index) reconcile() {
 	}
 	for _, r := range reports {
 		ix.apply(r)
+	}
+}
+
+// rebuild fills a fresh index with the runs pipeline_runs and Temporal know: the live ones, and
+// the newest ended ones up to the retention. Entries the index already holds are kept. When the
+// rebuild fails the index starts with what it has, as it did before rebuilds existed.
+func (ix *index) rebuild() {
+	defer func() { ix.rebuilding = false }()
+	var found []pipeline.IndexEntry
+	err := workflow.ExecuteActivity(shortOptions(ix.ctx), acts.RebuildIndex, activities.RebuildIndexInput{
+		TaskQueue: workflow.GetInfo(ix.ctx).TaskQueueName, Retention: ix.state.Limits.Retention,
+	}).Get(ix.ctx, &found)
+	if err != nil {
+		workflow.GetLogger(ix.ctx).Warn("could not rebuild the run index", "error", err)
+		return
+	}
+	known := make(map[string]bool, len(ix.state.Entries))
+	for _, e := range ix.state.Entries {
+		known[e.RunID] = true
+	}
+	for _, e := range found {
+		if !known[e.RunID] {
+			known[e.RunID] = true
+			ix.state.Entries = append(ix.state.Entries, e)
+		}
+	}
+	sort.SliceStable(ix.state.Entries, func(i, j int) bool {
+		return ix.state.Entries[i].StartedAt.Before(ix.state.Entries[j].StartedAt)
+	})
+	for len(ix.state.Entries) > ix.state.Limits.Retention {
+		if ix.evictOldestTerminal() == "" {
+			break // only live runs left: they are all kept
+		}
+	}
+	if len(found) > 0 {
+		workflow.GetLogger(ix.ctx).Info("run index rebuilt", "entries", len(ix.state.Entries))
 	}
 }

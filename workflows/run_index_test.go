@@ -80,17 +80,26 @@ type indexHarness struct {
 	env *testsuite.TestWorkflowEnvironment
 
 	mu         sync.Mutex
-	forgotten  [][]string                    // ForgetRuns inputs, in call order
-	reconciled [][]string                    // ReconcileRuns inputs, in call order
-	closed     map[string]pipeline.RunReport // what ReconcileRuns reports for a run that closed silently
-	failStart  map[string]bool               // runs whose start fails
-	started    map[string]bool               // runs whose start went through
+	forgotten  [][]string                     // ForgetRuns inputs, in call order
+	reconciled [][]string                     // ReconcileRuns inputs, in call order
+	rebuilt    []pipeline.IndexEntry          // what RebuildIndex finds
+	rebuilds   []activities.RebuildIndexInput // RebuildIndex inputs, in call order
+	closed     map[string]pipeline.RunReport  // what ReconcileRuns reports for a run that closed silently
+	failStart  map[string]bool                // runs whose start fails
+	started    map[string]bool                // runs whose start went through
 	timers     int
 }
 
 // newIndexHarness makes an index environment whose children's starts take startDelay on the
-// workflow clock (0: at once), starting at the given workflow time.
+// workflow clock (0: at once), starting at the given workflow time. The fresh index's rebuild
+// finds nothing.
 func newIndexHarness(t *testing.T, start time.Time, startDelay time.Duration) *indexHarness {
+	return newRebuildingIndexHarness(t, start, startDelay, nil, 0)
+}
+
+// newRebuildingIndexHarness is newIndexHarness whose fresh index's rebuild finds the given
+// entries after rebuildDelay on the workflow clock.
+func newRebuildingIndexHarness(t *testing.T, start time.Time, startDelay time.Duration, rebuilt []pipeline.IndexEntry, rebuildDelay time.Duration) *indexHarness {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
@@ -101,6 +110,7 @@ func newIndexHarness(t *testing.T, start time.Time, startDelay time.Duration) *i
 	h := &indexHarness{
 		t: t, env: env,
 		closed: map[string]pipeline.RunReport{}, failStart: map[string]bool{}, started: map[string]bool{},
+		rebuilt: rebuilt,
 	}
 	// The mocked run: its start is known to the index once the mock returns, after startDelay.
 	child := env.OnWorkflow(pipeline.WorkflowName, mock.Anything, mock.Anything).Return(
@@ -124,6 +134,16 @@ func newIndexHarness(t *testing.T, start time.Time, startDelay time.Duration) *i
 			h.forgotten = append(h.forgotten, slices.Clone(in.RunIDs))
 			return nil
 		})
+	rebuild := env.OnActivity(acts.RebuildIndex, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RebuildIndexInput) ([]pipeline.IndexEntry, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.rebuilds = append(h.rebuilds, in)
+			return slices.Clone(h.rebuilt), nil
+		})
+	if rebuildDelay > 0 {
+		rebuild.After(rebuildDelay)
+	}
 	// ReconcileRuns answers as the real activity does: a run Temporal does not know (never
 	// started) is reported failed, a run that closed silently with what Temporal says, and a run
 	// still running not at all.
@@ -677,4 +697,80 @@ func TestIndexCancelEndsTheIndex(t *testing.T) {
 	require.Error(t, err)
 	var canceled *temporal.CanceledError
 	assert.True(t, errors.As(err, &canceled), "the index ends cancelled, not %v", err)
+}
+
+func (h *indexHarness) rebuildInputs() []activities.RebuildIndexInput {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.rebuilds)
+}
+
+// A fresh index (its predecessor was terminated while a run was live) rebuilds its entries
+// before it admits anything: the live run it finds holds the only slot, so the admission
+// delivered with the index's start (update-with-start), accepted while the index was still
+// empty, is refused once the rebuild lands, naming the live run; the run's end, reported to the
+// new index, frees the slot.
+func TestIndexFreshStartRebuildsLiveRunsBeforeAdmitting(t *testing.T) {
+	ended := startTime.Add(-time.Hour)
+	found := []pipeline.IndexEntry{
+		{RunID: "run-old", Status: pipeline.StatusCompleted, Phase: pipeline.PhaseCompleted, StartedAt: startTime.Add(-2 * time.Hour), EndedAt: &ended},
+		{RunID: "run-live", Status: pipeline.StatusRunning, Phase: pipeline.PhaseEmbedding, StartedAt: startTime.Add(-time.Minute)},
+	}
+	h := newRebuildingIndexHarness(t, startTime, 0, found, 10*time.Second)
+	limits := pipeline.IndexLimits{MaxActive: 1, Retention: 10}
+	early := h.admitAt(time.Second, "run-new", limits) // arrives while the index rebuilds
+	h.at(5*time.Second, func() {
+		accepted, rejected, completed, _, _ := early.snapshot()
+		assert.NoError(t, rejected)
+		assert.True(t, accepted, "the validator of an empty index accepts")
+		assert.False(t, completed, "the admission waits for the rebuild")
+		assert.Empty(t, h.state().Entries, "nothing is known before the rebuild lands")
+	})
+	h.at(11*time.Second, func() {
+		_, _, completed, result, err := early.snapshot()
+		require.True(t, completed)
+		require.Error(t, err, "the admission that waited for the rebuild is refused")
+		assert.Contains(t, err.Error(), "refused")
+		assert.Contains(t, err.Error(), "run-live (running, embedding)")
+		assert.Empty(t, result)
+		assert.Equal(t, found, h.state().Entries, "the index holds what it rebuilt, oldest first")
+		assert.Equal(t, []activities.RebuildIndexInput{{TaskQueue: "default-test-taskqueue", Retention: 10}}, h.rebuildInputs())
+	})
+	refused := h.admitAt(12*time.Second, "run-new", limits)
+	h.at(13*time.Second, func() {
+		assert.Contains(t, refused.requireRefused(t), "run-live", "the live run it found counts against the limit")
+		h.report("run-live", pipeline.StatusCompleted, pipeline.PhaseCompleted) // it reports to the new index
+	})
+	admitted := h.admitAt(14*time.Second, "run-new", limits)
+	h.at(15*time.Second, func() {
+		admitted.requireAdmitted(t)
+		assert.Equal(t, []string{"run-old", "run-live", "run-new"}, runIDs(h.state()))
+	})
+	h.continueAsNewAt(16 * time.Second)
+	h.run(pipeline.IndexState{Limits: limits})
+	assert.Equal(t, []string{"run-new"}, h.startedRuns(), "the refused admissions started nothing")
+	assert.Len(t, h.rebuildInputs(), 1, "the index rebuilds once, at its start")
+}
+
+// A rebuild that finds more runs than the retention keeps every live one and the newest ended
+// ones; entries the index already holds are not duplicated.
+func TestIndexRebuildKeepsLiveRunsWithinRetention(t *testing.T) {
+	var found []pipeline.IndexEntry
+	for i := range 6 {
+		e := pipeline.IndexEntry{RunID: cycleRun(i), Status: pipeline.StatusCompleted, Phase: pipeline.PhaseCompleted,
+			StartedAt: startTime.Add(time.Duration(i-10) * time.Minute)}
+		if i == 0 || i == 4 {
+			e.Status, e.Phase = pipeline.StatusStopping, pipeline.PhaseExtraction
+		}
+		found = append(found, e)
+	}
+	h := newRebuildingIndexHarness(t, startTime, 0, found, 0)
+	limits := pipeline.IndexLimits{MaxActive: 2, Retention: 4}
+	h.at(time.Second, func() {
+		assert.Equal(t, []string{"run-0000", "run-0003", "run-0004", "run-0005"}, runIDs(h.state()),
+			"the live runs and the newest ended ones, within the retention")
+	})
+	h.continueAsNewAt(2 * time.Second)
+	h.run(pipeline.IndexState{Limits: limits, Entries: []pipeline.IndexEntry{found[5]}})
+	assert.Equal(t, []string{"run-0000", "run-0003", "run-0004", "run-0005"}, runIDs(h.carried()))
 }
