@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,57 +17,102 @@ type ImportCounts struct {
 	Inserted  int `json:"inserted"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	// Duplicates counts the records whose id an earlier record of the same import
+	// already had; the later record won.
+	Duplicates int `json:"duplicates"`
 }
 
-// UpsertConversations writes conversations in one transaction: all of them or none. A
-// conversation whose content is unchanged is left as it is, so re-importing a file is harmless.
+// UpsertConversations writes conversations in one transaction: all of them or none.
+// See ImportConversations.
 func (s *Store) UpsertConversations(ctx context.Context, convs []conversation.Conversation) (ImportCounts, error) {
+	i := 0
+	return s.ImportConversations(ctx, func() (*conversation.Conversation, error) {
+		if i == len(convs) {
+			return nil, io.EOF
+		}
+		i++
+		return &convs[i-1], nil
+	})
+}
+
+// ImportConversations streams the conversations next yields (until it returns
+// io.EOF) into the store in one transaction: all of them or none. Any other error from
+// next, a conversation Postgres cannot store (a NUL or invalid UTF-8 in a field; the
+// error names the conversation and the field) or a cancelled context rolls back
+// everything. Memory stays flat whatever the count: the conversations are copied
+// (COPY) into a temporary table as next yields them, then merged into conversations
+// by one statement. Of records sharing an id the last one wins. A conversation
+// whose content, created_at, source_url and contact are unchanged is left as it is,
+// so importing a file again is harmless.
+func (s *Store) ImportConversations(ctx context.Context, next func() (*conversation.Conversation, error)) (ImportCounts, error) {
 	var counts ImportCounts
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		const chunk = 500
-		for start := 0; start < len(convs); start += chunk {
-			batch := &pgx.Batch{}
-			part := convs[start:min(start+chunk, len(convs))]
-			for i := range part {
-				c := &part[i]
-				msgs, err := json.Marshal(c.Messages)
-				if err != nil {
-					return fmt.Errorf("encode messages of %s: %w", c.ID, err)
-				}
-				batch.Queue(`
-					INSERT INTO conversations (id, created_at, subject, messages, source_url, contact, content_hash)
-					VALUES ($1, $2, $3, $4, $5, $6, $7)
-					ON CONFLICT (id) DO UPDATE SET
-						created_at = EXCLUDED.created_at, subject = EXCLUDED.subject, messages = EXCLUDED.messages,
-						source_url = EXCLUDED.source_url, contact = EXCLUDED.contact,
-						content_hash = EXCLUDED.content_hash, updated_at = now()
-					WHERE conversations.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-						OR conversations.created_at IS DISTINCT FROM EXCLUDED.created_at
-						OR conversations.source_url IS DISTINCT FROM EXCLUDED.source_url
-						OR conversations.contact IS DISTINCT FROM EXCLUDED.contact
-					RETURNING (xmax = 0) AS inserted`,
-					c.ID, c.CreatedAt, c.Subject, msgs, c.SourceURL, c.Contact, c.ContentHash())
-			}
-			results := tx.SendBatch(ctx, batch)
-			for i := range part {
-				var inserted bool
-				err := results.QueryRow().Scan(&inserted)
-				switch {
-				case err == pgx.ErrNoRows:
-					counts.Unchanged++
-				case err != nil:
-					results.Close()
-					return fmt.Errorf("upsert conversation %s: %w", part[i].ID, err)
-				case inserted:
-					counts.Inserted++
-				default:
-					counts.Updated++
-				}
-			}
-			if err := results.Close(); err != nil {
-				return fmt.Errorf("upsert conversations: %w", err)
-			}
+		if _, err := tx.Exec(ctx, `
+			CREATE TEMP TABLE import_conversations (
+				seq bigint NOT NULL, id text NOT NULL, created_at timestamptz NOT NULL, subject text NOT NULL,
+				messages jsonb NOT NULL, source_url text NOT NULL, contact text NOT NULL, content_hash text NOT NULL
+			) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("create import table: %w", err)
 		}
+		var seq int64
+		var srcErr error // an error of next or of a conversation, kept apart from COPY's own
+		rows := pgx.CopyFromFunc(func() ([]any, error) {
+			c, err := next()
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			}
+			if err == nil {
+				err = c.CheckStorable()
+				if err != nil {
+					err = fmt.Errorf("conversation %s: %w", c.ID, err)
+				}
+			}
+			var msgs []byte
+			if err == nil {
+				if msgs, err = json.Marshal(c.Messages); err != nil {
+					err = fmt.Errorf("encode messages of %s: %w", c.ID, err)
+				}
+			}
+			if err != nil {
+				srcErr = err
+				return nil, err
+			}
+			seq++
+			return []any{seq, c.ID, c.CreatedAt, c.Subject, msgs, c.SourceURL, c.Contact, c.ContentHash()}, nil
+		})
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"import_conversations"},
+			[]string{"seq", "id", "created_at", "subject", "messages", "source_url", "contact", "content_hash"}, rows)
+		if srcErr != nil {
+			return srcErr
+		}
+		if err != nil {
+			return fmt.Errorf("copy conversations: %w", err)
+		}
+		var distinct, total int
+		err = tx.QueryRow(ctx, `
+			WITH latest AS MATERIALIZED (
+				SELECT DISTINCT ON (id) * FROM import_conversations ORDER BY id, seq DESC
+			), up AS (
+				INSERT INTO conversations (id, created_at, subject, messages, source_url, contact, content_hash)
+				SELECT id, created_at, subject, messages, source_url, contact, content_hash FROM latest
+				ON CONFLICT (id) DO UPDATE SET
+					created_at = EXCLUDED.created_at, subject = EXCLUDED.subject, messages = EXCLUDED.messages,
+					source_url = EXCLUDED.source_url, contact = EXCLUDED.contact,
+					content_hash = EXCLUDED.content_hash, updated_at = now()
+				WHERE conversations.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+					OR conversations.created_at IS DISTINCT FROM EXCLUDED.created_at
+					OR conversations.source_url IS DISTINCT FROM EXCLUDED.source_url
+					OR conversations.contact IS DISTINCT FROM EXCLUDED.contact
+				RETURNING (xmax = 0) AS inserted
+			)
+			SELECT (SELECT count(*) FILTER (WHERE inserted) FROM up), (SELECT count(*) FILTER (WHERE NOT inserted) FROM up),
+				(SELECT count(*) FROM latest), (SELECT count(*) FROM import_conversations)`,
+		).Scan(&counts.Inserted, &counts.Updated, &distinct, &total)
+		if err != nil {
+			return fmt.Errorf("merge imported conversations: %w", err)
+		}
+		counts.Unchanged = distinct - counts.Inserted - counts.Updated
+		counts.Duplicates = total - distinct
 		return nil
 	})
 	if err != nil {
