@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
 	"feedbackpipe/conversation"
 	"feedbackpipe/extraction"
+	"feedbackpipe/tokens"
 )
 
 // Client calls the configured OpenAI-compatible API.
@@ -23,6 +25,9 @@ type Client struct {
 	limiter *Limiter
 	logger  *slog.Logger
 	schema  json.RawMessage // the extraction schema, encoded once
+	// proven is set once a call succeeds: from then on the configuration is known to work, and
+	// a 400 that names no refusal code is taken for this input's fault, not the configuration's.
+	proven atomic.Bool
 }
 
 // New builds a client. One client per worker process, so its limiter is shared by every activity.
@@ -67,17 +72,18 @@ func (c *Client) withRetry(ctx context.Context, estTokens int, what string, call
 		cancel()
 		calls++
 		if err == nil {
+			c.proven.Store(true)
 			return calls, nil
 		}
 		if ctx.Err() != nil {
 			return calls, fmt.Errorf("%s: %w", what, ctx.Err())
 		}
-		retry, classified := classify(err)
+		retry, classified := classify(err, c.proven.Load())
 		if !retry {
-			return calls, classified
+			return calls, fmt.Errorf("%s: %w", what, classified)
 		}
 		if attempt+1 >= c.cfg.MaxAttempts {
-			return calls, fmt.Errorf("%s: gave up after %d attempts: %w", what, attempt+1, err)
+			return calls, fmt.Errorf("%s: %w", what, &TransientError{Attempts: attempt + 1, Code: transientCode(err), Err: err})
 		}
 		delay := backoff(attempt, hint.after)
 		c.logger.Debug("LLM call failed, retrying", "call", what, "attempt", attempt+1, "delay", delay, "error", err)
@@ -141,7 +147,7 @@ func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, k
 func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
 	est := 0
 	for _, m := range msgs {
-		est += len(m.Content) / 4
+		est += tokens.Estimate(m.Content)
 	}
 	var resp openai.ChatCompletionResponse
 	calls, err := c.withRetry(ctx, est, "extraction call", func(ctx context.Context) error {
@@ -157,8 +163,13 @@ func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, 
 				},
 			},
 		})
-		if err == nil && len(resp.Choices) == 0 {
+		switch {
+		case err != nil:
+		case len(resp.Choices) == 0:
 			err = fmt.Errorf("answer has no choices")
+		case resp.Choices[0].FinishReason == openai.FinishReasonContentFilter:
+			// Filtered on the way out: the same conversation would be filtered again.
+			err = &RefusedError{Status: http.StatusOK, Code: "content_filter"}
 		}
 		return err
 	})
@@ -175,7 +186,7 @@ func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, 
 func (c *Client) Embed(ctx context.Context, inputs []string) ([][]float32, Usage, error) {
 	est := 0
 	for _, in := range inputs {
-		est += len(in)/4 + 1
+		est += tokens.Estimate(in) + 1
 	}
 	var resp openai.EmbeddingResponse
 	calls, err := c.withRetry(ctx, est, "embeddings call", func(ctx context.Context) error {
