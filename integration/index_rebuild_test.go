@@ -1,0 +1,91 @@
+package integration
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"feedbackpipe/app"
+	"feedbackpipe/localmodel"
+	"feedbackpipe/pipeline"
+)
+
+// TestRunOutlivesTerminatedIndex terminates the run index (as the UI's Terminate does) while a
+// run is live. The run goes on (it is abandoned, not closed, with its parent); the next admission
+// starts a fresh index, which rebuilds its entries from pipeline_runs and Temporal, so the live
+// run still holds the only slot and the admission is refused naming it; the index names it as
+// the active run (what `starter stop` without an ID stops); the run's end reaches the new index,
+// and the slot is free again.
+func TestRunOutlivesTerminatedIndex(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, localmodel.Config{Latency: 300 * time.Millisecond})
+	e.importSample()
+	in := allTime()
+	in.Concurrency = 2
+	runID := e.start(in)
+	e.waitFor(runID, time.Minute, func(s pipeline.Status) bool { return s.Done > 0 })
+
+	indexID := pipeline.IndexWorkflowID(e.cfg.TaskQueue)
+	if err := e.tc.TerminateWorkflow(ctx, indexID, "", "terminated by the test"); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := e.tc.DescribeWorkflowExecution(ctx, runID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("the run is %s after its index was terminated, want running", st)
+	}
+
+	_, err = app.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now())
+	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), runID) {
+		t.Fatalf("admission after the index was terminated: %v, want a refusal naming %s", err, runID)
+	}
+
+	// What `starter stop` without an ID does: ask the index for its live runs, stop the only one.
+	state, err := app.Runs(ctx, e.tc, e.cfg.TaskQueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live []string
+	for _, entry := range state.Entries {
+		if entry.Live() {
+			live = append(live, entry.RunID)
+		}
+	}
+	if len(live) != 1 || live[0] != runID {
+		t.Fatalf("the new index's live runs are %v, want [%s]", live, runID)
+	}
+	if err := e.tc.SignalWorkflow(ctx, live[0], "", pipeline.SignalStop, nil); err != nil {
+		t.Fatal(err)
+	}
+	if final := e.waitFor(runID, 30*time.Second, terminal); final.Status != pipeline.StatusStopped {
+		t.Fatalf("the run ended %s, want stopped", final.Status)
+	}
+
+	// The run reports its end to the index of its workflow ID, now the new one: well before its
+	// first reconciliation (30s) the entry is stopped.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		state, err := app.Runs(ctx, e.tc, e.cfg.TaskQueue)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(state.Entries) == 1 && state.Entries[0].RunID == runID && state.Entries[0].Status == pipeline.StatusStopped {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the new index never heard the run's end: %+v", state.Entries)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if row := e.run(runID); row == nil || row.Status != pipeline.StatusStopped {
+		t.Fatalf("pipeline_runs row: %+v", row)
+	}
+	if _, err := app.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
+		t.Fatalf("admission once the run ended: %v", err)
+	}
+}
