@@ -113,13 +113,36 @@ func TestPortsPublished(t *testing.T) {
 		{postgresSvc, 5432, "55432"},
 		{temporalSvc, 7233, "7233"},
 		{uiSvc, 8080, "8233"},
-		{workerSvc, 9090, "9090"},
 	}
 	for _, tt := range tests {
 		got, ok := published(service(t, p, tt.service), tt.target)
 		if !ok || got != tt.host {
 			t.Errorf("service %s: container port %d published on %q (found %v), want %s", tt.service, tt.target, got, ok, tt.host)
 		}
+	}
+}
+
+// TestWorkerScales checks that `docker compose up --scale worker=N` can start N replicas:
+// nothing in the worker service may be unique to one container. Its metrics port is exposed on
+// a host port Docker picks (or not published at all), never a fixed one.
+func TestWorkerScales(t *testing.T) {
+	w := service(t, load(t, nil), workerSvc)
+	for _, p := range w.Ports {
+		if p.Published != "" {
+			t.Errorf("worker publishes container port %d on fixed host port %s: a second replica could not bind it", p.Target, p.Published)
+		}
+	}
+	if _, ok := published(w, 9090); !ok && !slices.Contains(w.Expose, "9090") {
+		t.Errorf("worker neither exposes nor publishes its metrics port 9090: ports %+v, expose %v", w.Ports, w.Expose)
+	}
+	if w.ContainerName != "" {
+		t.Errorf("worker container_name = %q: replicas need names of their own", w.ContainerName)
+	}
+	if w.Hostname != "" {
+		t.Errorf("worker hostname = %q: replicas would share one Temporal identity", w.Hostname)
+	}
+	if w.NetworkMode == "host" {
+		t.Error("worker network_mode = host: replicas would fight over the metrics port")
 	}
 }
 
