@@ -46,7 +46,22 @@
 //     SourceURL is source.url.
 //   - A conversation left with no message is an error on source.body.
 //
-// The array is read element by element, so an export need not fit in memory twice.
+// The array is read with a streaming json.Decoder (Token/More), one element at a
+// time, so an export is never held whole.
+//
+// # Cleaning and limits
+//
+// Every conversation is cleaned before it is validated (conversation.Clean): invalid
+// UTF-8 becomes U+FFFD; NUL, the other C0 control characters except tab and line feed,
+// DEL and C1 controls are removed; CR and CRLF become LF; in the one-line fields
+// (subject, contact, source_url) line breaks and tabs become spaces. Ids are not
+// cleaned but checked: 1 to 200 bytes of A-Z a-z 0-9 . _ : / @ -, else the record is
+// refused. conversation.Validate also refuses more than 500 messages, a message over
+// 100,000 characters and over-long subjects, contacts and URLs, naming the limit.
+// A JSON Lines line, or an Intercom array element, may be at most MaxRecordBytes
+// (4 MiB): a longer line is refused without being held in memory (it is read and
+// dropped in pieces) and, with skipInvalid, skipped; a longer Intercom element ends
+// the read, since the array cannot be followed past it.
 //
 // # Errors
 //
@@ -58,22 +73,20 @@
 // conversation must pass conversation.Validate, whose FieldError field is used.
 //
 // Reading is all-or-nothing unless skipInvalid is set: the first bad record ends the
-// read with its *Error and no conversations. With skipInvalid the good records are
-// returned and every bad one is listed in Result.Skipped, except that malformed JSON
-// in an Intercom export (anywhere in the array) still ends the read with an *Error,
-// since the array cannot be followed past it. A malformed JSON line only spoils
-// its own line.
+// read with its *Error. With skipInvalid the bad records are skipped and listed
+// (Reader.Skipped), except that malformed JSON in an Intercom export (anywhere in the
+// array) still ends the read with an *Error, since the array cannot be followed past
+// it. A malformed JSON line only spoils its own line.
 //
-// Duplicate ids within one file: the later record wins. It replaces the earlier one
-// in place (the conversation keeps the position of its first occurrence) and
-// Result.Duplicates counts the records that replaced another.
+// Reader yields the conversations one at a time, for streaming imports; Read and
+// ReadFile collect them. Duplicate ids within one file: the later record wins. Read
+// replaces the earlier one in place (the conversation keeps the position of its first
+// occurrence) and Result.Duplicates counts the records that replaced another; a
+// streaming import leaves this to the store.
 package ingest
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -113,12 +126,18 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// MaxRecordBytes is the longest JSON Lines line (without its line end) or Intercom
+// array element read.
+const MaxRecordBytes = 4 << 20
+
 // Result is what a file holds.
 type Result struct {
 	// Conversations are the valid conversations, in file order, each id once.
 	Conversations []conversation.Conversation
-	// Skipped lists the records left out (only when skipInvalid was set).
-	Skipped []*Error
+	// Skipped lists the records left out (only when skipInvalid was set), at most
+	// MaxListedSkips of them; SkippedCount counts them all.
+	Skipped      []*Error
+	SkippedCount int
 	// Format is FormatJSONL or FormatIntercom.
 	Format string
 	// Duplicates counts the records whose id an earlier record of the file already
@@ -126,8 +145,8 @@ type Result struct {
 	Duplicates int
 }
 
-// ReadFile reads the conversation file at path. See the package doc for the formats
-// and what skipInvalid changes.
+// ReadFile reads the conversation file at path whole. See the package doc for the
+// formats and what skipInvalid changes.
 func ReadFile(path string, skipInvalid bool) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -137,84 +156,32 @@ func ReadFile(path string, skipInvalid bool) (*Result, error) {
 	return Read(path, f, skipInvalid)
 }
 
-// Read reads a conversation file from r; name is used in errors.
+// Read reads a conversation file from r whole; name is used in errors.
 func Read(name string, r io.Reader, skipInvalid bool) (*Result, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
-	}
-	// Skip leading white space, counting lines, to find the first significant byte.
-	line := 1
-	var first byte
-	for {
-		c, err := br.ReadByte()
-		if err == io.EOF {
-			return &Result{Format: FormatJSONL}, nil // empty file: nothing to import
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if isSpace(c) {
-			if c == '\n' {
-				line++
-			}
-			continue
-		}
-		first = c
-		_ = br.UnreadByte()
-		break
-	}
-	rd := &reader{name: name, skipInvalid: skipInvalid, seen: map[string]int{}}
-	var err error
-	if first == '[' {
-		rd.res.Format = FormatIntercom
-		err = rd.readIntercom(br, line)
-	} else {
-		rd.res.Format = FormatJSONL
-		err = rd.readJSONL(br, line)
-	}
+	rd, err := NewReader(name, r, skipInvalid)
 	if err != nil {
 		return nil, err
 	}
-	return &rd.res, nil
-}
-
-// reader collects the records of one file.
-type reader struct {
-	name        string
-	skipInvalid bool
-	res         Result
-	seen        map[string]int // id → index in res.Conversations
-}
-
-// bad handles a bad record: it is the error to stop with, or it is noted as skipped
-// and nil is returned.
-func (rd *reader) bad(line int, fe *fieldError) error {
-	e := &Error{File: rd.name, Line: line, Field: fe.field, Reason: fe.reason}
-	if !rd.skipInvalid {
-		return e
-	}
-	rd.res.Skipped = append(rd.res.Skipped, e)
-	return nil
-}
-
-// add validates c and keeps it, the later of two records with one id winning.
-func (rd *reader) add(line int, c conversation.Conversation) error {
-	if err := c.Validate(); err != nil {
-		var fe *conversation.FieldError
-		if errors.As(err, &fe) {
-			return rd.bad(line, &fieldError{field: fe.Field, reason: fe.Reason})
+	res := &Result{Format: rd.Format()}
+	seen := map[string]int{} // id → index in res.Conversations
+	for {
+		c, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		return rd.bad(line, &fieldError{reason: err.Error()})
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := seen[c.ID]; ok {
+			res.Conversations[i] = *c
+			res.Duplicates++
+			continue
+		}
+		seen[c.ID] = len(res.Conversations)
+		res.Conversations = append(res.Conversations, *c)
 	}
-	if i, ok := rd.seen[c.ID]; ok {
-		rd.res.Conversations[i] = c
-		rd.res.Duplicates++
-		return nil
-	}
-	rd.seen[c.ID] = len(rd.res.Conversations)
-	rd.res.Conversations = append(rd.res.Conversations, c)
-	return nil
+	res.Skipped, res.SkippedCount = rd.Skipped(), rd.SkippedCount()
+	return res, nil
 }
 
 // fieldError is a problem found in one record before its line is attached.

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -54,70 +53,110 @@ var keptPartTypes = map[string]bool{"comment": true, "open": true, "close": true
 
 const partsPath = "conversation_parts.conversation_parts"
 
-// readIntercom reads the JSON array br holds, element by element. It scans each
-// element's bytes itself, counting lines, so that every error names the line where
-// its element starts, and decodes the elements one at a time (the file is never held
-// whole). Malformed JSON anywhere ends the read, whatever skipInvalid says.
-func (rd *reader) readIntercom(br *bufio.Reader, firstLine int) error {
-	s := &arrayScanner{br: br, line: firstLine}
-	fatal := func(line int, format string, args ...any) error {
-		return &Error{File: rd.name, Line: line, Reason: fmt.Sprintf(format, args...)}
-	}
-	if c, err := s.skipSpace(); err != nil || c != '[' {
-		return fatal(s.line, "an Intercom export must be a JSON array")
-	}
-	c, err := s.skipSpace()
-	if err != nil {
-		return fatal(s.line, "the array is not closed before the end of the file")
-	}
-	if c == ']' {
-		return s.expectEOF(fatal)
-	}
-	for {
-		start := s.line
-		elem, err := s.value(c)
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return fatal(start, "the array element starting here is not closed before the end of the file (malformed JSON)")
-			}
-			return fmt.Errorf("%s: line %d: %w", rd.name, s.line, err)
-		}
-		if err := json.Unmarshal(elem, new(json.RawMessage)); err != nil {
-			line := start
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				line += bytes.Count(elem[:min(max(se.Offset, 0), int64(len(elem)))], []byte("\n"))
-			}
-			return fatal(line, "invalid JSON: %v; the rest of the file cannot be read", err)
-		}
-		conv, fe := parseIntercom(elem)
-		if fe != nil {
-			err = rd.bad(start, fe)
-		} else {
-			err = rd.add(start, *conv)
-		}
-		if err != nil {
-			return err
-		}
+// intercomSource reads the JSON array of an Intercom export with a streaming
+// json.Decoder, one element at a time. Malformed JSON, an element over
+// MaxRecordBytes or anything after the array ends the read, whatever skipInvalid says.
+type intercomSource struct {
+	name    string
+	lines   *lineCounter
+	dec     *json.Decoder
+	started bool
+	done    bool
+}
 
-		c, err = s.skipSpace()
+func newIntercomSource(name string, r io.Reader, firstLine int) *intercomSource {
+	lc := &lineCounter{r: r, line: firstLine, limit: -1}
+	return &intercomSource{name: name, lines: lc, dec: json.NewDecoder(lc)}
+}
+
+// fatal is an error that ends the read, at the line of byte offset off.
+func (s *intercomSource) fatal(off int64, format string, args ...any) error {
+	s.done = true
+	return &Error{File: s.name, Line: s.lines.lineAt(off), Reason: fmt.Sprintf(format, args...)}
+}
+
+// jsonError turns an error of the decoder's Token or More into a fatal *Error at
+// its line.
+func (s *intercomSource) jsonError(err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return s.fatal(s.lines.read, "the array is not closed before the end of the file (malformed JSON)")
+	case errors.As(err, &se): // Token's offsets are the stream's
+		return s.fatal(max(se.Offset-1, 0), "invalid JSON: %v; the rest of the file cannot be read", err)
+	}
+	s.done = true
+	return err
+}
+
+// decodeError turns an error of Decode into a fatal *Error. Decode's syntax error
+// offsets are not the stream's, so the fault is found again in what the decoder
+// holds: the element from its first byte on (Buffered).
+func (s *intercomSource) decodeError(err error) error {
+	if errors.Is(err, errRecordTooLarge) {
+		return s.fatal(s.dec.InputOffset(), "the array element starting here is longer than the limit of %d bytes (4 MiB) for one conversation; the rest of the file cannot be read", MaxRecordBytes)
+	}
+	base := s.dec.InputOffset()
+	held, _ := io.ReadAll(s.dec.Buffered())
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		lead := len(held) - len(bytes.TrimLeft(held, " \t\r\n"))
+		return s.fatal(base+int64(lead), "the array element starting here is not closed before the end of the file (malformed JSON)")
+	}
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		s.done = true
+		return err
+	}
+	off := base // "expected comma after array element": the decoder's own offset is right
+	var se2 *json.SyntaxError
+	if errors.As(json.NewDecoder(bytes.NewReader(held)).Decode(new(json.RawMessage)), &se2) {
+		off = base + max(se2.Offset-1, 0)
+	}
+	return s.fatal(off, "invalid JSON: %v; the rest of the file cannot be read", err)
+}
+
+func (s *intercomSource) next() (*conversation.Conversation, int, *fieldError, error) {
+	if s.done {
+		return nil, 0, nil, io.EOF
+	}
+	if !s.started {
+		s.started = true
+		tok, err := s.dec.Token()
 		if err != nil {
-			return fatal(s.line, "the array is not closed before the end of the file")
+			return nil, 0, nil, s.jsonError(err)
 		}
-		switch c {
-		case ']':
-			return s.expectEOF(fatal)
-		case ',':
-			if c, err = s.skipSpace(); err != nil {
-				return fatal(s.line, "the array is not closed before the end of the file")
-			}
-			if c == ']' || c == ',' {
-				return fatal(s.line, "invalid JSON: %q after a comma, a value was expected", c)
-			}
-		default:
-			return fatal(s.line, "invalid JSON: %q after an array element, a comma or ] was expected", c)
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return nil, 0, nil, s.fatal(0, "an Intercom export must be a JSON array")
 		}
 	}
+	if !s.dec.More() {
+		tok, err := s.dec.Token()
+		if err != nil {
+			return nil, 0, nil, s.jsonError(err)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != ']' {
+			return nil, 0, nil, s.fatal(s.dec.InputOffset(), "invalid JSON: %v where the array should close", tok)
+		}
+		end := s.dec.InputOffset()
+		if _, err := s.dec.Token(); !errors.Is(err, io.EOF) {
+			return nil, 0, nil, s.fatal(max(end, s.dec.InputOffset()-1), "invalid JSON: data after the end of the array")
+		}
+		s.done = true
+		return nil, 0, nil, io.EOF
+	}
+	s.lines.limit = s.dec.InputOffset() + MaxRecordBytes + 64<<10 // slack for the decoder's read-ahead
+	var elem json.RawMessage
+	if err := s.dec.Decode(&elem); err != nil {
+		return nil, 0, nil, s.decodeError(err)
+	}
+	s.lines.limit = -1
+	start := s.dec.InputOffset() - int64(len(elem))
+	line := s.lines.lineAt(start)
+	if len(elem) > MaxRecordBytes {
+		return nil, 0, nil, s.fatal(start, "the array element is %d bytes long, over the limit of %d bytes (4 MiB) for one conversation", len(elem), MaxRecordBytes)
+	}
+	conv, fe := parseIntercom(elem)
+	return conv, line, fe, nil
 }
 
 // parseIntercom turns one element of the array into a conversation (not yet validated).
@@ -251,104 +290,3 @@ func unixTime(raw json.RawMessage, field string) (time.Time, *fieldError) {
 	return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
 }
 
-// arrayScanner reads a JSON array's elements one by one from a bufio.Reader,
-// counting lines. It only finds where each value ends (brackets and strings); the
-// value itself is checked by the json package.
-type arrayScanner struct {
-	br   *bufio.Reader
-	line int // line of the next byte
-	last byte
-	buf  []byte
-}
-
-func (s *arrayScanner) readByte() (byte, error) {
-	c, err := s.br.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	if c == '\n' {
-		s.line++
-	}
-	s.last = c
-	return c, nil
-}
-
-func (s *arrayScanner) unreadByte() {
-	if s.br.UnreadByte() == nil && s.last == '\n' {
-		s.line--
-	}
-}
-
-// skipSpace returns the next byte that is not JSON white space.
-func (s *arrayScanner) skipSpace() (byte, error) {
-	for {
-		c, err := s.readByte()
-		if err != nil || !isSpace(c) {
-			return c, err
-		}
-	}
-}
-
-// expectEOF checks that only white space follows the array.
-func (s *arrayScanner) expectEOF(fatal func(int, string, ...any) error) error {
-	c, err := s.skipSpace()
-	if errors.Is(err, io.EOF) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return fatal(s.line, "invalid JSON: %q after the end of the array", c)
-}
-
-// value reads the rest of the value whose first byte, first, was just read. The
-// returned slice is reused by the next call. It returns io.EOF if the file ends
-// inside the value.
-func (s *arrayScanner) value(first byte) ([]byte, error) {
-	s.buf = append(s.buf[:0], first)
-	switch first {
-	case '{', '[', '"':
-		depth, inString, escaped := 0, false, false
-		if first == '"' {
-			inString = true
-		} else {
-			depth = 1
-		}
-		for depth > 0 || inString {
-			c, err := s.readByte()
-			if err != nil {
-				return nil, err
-			}
-			s.buf = append(s.buf, c)
-			switch {
-			case escaped:
-				escaped = false
-			case inString && c == '\\':
-				escaped = true
-			case c == '"':
-				inString = !inString
-			case inString:
-			case c == '{' || c == '[':
-				depth++
-			case c == '}' || c == ']':
-				depth--
-			}
-		}
-	default: // a number, true, false, null or garbage: up to the next delimiter
-		for {
-			c, err := s.readByte()
-			if errors.Is(err, io.EOF) {
-				return s.buf, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			if isSpace(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' {
-				s.unreadByte()
-				return s.buf, nil
-			}
-			s.buf = append(s.buf, c)
-		}
-	}
-	return s.buf, nil
-}

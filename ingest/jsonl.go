@@ -30,32 +30,57 @@ type jsonlMessage struct {
 	CreatedAt json.RawMessage `json:"created_at"`
 }
 
-// readJSONL reads one conversation per line; firstLine is the number of the line br
-// starts on. bufio.Reader.ReadBytes has no line length limit.
-func (rd *reader) readJSONL(br *bufio.Reader, firstLine int) error {
-	lineNo := firstLine - 1
+// jsonlSource reads one conversation per line.
+type jsonlSource struct {
+	br   *bufio.Reader
+	line int    // number of the last line read
+	buf  []byte // the current line, reused
+}
+
+func (s *jsonlSource) next() (*conversation.Conversation, int, *fieldError, error) {
 	for {
-		line, err := br.ReadBytes('\n')
-		if len(line) > 0 {
-			lineNo++
-			if rec := bytes.TrimSpace(line); len(rec) > 0 {
-				c, fe := parseJSONL(rec)
-				if fe != nil {
-					err := rd.bad(lineNo, fe)
-					if err != nil {
-						return err
-					}
-				} else if err := rd.add(lineNo, *c); err != nil {
-					return err
-				}
+		line, n, err := s.readLine()
+		if n == 0 && err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, s.line, nil, io.EOF
+			}
+			return nil, s.line + 1, nil, err
+		}
+		s.line++
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, s.line, nil, err
+		}
+		if n > MaxRecordBytes {
+			return nil, s.line, &fieldError{reason: fmt.Sprintf("the line is %d bytes long, over the limit of %d bytes (4 MiB) for one conversation", n, MaxRecordBytes)}, nil
+		}
+		if rec := bytes.TrimSpace(line); len(rec) > 0 {
+			c, fe := parseJSONL(rec)
+			return c, s.line, fe, nil
+		}
+	}
+}
+
+// readLine reads the next line without its line end. It keeps at most
+// MaxRecordBytes+1 bytes of it: a longer line is read in pieces and dropped, and its
+// length n tells it apart. n is 0 and err set at the end of the input.
+func (s *jsonlSource) readLine() (line []byte, n int, err error) {
+	s.buf = s.buf[:0]
+	for {
+		frag, err := s.br.ReadSlice('\n')
+		n += len(frag)
+		if len(s.buf) <= MaxRecordBytes {
+			s.buf = append(s.buf, frag[:min(len(frag), MaxRecordBytes+1-len(s.buf))]...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if n > 0 && err == nil { // the line end is not part of the line
+			n--
+			if len(s.buf) > n {
+				s.buf = s.buf[:n]
 			}
 		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: line %d: %w", rd.name, lineNo+1, err)
-		}
+		return s.buf, n, err
 	}
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"feedbackpipe/conversation"
 	"feedbackpipe/ingest"
 	"feedbackpipe/store"
 )
@@ -25,26 +24,20 @@ and field, and nothing is written. With --skip-invalid the valid records are imp
 bad ones are listed.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			var all []conversation.Conversation
-			var skipped []*ingest.Error
-			for _, f := range files {
-				res, err := ingest.ReadFile(f, skipInvalid)
-				if err != nil {
-					return err
-				}
-				all = append(all, res.Conversations...)
-				skipped = append(skipped, res.Skipped...)
-			}
 			st, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			counts, err := st.UpsertConversations(cmd.Context(), all)
+			// The files stream into one transaction: nothing is written unless every
+			// file is read to its end (see store.ImportConversations).
+			src := ingest.NewFiles(files, skipInvalid)
+			defer src.Close()
+			counts, err := st.ImportConversations(cmd.Context(), src.Next)
 			if err != nil {
 				return err
 			}
-			return c.printImport(counts, skipped, asJSON)
+			return c.printImport(counts, src.Skipped(), src.SkippedCount(), asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the valid records and list the bad ones instead of importing nothing")
@@ -52,7 +45,7 @@ bad ones are listed.`,
 	return cmd
 }
 
-func (c *cli) printImport(counts store.ImportCounts, skipped []*ingest.Error, asJSON bool) error {
+func (c *cli) printImport(counts store.ImportCounts, skipped []*ingest.Error, skippedCount int, asJSON bool) error {
 	if asJSON {
 		reasons := make([]string, len(skipped))
 		for i, s := range skipped {
@@ -60,13 +53,19 @@ func (c *cli) printImport(counts store.ImportCounts, skipped []*ingest.Error, as
 		}
 		return c.printJSON(map[string]any{
 			"inserted": counts.Inserted, "updated": counts.Updated, "unchanged": counts.Unchanged,
-			"skipped": len(skipped), "skipped_records": reasons,
+			"duplicates": counts.Duplicates, "skipped": skippedCount, "skipped_records": reasons,
 		})
 	}
 	c.printf("imported: %d new, %d updated, %d unchanged, %d skipped\n",
-		counts.Inserted, counts.Updated, counts.Unchanged, len(skipped))
+		counts.Inserted, counts.Updated, counts.Unchanged, skippedCount)
+	if counts.Duplicates > 0 {
+		c.printf("  %d records repeated an earlier record's id; the later one was kept\n", counts.Duplicates)
+	}
 	for _, s := range skipped {
 		c.printf("  skipped %s\n", s.Error())
+	}
+	if len(skipped) < skippedCount {
+		c.printf("  … and %d more skipped records not listed\n", skippedCount-len(skipped))
 	}
 	return nil
 }
