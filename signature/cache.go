@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -10,8 +11,25 @@ import (
 type Entry struct {
 	Signature   string
 	ProductArea string
-	Count       int
+	Count       int      // themes stored or resolved under it: ranks the prompt's list
+	Seen        []string // up to EstablishedAfter distinct conversations it was seen in
 }
+
+// EstablishedAfter is how many distinct conversations must carry a signature before it is offered
+// to later prompts. One conversation, however it is worded, can therefore never plant a signature
+// in every later prompt: a second, independent conversation has to arrive at the same issue.
+const EstablishedAfter = 2
+
+// Established reports whether the entry was seen in enough distinct conversations to be offered
+// to the extraction prompt.
+func (e Entry) Established() bool { return len(e.Seen) >= EstablishedAfter }
+
+// NotSpecificError is the cache's refusal of a proposal that CheckSpecific rejects, so callers
+// can tell it from a failure to decide.
+type NotSpecificError struct{ Err error }
+
+func (e *NotSpecificError) Error() string { return e.Err.Error() }
+func (e *NotSpecificError) Unwrap() error { return e.Err }
 
 // Thresholds of near-duplicate matching: two signatures of one product area are the same when
 // their folded tokens overlap this much, or their spellings are this close.
@@ -34,9 +52,15 @@ type entry struct {
 	folded string
 }
 
-// Cache is one run's view of the canonical signatures: seeded from those earlier runs stored,
-// grown by this run's extractions, guarded by a mutex so concurrent extractions converge. It is
-// never held across an LLM call: Resolve only compares strings.
+// Cache is one run's view of the canonical signatures in one worker: seeded from those stored in
+// Postgres, grown by this run's extractions, guarded by a mutex so concurrent extractions of the
+// worker converge. It is never held across an LLM call or a query: its methods only compare strings.
+//
+// For a real run the cache is a fast front, not the judge: Match answers hits (alias, exact,
+// near-duplicate) from memory and reports a miss instead of minting, the caller then has Postgres
+// decide under a lock (store.ResolveSignature, with Decide's rules) and teaches the cache the
+// outcome with Learn and Record. Only dry runs, which write nothing shared, mint in memory with
+// Resolve.
 type Cache struct {
 	mu         sync.Mutex
 	entries    map[string]*entry
@@ -49,7 +73,7 @@ type Cache struct {
 }
 
 // knownRefresh bounds how many resolutions may pass before the prompt's list is recomputed; a
-// newly minted signature refreshes it at once.
+// signature that becomes established refreshes it at once.
 const knownRefresh = 32
 
 // NewCache seeds a cache. maxEntries bounds memory: past it, the least used entries are dropped
@@ -73,6 +97,7 @@ func NewCache(seed []Entry, aliases map[string]string, maxEntries int) *Cache {
 
 func (c *Cache) add(e Entry) *entry {
 	set := tokenSet(e.Signature)
+	e.Seen = slices.Clone(e.Seen[:min(len(e.Seen), EstablishedAfter)])
 	en := &entry{Entry: e, tokens: set, folded: foldedKey(set)}
 	c.entries[e.Signature] = en
 	if _, taken := c.byFolded[en.folded]; !taken {
@@ -81,36 +106,121 @@ func (c *Cache) add(e Entry) *entry {
 	return en
 }
 
-// Resolve canonicalizes a proposed signature: normalize, reject non-specific ones, follow the
-// alias table, then match exactly, then as a near-duplicate of the same product area, else mint
-// it. The first of several concurrent near-identical proposals wins; the others become aliases.
-func (c *Cache) Resolve(proposed, productArea string) (Resolution, error) {
+// Resolve canonicalizes a proposed signature in memory: normalize, reject non-specific ones,
+// follow the alias table, then match exactly, then as a near-duplicate of the same product area,
+// else mint it. The first of several concurrent near-identical proposals wins; the others become
+// aliases. conversation (may be empty) is the conversation the proposal came from, counted
+// towards the signature being established. Real runs use Match instead, so that minting is
+// decided in Postgres where every worker sees it.
+func (c *Cache) Resolve(proposed, productArea, conversation string) (Resolution, error) {
 	sig := Normalize(proposed)
 	if err := CheckSpecific(sig); err != nil {
-		return Resolution{}, err
+		return Resolution{}, &NotSpecificError{err}
 	}
 	area := Normalize(productArea)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if res, ok := c.match(sig, area, conversation); ok {
+		return res, nil
+	}
+	c.witness(c.add(Entry{Signature: sig, ProductArea: area, Count: 1}), conversation)
+	c.trim()
+	return Resolution{Canonical: sig, ProductArea: area, Minted: true}, nil
+}
+
+// Match is Resolve without the mint: it answers a proposal that matches a known signature (alias,
+// exact, near-duplicate of the same product area) and reports ok false for one that would be
+// new, leaving that decision to the caller. Its only error is a *NotSpecificError.
+func (c *Cache) Match(proposed, productArea, conversation string) (res Resolution, ok bool, err error) {
+	sig := Normalize(proposed)
+	if err := CheckSpecific(sig); err != nil {
+		return Resolution{}, false, &NotSpecificError{err}
+	}
+	area := Normalize(productArea)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res, ok = c.match(sig, area, conversation)
+	return res, ok, nil
+}
+
+// Learn adds what Postgres holds (canonical signatures and aliases found while deciding a miss)
+// to the cache. Entries already known keep their in-memory count; their conversations are merged.
+func (c *Cache) Learn(found []Entry, aliases map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range found {
+		if have, ok := c.entries[e.Signature]; ok {
+			have.Count = max(have.Count, e.Count)
+			for _, conv := range e.Seen {
+				c.witness(have, conv)
+			}
+			continue
+		}
+		en := c.add(e)
+		if en.Established() {
+			c.known = nil
+		}
+	}
+	for a, canon := range aliases {
+		c.aliases[a] = canon
+	}
+	c.trim()
+}
+
+// Record counts a resolution decided outside the cache (by Postgres): the canonical signature is
+// added if the cache lacks it, the proposal becomes its alias when it differs, and the
+// conversation counts towards establishing it.
+func (c *Cache) Record(res Resolution, proposed, conversation string) {
+	sig := Normalize(proposed)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[res.Canonical]
+	if !ok {
+		e = c.add(Entry{Signature: res.Canonical, ProductArea: res.ProductArea})
+	}
+	e.Count++
+	if sig != "" && sig != res.Canonical {
+		c.aliases[sig] = res.Canonical
+	}
+	c.witness(e, conversation)
+	c.trim()
+}
+
+// match resolves a normalized proposal against the entries; the caller holds the lock.
+func (c *Cache) match(sig, area, conversation string) (Resolution, bool) {
 	if canon, ok := c.followAlias(sig); ok {
 		if e, ok := c.entries[canon]; ok {
-			e.Count++
-			return Resolution{Canonical: canon, ProductArea: e.ProductArea, Alias: canon != sig}, nil
+			c.hit(e, conversation)
+			return Resolution{Canonical: canon, ProductArea: e.ProductArea, Alias: canon != sig}, true
 		}
 	}
 	if e, ok := c.entries[sig]; ok {
-		e.Count++
-		return Resolution{Canonical: sig, ProductArea: e.ProductArea}, nil
+		c.hit(e, conversation)
+		return Resolution{Canonical: sig, ProductArea: e.ProductArea}, true
 	}
 	if e := c.nearest(sig, area); e != nil {
-		e.Count++
+		c.hit(e, conversation)
 		c.aliases[sig] = e.Signature
-		return Resolution{Canonical: e.Signature, ProductArea: e.ProductArea, Alias: true}, nil
+		return Resolution{Canonical: e.Signature, ProductArea: e.ProductArea, Alias: true}, true
 	}
-	c.add(Entry{Signature: sig, ProductArea: area, Count: 1})
-	c.trim()
-	c.known = nil
-	return Resolution{Canonical: sig, ProductArea: area, Minted: true}, nil
+	return Resolution{}, false
+}
+
+func (c *Cache) hit(e *entry, conversation string) {
+	e.Count++
+	c.witness(e, conversation)
+}
+
+// witness notes that conversation carries e, up to the number that establishes it; the prompt's
+// list is recomputed as soon as e becomes established.
+func (c *Cache) witness(e *entry, conversation string) {
+	if conversation == "" || e.Established() || slices.Contains(e.Seen, conversation) {
+		return
+	}
+	e.Seen = append(e.Seen, conversation)
+	if e.Established() {
+		c.known = nil
+	}
 }
 
 func (c *Cache) followAlias(sig string) (string, bool) {
@@ -167,6 +277,7 @@ func (c *Cache) trim() {
 			delete(c.byFolded, e.folded)
 		}
 	}
+	c.known = nil
 }
 
 func (c *Cache) sorted() []*entry {
@@ -183,11 +294,14 @@ func (c *Cache) sorted() []*entry {
 	return all
 }
 
-// Known returns up to limit canonical signatures for the extraction prompt: every product area's
-// most used first, taken in turns across areas (the busiest area first), so a small area's
-// signatures are offered too. The product area of a conversation is itself an output of the
-// call, so the prompt cannot be narrowed to one area beforehand. The list is recomputed when a
-// signature is minted or after a few dozen calls; callers must not modify it.
+// Known returns up to limit established canonical signatures for the extraction prompt: every
+// product area's most used first, taken in turns across areas (the busiest area first), so a
+// small area's signatures are offered too. Only established signatures (seen in at least
+// EstablishedAfter distinct conversations, across runs) are offered, so a single crafted
+// conversation cannot steer later extractions. The product area of a conversation is itself an
+// output of the call, so the prompt cannot be narrowed to one area beforehand. The list is
+// recomputed when a signature becomes established or after a few dozen calls; callers must not
+// modify it.
 func (c *Cache) Known(limit int) []Entry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -198,6 +312,9 @@ func (c *Cache) Known(limit int) []Entry {
 	var areas []string
 	byArea := map[string][]*entry{}
 	for _, e := range c.sorted() {
+		if !e.Established() {
+			continue
+		}
 		if byArea[e.ProductArea] == nil {
 			areas = append(areas, e.ProductArea)
 		}

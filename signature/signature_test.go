@@ -52,7 +52,7 @@ func TestResolveExactNearAndNew(t *testing.T) {
 		{"csv_export_missing_columns", "analytics", "csv_export_missing_columns", true, false},
 	}
 	for _, tc := range cases {
-		res, err := c.Resolve(tc.proposed, tc.area)
+		res, err := c.Resolve(tc.proposed, tc.area, "")
 		if err != nil {
 			t.Fatalf("Resolve(%q): %v", tc.proposed, err)
 		}
@@ -67,17 +67,17 @@ func TestResolveExactNearAndNew(t *testing.T) {
 			t.Errorf("Resolve(%q) = %+v, want canonical %s minted=%t alias=%t", tc.proposed, res, tc.want, tc.minted, tc.alias)
 		}
 	}
-	if _, err := c.Resolve("scheduling_question", "scheduling"); err == nil {
+	if _, err := c.Resolve("scheduling_question", "scheduling", ""); err == nil {
 		t.Error("a non-specific signature was resolved")
 	}
 }
 
 func TestDifferentIssuesStayApart(t *testing.T) {
 	c := NewCache(nil, nil, 100)
-	a, _ := c.Resolve("instagram_publish_fails", "instagram")
-	b, _ := c.Resolve("instagram_token_expired", "instagram")
-	d, _ := c.Resolve("csv_export_missing_columns", "export")
-	e, _ := c.Resolve("pdf_export_timeout", "export")
+	a, _ := c.Resolve("instagram_publish_fails", "instagram", "")
+	b, _ := c.Resolve("instagram_token_expired", "instagram", "")
+	d, _ := c.Resolve("csv_export_missing_columns", "export", "")
+	e, _ := c.Resolve("pdf_export_timeout", "export", "")
 	if a.Canonical == b.Canonical || d.Canonical == e.Canonical {
 		t.Fatalf("different issues merged: %s/%s, %s/%s", a.Canonical, b.Canonical, d.Canonical, e.Canonical)
 	}
@@ -117,7 +117,7 @@ func TestConcurrentExtractionsConverge(t *testing.T) {
 			<-start
 			issue := g % len(issues)
 			spelling := issues[issue][(g/len(issues))%len(issues[issue])]
-			res, err := cache.Resolve(spelling, areas[issue])
+			res, err := cache.Resolve(spelling, areas[issue], fmt.Sprintf("conv-%d", g))
 			if err != nil {
 				t.Errorf("Resolve(%q): %v", spelling, err)
 				return
@@ -171,7 +171,7 @@ func TestConcurrentExtractionsConverge(t *testing.T) {
 func TestCacheIsBounded(t *testing.T) {
 	c := NewCache(nil, nil, 20)
 	for i := range 100 {
-		if _, err := c.Resolve(fmt.Sprintf("feature%03d_upload_slow", i), fmt.Sprintf("area%d", i)); err != nil {
+		if _, err := c.Resolve(fmt.Sprintf("feature%03d_upload_slow", i), fmt.Sprintf("area%d", i), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -184,7 +184,7 @@ func TestRegistryDropsAndBoundsRuns(t *testing.T) {
 	loads := 0
 	reg := NewRegistry(func(context.Context) ([]Entry, map[string]string, error) {
 		loads++
-		return []Entry{{Signature: "csv_export_missing_columns", ProductArea: "export", Count: 3}}, nil, nil
+		return []Entry{{Signature: "csv_export_missing_columns", ProductArea: "export", Count: 3, Seen: []string{"x", "y"}}}, nil, nil
 	}, 2, 100)
 	ctx := context.Background()
 	a, _ := reg.ForRun(ctx, "a")
@@ -207,12 +207,13 @@ func TestRegistryDropsAndBoundsRuns(t *testing.T) {
 }
 
 func TestKnownTakesTurnsAcrossAreas(t *testing.T) {
+	two := []string{"conv-a", "conv-b"}
 	c := NewCache([]Entry{
-		{Signature: "a_one_slow", ProductArea: "big", Count: 50},
-		{Signature: "a_two_slow", ProductArea: "big", Count: 40},
-		{Signature: "a_three_slow", ProductArea: "big", Count: 30},
-		{Signature: "b_one_slow", ProductArea: "small", Count: 2},
-		{Signature: "c_one_slow", ProductArea: "tiny", Count: 1},
+		{Signature: "a_one_slow", ProductArea: "big", Count: 50, Seen: two},
+		{Signature: "a_two_slow", ProductArea: "big", Count: 40, Seen: two},
+		{Signature: "a_three_slow", ProductArea: "big", Count: 30, Seen: two},
+		{Signature: "b_one_slow", ProductArea: "small", Count: 2, Seen: two},
+		{Signature: "c_one_slow", ProductArea: "tiny", Count: 1, Seen: two},
 	}, nil, 100)
 	got := c.Known(4)
 	want := []string{"a_one_slow", "b_one_slow", "c_one_slow", "a_two_slow"}

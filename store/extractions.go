@@ -9,7 +9,6 @@ import (
 
 	"feedbackpipe/extraction"
 	"feedbackpipe/pipeline"
-	"feedbackpipe/signature"
 )
 
 // Extraction outcomes.
@@ -28,7 +27,7 @@ type Extraction struct {
 	ConversationType string
 	Signature        string // canonical signature, for themes and filtered items
 	ProposedSig      string // what the model proposed
-	Minted           bool   // the run's cache minted the signature (decides themes_new in dry runs only)
+	Minted           bool   // the run's cache minted the signature (counts towards themes_new in dry runs only; see SaveExtraction)
 	AliasOf          string // when ProposedSig became an alias of Signature
 	Detail           string // error for failed items, reason for filtered ones
 	LLMCalls         int
@@ -49,7 +48,19 @@ type Extraction struct {
 // signature and alias, atomically and in one round trip (a pipelined batch runs as one implicit
 // transaction). The first stored outcome of an item wins, so a retried batch changes nothing it
 // already stored.
+//
+// minted (what themes_new counts) is decided here, not by whoever created the signature row: a
+// theme is minted when its signature was created by this run (a real run: the signatures row's
+// first_run_id is this run; a dry run: the run's cache minted it) and no other extraction of the
+// run under that signature is minted yet. A transaction-level advisory lock on (run, signature)
+// serialises the saves of one signature within the run, so exactly one theme of the run counts
+// each signature the run created, whichever worker saves it, and a batch retried after a crash
+// (even one between store.ResolveSignature's commit and this save) neither counts a signature
+// twice nor misses one. A signature row whose minting proposal ended elsewhere on retry is counted
+// by the first theme of the run stored under it, if any.
 func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
+	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
+	defer cancel()
 	var result []byte
 	if e.Theme != nil {
 		var err error
@@ -59,23 +70,33 @@ func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 	}
 	shared := e.WriteShared && e.Outcome == OutcomeTheme
 	batch := &pgx.Batch{}
-	// minted is decided by the statement that creates the signature, so a retried item or a
-	// restarted worker can neither count a signature twice nor miss one. Dry runs write no
-	// signatures and keep the run cache's verdict.
+	args := pgx.NamedArgs{
+		"run": e.RunID, "conv": e.ConversationID, "outcome": e.Outcome, "type": e.ConversationType,
+		"sig": e.Signature, "area": e.ProductArea, "shared": shared, "cacheMinted": e.Minted && !e.WriteShared,
+		"detail": e.Detail, "calls": e.LLMCalls, "tokensIn": e.TokensIn, "tokensOut": e.TokensOut, "cost": e.CostUSD,
+		"cached": e.Cached, "hash": e.ContentHash, "prompt": e.PromptVersion, "model": e.Model, "result": result,
+	}
+	if e.Outcome == OutcomeTheme {
+		batch.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('signature-mint:' || @run || ':' || @sig, 0))`, args)
+	}
+	// The signatures insert is a safety net: a real run's signature normally exists already
+	// (store.ResolveSignature or an earlier run created it).
 	batch.Queue(`
 		WITH sig AS (
 			INSERT INTO signatures (signature, product_area, first_run_id)
-			SELECT $5, $17, $1 WHERE $18
+			SELECT @sig, @area, @run WHERE @shared
 			ON CONFLICT (signature) DO NOTHING RETURNING 1)
 		INSERT INTO extractions (run_id, conversation_id, outcome, conversation_type, signature, minted,
 			detail, llm_calls, tokens_in, tokens_out, cost_usd, cached, content_hash, prompt_version,
 			model, result)
-		VALUES ($1, $2, $3, $4, $5, CASE WHEN $18 THEN EXISTS (SELECT 1 FROM sig) ELSE $6 END,
-			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT (run_id, conversation_id) DO NOTHING`,
-		e.RunID, e.ConversationID, e.Outcome, e.ConversationType, e.Signature, e.Minted && !e.WriteShared,
-		e.Detail, e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD, e.Cached, e.ContentHash, e.PromptVersion,
-		e.Model, result, e.ProductArea, shared)
+		VALUES (@run, @conv, @outcome, @type, @sig,
+			@outcome = 'theme'
+			AND CASE WHEN @shared THEN EXISTS (SELECT 1 FROM sig)
+				OR EXISTS (SELECT 1 FROM signatures WHERE signature = @sig AND first_run_id = @run)
+				ELSE @cacheMinted END
+			AND NOT EXISTS (SELECT 1 FROM extractions WHERE run_id = @run AND signature = @sig AND minted),
+			@detail, @calls, @tokensIn, @tokensOut, @cost, @cached, @hash, @prompt, @model, @result)
+		ON CONFLICT (run_id, conversation_id) DO NOTHING`, args)
 	if shared && e.AliasOf != "" && e.ProposedSig != "" && e.ProposedSig != e.Signature {
 		batch.Queue(`
 			INSERT INTO signature_aliases (alias, canonical, first_run_id) VALUES ($1, $2, $3)
@@ -158,39 +179,6 @@ func (s *Store) CachedThemes(ctx context.Context, hashes map[string]string, prom
 		out[id] = &t
 	}
 	return out, rows.Err()
-}
-
-// LoadSignatures returns every canonical signature (most used first) and the alias table.
-// Its signature is a signature.Loader, so the worker's signature caches are seeded from it directly.
-func (s *Store) LoadSignatures(ctx context.Context) ([]signature.Entry, map[string]string, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT s.signature, s.product_area, count(t.id)
-		FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
-		GROUP BY s.signature, s.product_area ORDER BY count(t.id) DESC, s.signature`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load signatures: %w", err)
-	}
-	sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (signature.Entry, error) {
-		var s signature.Entry
-		return s, r.Scan(&s.Signature, &s.ProductArea, &s.Count)
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("load signatures: %w", err)
-	}
-	rows, err = s.pool.Query(ctx, `SELECT alias, canonical FROM signature_aliases`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load aliases: %w", err)
-	}
-	defer rows.Close()
-	aliases := map[string]string{}
-	for rows.Next() {
-		var a, c string
-		if err := rows.Scan(&a, &c); err != nil {
-			return nil, nil, fmt.Errorf("load aliases: %w", err)
-		}
-		aliases[a] = c
-	}
-	return sigs, aliases, rows.Err()
 }
 
 // ExtractionCounters counts the outcomes and usage stored for ids in the run: the live progress

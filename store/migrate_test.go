@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,7 +19,7 @@ func TestMigrateAppliesOnceAndIsIdempotent(t *testing.T) {
 
 	first, err := store.Migrate(url)
 	require.NoError(t, err)
-	assert.Equal(t, uint(1), first, "schema version after the first migration")
+	assert.Equal(t, latestMigration(t), first, "schema version after the first migration")
 
 	st, err := store.Open(ctx, url)
 	require.NoError(t, err)
@@ -43,10 +45,26 @@ func TestMigrateAppliesOnceAndIsIdempotent(t *testing.T) {
 	var version int
 	var dirty bool
 	require.NoError(t, st.Pool().QueryRow(ctx, `SELECT version, dirty FROM schema_migrations`).Scan(&version, &dirty))
-	assert.Equal(t, 1, version)
+	assert.Equal(t, int(latestMigration(t)), version)
 	assert.False(t, dirty)
 	assert.Equal(t, 1, count(t, st, `SELECT count(*) FROM schema_migrations`))
 	assert.Equal(t, 1, count(t, st, `SELECT count(*) FROM conversations`), "data kept across the second Migrate")
+}
+
+// latestMigration is the highest version among the migration files.
+func latestMigration(t *testing.T) uint {
+	t.Helper()
+	files, err := os.ReadDir("migrations")
+	require.NoError(t, err)
+	var latest uint
+	for _, f := range files {
+		var v uint
+		if _, err := fmt.Sscanf(f.Name(), "%d_", &v); err == nil {
+			latest = max(latest, v)
+		}
+	}
+	require.NotZero(t, latest)
+	return latest
 }
 
 func TestMigrateRejectsNonPostgresURL(t *testing.T) {

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS extractions_minted_idx;

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"feedbackpipe/signature"
+)
+
+// signatureTimeout bounds each signature query, so a stuck database fails the batch (and Temporal
+// retries it) instead of hanging an extraction.
+const signatureTimeout = 10 * time.Second
+
+// signatureRow is a canonical signature as the loaders read it: the themes stored under it, and
+// up to signature.EstablishedAfter distinct conversations of those themes.
+type signatureRow struct {
+	Signature   string   `db:"signature"`
+	ProductArea string   `db:"product_area"`
+	Themes      int      `db:"themes"`
+	Seen        []string `db:"seen"`
+}
+
+func (r signatureRow) entry() signature.Entry {
+	return signature.Entry{Signature: r.Signature, ProductArea: r.ProductArea, Count: r.Themes, Seen: r.Seen}
+}
+
+// signatureColumns selects a signatureRow from signatures s left-joined with themes t; the
+// query's @established is signature.EstablishedAfter.
+const signatureColumns = `s.signature, s.product_area, count(t.id)::int AS themes,
+	coalesce((array_agg(DISTINCT t.conversation_id) FILTER (WHERE t.conversation_id IS NOT NULL))[1:@established],
+		'{}') AS seen`
+
+type aliasRow struct {
+	Alias     string `db:"alias"`
+	Canonical string `db:"canonical"`
+}
+
+// LoadSignatures returns every canonical signature (most used first), with the distinct
+// conversations that establish it, and the alias table. Its signature is a signature.Loader, so
+// the worker's signature caches are seeded from it directly.
+func (s *Store) LoadSignatures(ctx context.Context) ([]signature.Entry, map[string]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+signatureColumns+`
+		FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
+		GROUP BY s.signature, s.product_area ORDER BY count(t.id) DESC, s.signature`,
+		pgx.NamedArgs{"established": signature.EstablishedAfter})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load signatures: %w", err)
+	}
+	sigs, err := collectEntries(rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load signatures: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT alias, canonical FROM signature_aliases`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load aliases: %w", err)
+	}
+	aliases, err := collectAliases(rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load aliases: %w", err)
+	}
+	return sigs, aliases, nil
+}
+
+// CanonicalSignature canonicalizes a real run's proposal: the worker's cache answers what it
+// matches (alias, exact, near-duplicate) from memory; a proposal it would mint is decided by
+// ResolveSignature in Postgres, and the cache learns what that found. conversationID counts
+// towards the signature being established (signature.EstablishedAfter). A proposal that is not
+// specific enough fails with a *signature.NotSpecificError; any other error is the database's.
+func (s *Store) CanonicalSignature(ctx context.Context, cache *signature.Cache,
+	proposed, productArea, runID, conversationID string) (signature.Resolution, error) {
+	res, ok, err := cache.Match(proposed, productArea, conversationID)
+	if err != nil || ok {
+		return res, err
+	}
+	res, found, aliases, err := s.ResolveSignature(ctx, proposed, productArea, runID)
+	if err != nil {
+		return signature.Resolution{}, err
+	}
+	cache.Learn(found, aliases)
+	cache.Record(res, proposed, conversationID)
+	return res, nil
+}
+
+// ResolveSignature decides a proposal that the worker's signature cache could not match, where
+// every worker sees the decision. In one transaction it takes the product area's advisory lock,
+// reads the canonical signatures that exist now (those of the area, and the proposal itself or
+// what it is an alias of, whatever their area), and resolves the proposal against them with the
+// cache's rules (signature.Decide). Only when none matches does it insert the new signature
+// (first_run_id runID); when one matches it records the proposal as that signature's alias.
+// Concurrent proposals of one area, from any worker, are thus decided one after the other and
+// converge. It returns the decision and what it read (the signature decided included), for the
+// caller's cache to learn.
+//
+// Resolution.Minted says this call created the signature row. It does not decide themes_new:
+// SaveExtraction does, from the row's first_run_id, so a crash between this commit and the save
+// neither loses nor doubles the count.
+//
+// The lock is per area, so one spelling proposed under two areas at once is decided by the
+// signature's primary key instead: the second insert finds the row and reuses it.
+func (s *Store) ResolveSignature(ctx context.Context, proposed, productArea, runID string) (
+	signature.Resolution, []signature.Entry, map[string]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
+	defer cancel()
+	sig, area := signature.Normalize(proposed), signature.Normalize(productArea)
+	var (
+		res     signature.Resolution
+		found   []signature.Entry
+		aliases map[string]string
+	)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		args := pgx.NamedArgs{"area": area, "proposed": sig, "run": runID, "established": signature.EstablishedAfter}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('signature-area:' || @area, 0))`, args); err != nil {
+			return fmt.Errorf("lock product area: %w", err)
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT `+signatureColumns+`
+			FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
+			WHERE s.product_area = @area OR s.signature = @proposed
+				OR s.signature IN (SELECT canonical FROM signature_aliases WHERE alias = @proposed)
+			GROUP BY s.signature, s.product_area`, args)
+		if err != nil {
+			return fmt.Errorf("read signatures: %w", err)
+		}
+		if found, err = collectEntries(rows); err != nil {
+			return fmt.Errorf("read signatures: %w", err)
+		}
+		rows, err = tx.Query(ctx, `
+			SELECT a.alias, a.canonical FROM signature_aliases a JOIN signatures s ON s.signature = a.canonical
+			WHERE s.product_area = @area OR a.alias = @proposed`, args)
+		if err != nil {
+			return fmt.Errorf("read aliases: %w", err)
+		}
+		if aliases, err = collectAliases(rows); err != nil {
+			return fmt.Errorf("read aliases: %w", err)
+		}
+		if res, err = signature.Decide(sig, area, found, aliases); err != nil {
+			return err
+		}
+		if !res.Minted {
+			if res.Alias {
+				args["canonical"] = res.Canonical
+				if _, err := tx.Exec(ctx, `
+					INSERT INTO signature_aliases (alias, canonical, first_run_id) VALUES (@proposed, @canonical, @run)
+					ON CONFLICT (alias) DO NOTHING`, args); err != nil {
+					return fmt.Errorf("record alias: %w", err)
+				}
+				aliases[sig] = res.Canonical
+			}
+			return nil
+		}
+		var stored string
+		err = tx.QueryRow(ctx, `
+			INSERT INTO signatures (signature, product_area, first_run_id) VALUES (@proposed, @area, @run)
+			ON CONFLICT (signature) DO NOTHING RETURNING product_area`, args).Scan(&stored)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Minted meanwhile under another area's lock: reuse it.
+			res.Minted = false
+			err = tx.QueryRow(ctx, `SELECT product_area FROM signatures WHERE signature = @proposed`, args).Scan(&stored)
+		}
+		if err != nil {
+			return fmt.Errorf("insert signature: %w", err)
+		}
+		res.ProductArea = stored
+		found = append(found, signature.Entry{Signature: sig, ProductArea: stored})
+		return nil
+	})
+	if err != nil {
+		return signature.Resolution{}, nil, nil, fmt.Errorf("resolve signature %q of area %q in run %s: %w", sig, area, runID, err)
+	}
+	return res, found, aliases, nil
+}
+
+func collectEntries(rows pgx.Rows) ([]signature.Entry, error) {
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[signatureRow])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]signature.Entry, len(rs))
+	for i, r := range rs {
+		out[i] = r.entry()
+	}
+	return out, nil
+}
+
+func collectAliases(rows pgx.Rows) (map[string]string, error) {
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[aliasRow])
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(rs))
+	for _, r := range rs {
+		out[r.Alias] = r.Canonical
+	}
+	return out, nil
+}
