@@ -289,4 +289,3 @@ func unixTime(raw json.RawMessage, field string) (time.Time, *fieldError) {
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
 }
-
