@@ -8,12 +8,17 @@ import (
 // Digest is the text embedded for a conversation: its subject, the first customer message and
 // the most specific later customer message (the one with error codes, quotes or numbers), bounded
 // to maxChars. Support and bot messages are left out: they describe the fix, not the problem.
+// A conversation without customer text has an empty digest (a subject alone, often written by
+// support or a bot, says nothing of the customer's problem): it is not worth embedding.
 func (c *Conversation) Digest(maxChars int) string {
 	var customer []string
 	for _, m := range c.Messages {
-		if m.Author == Customer {
-			customer = append(customer, strings.TrimSpace(m.Text))
+		if t := strings.TrimSpace(m.Text); m.Author == Customer && t != "" {
+			customer = append(customer, t)
 		}
+	}
+	if len(customer) == 0 {
+		return ""
 	}
 	parts := []string{strings.TrimSpace(c.Subject)}
 	if len(customer) > 0 {
