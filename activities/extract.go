@@ -168,35 +168,53 @@ func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv 
 	e.Theme = theme
 	e.ConversationType = theme.ConversationType
 	e.ProposedSig = signature.Normalize(theme.IssueSignature)
-	a.judge(e, theme, cache)
+	if err := a.judge(ctx, e, theme, cache); err != nil {
+		return err
+	}
 	// Saved even if a stop arrives now: the call was paid for, its result is kept.
 	return a.Store.SaveExtraction(context.WithoutCancel(ctx), e)
 }
 
 // judge decides the outcome of a valid theme: not actionable, filtered with a reason, or a theme
 // under its canonical signature. The quality gate comes first, so a filtered theme never mints a
-// signature into the run's cache.
-func (a *Activities) judge(e *store.Extraction, theme *extraction.Theme, cache *signature.Cache) {
+// signature. In a real run the worker's signature cache is only the fast front: what it cannot
+// match is decided in Postgres under the product area's lock (store.CanonicalSignature), so every
+// worker of the run agrees on one canonical signature. A dry run writes nothing shared, so it
+// mints in its own cache. It returns an error only when the database cannot decide; the decision
+// is taken even if a stop arrives now, since the call was paid for.
+func (a *Activities) judge(ctx context.Context, e *store.Extraction, theme *extraction.Theme, cache *signature.Cache) error {
 	if !extraction.IsActionable(theme.ConversationType, a.Config.Actionable) {
 		e.Outcome = store.OutcomeNotActionable
-		return
+		return nil
 	}
 	e.QualityScore = extraction.Quality(theme)
 	if e.QualityScore < a.Config.QualityThreshold {
 		e.Outcome, e.Signature = store.OutcomeFiltered, e.ProposedSig
 		e.Detail = fmt.Sprintf("quality score %.2f below %.2f for signature %s", e.QualityScore, a.Config.QualityThreshold, e.ProposedSig)
-		return
+		return nil
 	}
-	res, err := cache.Resolve(theme.IssueSignature, theme.ProductArea)
-	if err != nil {
+	var res signature.Resolution
+	var err error
+	if e.WriteShared {
+		res, err = a.Store.CanonicalSignature(context.WithoutCancel(ctx), cache, theme.IssueSignature, theme.ProductArea,
+			e.RunID, e.ConversationID)
+	} else {
+		res, err = cache.Resolve(theme.IssueSignature, theme.ProductArea, e.ConversationID)
+	}
+	var notSpecific *signature.NotSpecificError
+	switch {
+	case errors.As(err, &notSpecific):
 		e.Outcome, e.Detail, e.Signature = store.OutcomeFiltered, "blocklisted signature: "+err.Error(), e.ProposedSig
-		return
+		return nil
+	case err != nil:
+		return err
 	}
 	e.Signature, e.ProductArea, e.Minted = res.Canonical, res.ProductArea, res.Minted
 	if res.Alias {
 		e.AliasOf = res.Canonical
 	}
 	e.Outcome = store.OutcomeTheme
+	return nil
 }
 
 // checkSignature asks for a corrective retry when an actionable theme's signature is generic.
@@ -211,6 +229,10 @@ func checkSignature(t *extraction.Theme) error {
 	return nil
 }
 
+// knownForPrompt is the run's established signatures offered to the next prompt (see
+// signature.Cache.Known: only signatures seen in at least two distinct conversations, so one
+// crafted conversation cannot plant a signature in later prompts). Signatures and product areas
+// are normalized snake_case, so nothing else of a conversation reaches the prompt through them.
 func knownForPrompt(cache *signature.Cache, limit int) []extraction.KnownSignature {
 	entries := cache.Known(limit)
 	out := make([]extraction.KnownSignature, len(entries))
