@@ -34,6 +34,7 @@ type Worker struct {
 
 	worker    worker.Worker
 	stopLocal func(context.Context) error
+	stopSweep context.CancelFunc
 	logger    *slog.Logger
 }
 
@@ -97,13 +98,16 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		w.Close(ctx)
 		return nil, fmt.Errorf("start Temporal worker on task queue %s: %w", cfg.TaskQueue, err)
 	}
+	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
+	w.stopSweep = stopSweep
+	go activities.KeepSweeping(sweepCtx, w.Activities, activities.RunStateSweepInterval)
 	if cfg.MetricsAddr != "" {
 		if w.Metrics, err = StartMetrics(cfg.MetricsAddr, w.Temporal, cfg.TaskQueue, logger); err != nil {
 			w.Close(ctx)
 			return nil, err
 		}
 	}
-	logger.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "task_queue", cfg.TaskQueue)
+	logger.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "tls", cfg.TLSEnabled(), "task_queue", cfg.TaskQueue)
 	return w, nil
 }
 
@@ -115,6 +119,9 @@ func (w *Worker) Close(ctx context.Context) {
 	}
 	if w.worker != nil {
 		w.worker.Stop()
+	}
+	if w.stopSweep != nil {
+		w.stopSweep()
 	}
 	if w.Temporal != nil {
 		w.Temporal.Close()
@@ -129,15 +136,15 @@ func (w *Worker) Close(ctx context.Context) {
 	}
 }
 
-// Dial connects a Temporal client with the process's structured logger.
+// Dial connects a Temporal client with the process's structured logger. The worker and the
+// starter both dial here, with the connection the configuration holds (config.Config.ClientOptions:
+// the Temporal profile and TEMPORAL_* variables, TLS and API key included, under the flags).
 func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
-	c, err := client.Dial(client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.Namespace,
-		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
-	})
+	opts := cfg.ClientOptions()
+	opts.Logger = tlog.NewStructuredLogger(logger.With("component", "temporal"))
+	c, err := client.Dial(opts)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s (start the local services with `make up`, or set TEMPORAL_ADDRESS): %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("connect to Temporal at %s, namespace %s (start the local services with `make up`, or set TEMPORAL_ADDRESS or a Temporal profile): %w", cfg.TemporalAddress, cfg.Namespace, err)
 	}
 	return c, nil
 }

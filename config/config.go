@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"feedbackpipe/extraction"
 	"feedbackpipe/llm"
 	"feedbackpipe/pipeline"
@@ -30,15 +32,18 @@ const (
 // Config is every setting; see the README's configuration table.
 type Config struct {
 	DatabaseURL     string
-	TemporalAddress string
-	Namespace       string
-	TaskQueue       string
-	UIURL           string
-	MetricsAddr     string
-	LogLevel        string
-	LLM             llm.Config
-	Actionable      []string
-	Index           pipeline.IndexLimits
+	TemporalAddress string // from the Temporal profile or TEMPORAL_ADDRESS; a flag may override it
+	Namespace       string // from the Temporal profile or TEMPORAL_NAMESPACE; a flag may override it
+	// Temporal holds the connection settings of the Temporal environment configuration (TLS,
+	// API key, gRPC headers); dial with ClientOptions, which adds the address and namespace.
+	Temporal    client.Options
+	TaskQueue   string
+	UIURL       string
+	MetricsAddr string
+	LogLevel    string
+	LLM         llm.Config
+	Actionable  []string
+	Index       pipeline.IndexLimits
 }
 
 // UsesLocalModel reports whether no API key is configured, so the built-in model serves the calls.
@@ -52,10 +57,15 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		return def
 	}
+	temporal, address, namespace, err := loadTemporal(getenv)
+	if err != nil {
+		return Config{}, err
+	}
 	c := Config{
 		DatabaseURL:     get("DATABASE_URL", DefaultDatabaseURL),
-		TemporalAddress: get("TEMPORAL_ADDRESS", DefaultTemporalAddress),
-		Namespace:       get("TEMPORAL_NAMESPACE", DefaultNamespace),
+		TemporalAddress: address,
+		Namespace:       namespace,
+		Temporal:        temporal,
 		TaskQueue:       get("TASK_QUEUE", pipeline.DefaultTaskQueue),
 		UIURL:           strings.TrimRight(get("TEMPORAL_UI_URL", DefaultUIURL), "/"),
 		MetricsAddr:     get("METRICS_ADDR", ""),
@@ -68,7 +78,6 @@ func Load(getenv func(string) string) (Config, error) {
 	local := c.LLM.APIKey == ""
 	c.LLM.ChatModel = get("LLM_MODEL", pick(local, LocalChatModel, DefaultChatModel))
 	c.LLM.EmbeddingModel = get("EMBEDDING_MODEL", pick(local, LocalEmbeddingModel, DefaultEmbeddingModel))
-	var err error
 	if c.LLM.CallTimeout, err = duration(getenv, "LLM_TIMEOUT", 60*time.Second); err != nil {
 		return c, err
 	}

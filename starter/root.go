@@ -31,7 +31,9 @@ func newRootCommand(out io.Writer, getenv func(string) string) *cobra.Command {
 		Long: `starter is the operators' CLI of the feedback pipeline.
 
 It talks to Temporal (runs) and Postgres (conversations, runs, stories) at the addresses that
-'make up' uses, unless DATABASE_URL and TEMPORAL_ADDRESS say otherwise.`,
+'make up' uses, unless DATABASE_URL and the Temporal environment configuration say otherwise
+(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, or a profile of
+TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -45,12 +47,16 @@ It talks to Temporal (runs) and Postgres (conversations, runs, stories) at the a
 			if v, _ := cmd.Flags().GetString("temporal-address"); v != "" {
 				cfg.TemporalAddress = v
 			}
+			if v, _ := cmd.Flags().GetString("namespace"); v != "" {
+				cfg.Namespace = v
+			}
 			c.cfg = cfg
 			return nil
 		},
 	}
 	root.PersistentFlags().String("database-url", "", "Postgres URL (default: env DATABASE_URL or the local one)")
-	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS or 127.0.0.1:7233)")
+	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS, the Temporal profile, or 127.0.0.1:7233)")
+	root.PersistentFlags().String("namespace", "", "Temporal namespace (default: env TEMPORAL_NAMESPACE, the Temporal profile, or default)")
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
 		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand())
 	return root
