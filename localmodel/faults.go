@@ -1,9 +1,12 @@
 package localmodel
 
 import (
+	"bytes"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +34,9 @@ type faultDice struct {
 	rate float64
 	mu   sync.Mutex
 	rng  *rand.Rand
+
+	inputs    []*inputFault // under mu
+	hasInputs atomic.Bool   // len(inputs) > 0, read without the lock on every request
 }
 
 func newFaultDice(rate float64, seed uint64) *faultDice {
@@ -94,4 +100,101 @@ func (s *Server) hang(w http.ResponseWriter, r *http.Request) {
 	case <-timer.C:
 	}
 	writeError(w, http.StatusGatewayTimeout, "timeout", "timeout", "The local model timed out (injected fault).")
+}
+
+// Faults injected for chosen inputs (InjectForInputs), never drawn at random: a refused input
+// fails for its own reason whatever the seed, and an outage can hit chosen items only.
+const (
+	FaultContextLength FaultKind = "context_length_exceeded" // 400, code context_length_exceeded
+	FaultContentFilter FaultKind = "content_filter"          // 400, code content_policy_violation
+	FaultUnavailable   FaultKind = "unavailable"             // 503, a transient outage
+)
+
+// InputFault makes the model answer Kind to every request whose body contains Marker (a chat
+// request whose conversation holds it, or an embeddings request one of whose inputs does), for
+// the first Times such requests (0: every one). Input faults are not counted in Stats.Faults.
+type InputFault struct {
+	Marker string
+	Kind   FaultKind
+	Times  int
+}
+
+// inputFault is an InputFault and how many requests it has answered.
+type inputFault struct {
+	InputFault
+	hits int
+}
+
+// InjectForInputs replaces the input faults; called without arguments, it heals the model.
+func (s *Server) InjectForInputs(faults ...InputFault) {
+	d := s.dice
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.inputs = d.inputs[:0]
+	for _, f := range faults {
+		if f.Marker != "" {
+			d.inputs = append(d.inputs, &inputFault{InputFault: f})
+		}
+	}
+	d.hasInputs.Store(len(d.inputs) > 0)
+}
+
+// matchInput returns the input fault a request body triggers, counting the hit.
+func (d *faultDice) matchInput(body []byte) (FaultKind, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, f := range d.inputs {
+		if (f.Times == 0 || f.hits < f.Times) && bytes.Contains(body, []byte(f.Marker)) {
+			f.hits++
+			return f.Kind, true
+		}
+	}
+	return "", false
+}
+
+// injectInputFault answers the request with its input fault, if one applies; it reads nothing
+// when no input fault is set, and otherwise leaves the body for the handler to read again.
+func (s *Server) injectInputFault(w http.ResponseWriter, r *http.Request) (handled bool) {
+	if !s.dice.hasInputs.Load() || r.Method != http.MethodPost || r.Body == nil {
+		return false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	kind, ok := s.dice.matchInput(body)
+	if !ok {
+		return false
+	}
+	switch r.URL.Path {
+	case "/v1/chat/completions":
+		s.counts.chat.Add(1)
+	case "/v1/embeddings":
+		s.counts.embeddings.Add(1)
+	}
+	s.log.DebugContext(r.Context(), "local model injected input fault", "kind", string(kind), "path", r.URL.Path)
+	switch kind {
+	case FaultContextLength:
+		writeParamError(w, http.StatusBadRequest, "messages", "context_length_exceeded",
+			"This model's maximum context length was exceeded (injected fault).")
+	case FaultContentFilter:
+		writeParamError(w, http.StatusBadRequest, "", "content_policy_violation",
+			"Your request was rejected as a result of the safety system (injected fault).")
+	case FaultUnavailable:
+		w.Header().Set("Retry-After", "0")
+		writeError(w, http.StatusServiceUnavailable, "server_error", "", "The server is overloaded (injected fault).")
+	default:
+		return false
+	}
+	return true
+}
+
+// writeParamError answers an OpenAI invalid_request_error with its param and code.
+func writeParamError(w http.ResponseWriter, status int, param, code, message string) {
+	e := apiError{Message: message, Type: "invalid_request_error", Code: &code}
+	if param != "" {
+		e.Param = &param
+	}
+	writeJSON(w, status, map[string]apiError{"error": e})
 }

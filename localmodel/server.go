@@ -46,7 +46,12 @@ func New(cfg Config, logger *slog.Logger) *Server {
 }
 
 // ServeHTTP serves the OpenAI-compatible endpoints.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.injectInputFault(w, r) {
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 // Stats returns the counts so far.
 func (s *Server) Stats() Stats { return s.counts.snapshot() }
