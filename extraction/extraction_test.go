@@ -93,7 +93,7 @@ func TestPromptRoundTrip(t *testing.T) {
 	if len(p.Known) != 1 || p.Known[0] != known[0] {
 		t.Fatalf("known signatures %+v", p.Known)
 	}
-	if p.Subject != "Export broken" || p.URL != "https://x/y" || len(p.Messages) != 2 ||
+	if p.Subject != "Export broken" || len(p.Messages) != 2 ||
 		p.Messages[0].Text != "The CSV export lost columns" || p.Messages[1].Author != conversation.Support {
 		t.Fatalf("parsed %+v", p)
 	}
