@@ -77,8 +77,9 @@ func ValidID(id string) string {
 		return fmt.Sprintf("is %d bytes long, over the limit of %d", len(id), MaxIDLen)
 	}
 	for i := 0; i < len(id); i++ {
-		if c := id[i]; !idByte(c) {
-			return fmt.Sprintf("has the character %q at byte %d; ids may only use %s", rune(c), i, IDCharset)
+		if !idByte(id[i]) {
+			r, _ := utf8.DecodeRuneInString(id[i:])
+			return fmt.Sprintf("has the character %q at byte %d; ids may only use %s", r, i, IDCharset)
 		}
 	}
 	return ""

@@ -93,14 +93,14 @@ func (s *intercomSource) jsonError(err error) error {
 // offsets are not the stream's, so the fault is found again in what the decoder
 // holds: the element from its first byte on (Buffered).
 func (s *intercomSource) decodeError(err error) error {
-	if errors.Is(err, errRecordTooLarge) {
-		return s.fatal(s.dec.InputOffset(), "the array element starting here is longer than the limit of %d bytes (4 MiB) for one conversation; the rest of the file cannot be read", MaxRecordBytes)
-	}
 	base := s.dec.InputOffset()
 	held, _ := io.ReadAll(s.dec.Buffered())
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		lead := len(held) - len(bytes.TrimLeft(held, " \t\r\n"))
-		return s.fatal(base+int64(lead), "the array element starting here is not closed before the end of the file (malformed JSON)")
+	elemStart := base + int64(len(held)-len(bytes.TrimLeft(held, " \t\r\n")))
+	switch {
+	case errors.Is(err, errRecordTooLarge):
+		return s.fatal(elemStart, "the array element starting here is longer than the limit of %d bytes (4 MiB) for one conversation; the rest of the file cannot be read", MaxRecordBytes)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return s.fatal(elemStart, "the array element starting here is not closed before the end of the file (malformed JSON)")
 	}
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {

@@ -35,6 +35,8 @@ type jsonlSource struct {
 	br   *bufio.Reader
 	line int    // number of the last line read
 	buf  []byte // the current line, reused
+
+	lastByte byte // the last byte read
 }
 
 func (s *jsonlSource) next() (*conversation.Conversation, int, *fieldError, error) {
@@ -65,8 +67,17 @@ func (s *jsonlSource) next() (*conversation.Conversation, int, *fieldError, erro
 // length n tells it apart. n is 0 and err set at the end of the input.
 func (s *jsonlSource) readLine() (line []byte, n int, err error) {
 	s.buf = s.buf[:0]
+	var beforeLast byte // the byte before the fragment's last one, across fragments
 	for {
 		frag, err := s.br.ReadSlice('\n')
+		if len(frag) >= 2 {
+			beforeLast = frag[len(frag)-2]
+		} else if len(frag) == 1 && n > 0 {
+			beforeLast = s.lastByte
+		}
+		if len(frag) > 0 {
+			s.lastByte = frag[len(frag)-1]
+		}
 		n += len(frag)
 		if len(s.buf) <= MaxRecordBytes {
 			s.buf = append(s.buf, frag[:min(len(frag), MaxRecordBytes+1-len(s.buf))]...)
@@ -74,11 +85,12 @@ func (s *jsonlSource) readLine() (line []byte, n int, err error) {
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
-		if n > 0 && err == nil { // the line end is not part of the line
+		if n > 0 && err == nil { // the line end (LF or CRLF) is not part of the line
 			n--
-			if len(s.buf) > n {
-				s.buf = s.buf[:n]
+			if n > 0 && beforeLast == '\r' {
+				n--
 			}
+			s.buf = s.buf[:min(len(s.buf), n)]
 		}
 		return s.buf, n, err
 	}

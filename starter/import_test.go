@@ -72,3 +72,47 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestImportCleansAndSkipsPerRecord: a NUL in a message and invalid UTF-8 are cleaned
+// (once, one NUL made Postgres refuse the whole import, even with --skip-invalid), and a
+// bad id is refused by file, line and field, then skipped alone with --skip-invalid.
+func TestImportCleansAndSkipsPerRecord(t *testing.T) {
+	dbURL := testenv.Database(t)
+	path := filepath.Join(t.TempDir(), "hostile.jsonl")
+	lines := []string{
+		line(1),
+		`{"id":"nul","created_at":"2026-11-02T10:00:00Z","subject":"zero\u0000byte","messages":[{"author":"customer","text":"export \u0000 broken ` + "\xff" + `"}]}`,
+		strings.Replace(line(3), `"id":"c3"`, `"id":"bad id\n"`, 1),
+		line(4),
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := runCLI(t, dbURL, "import", path)
+	if err == nil || !strings.Contains(err.Error(), path+": line 3: field id: ") {
+		t.Fatalf("import error %v, want one naming %s, line 3 and field id", err, path)
+	}
+	st, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.CountConversations(context.Background()); n != 0 {
+		t.Fatalf("%d conversations stored after a failed import, want 0", n)
+	}
+
+	out, err := runCLI(t, dbURL, "import", "--skip-invalid", path)
+	if err != nil || !strings.Contains(out, "3 new") || !strings.Contains(out, "1 skipped") || !strings.Contains(out, "line 3: field id") {
+		t.Fatalf("--skip-invalid: err %v, output %q", err, out)
+	}
+	got, err := st.GetConversations(context.Background(), []string{"c1", "nul", "c4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("stored %d of c1, nul, c4", len(got))
+	}
+	if c := got["nul"]; c.Subject != "zerobyte" || c.Messages[0].Text != "export  broken \uFFFD" {
+		t.Errorf("stored %q / %q, want the NUL removed and invalid UTF-8 replaced", c.Subject, c.Messages[0].Text)
+	}
+}
