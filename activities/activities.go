@@ -4,7 +4,7 @@ package activities
 
 import (
 	"log/slog"
-	"sync"
+	"time"
 
 	"feedbackpipe/extraction"
 	"feedbackpipe/grouping"
@@ -23,6 +23,7 @@ type Config struct {
 	EmbedInFlight    int             // embeddings requests in flight per run
 	DigestChars      int             // length bound of the text embedded per conversation
 	Grouping         grouping.Config // thresholds, and MinSize: the distinct conversations a story needs
+	StallTimeout     time.Duration   // a long activity that advances no step for this long stops heartbeating
 }
 
 // DefaultConfig returns the documented defaults.
@@ -36,6 +37,7 @@ func DefaultConfig() Config {
 		EmbedInFlight:    3,
 		DigestChars:      2000,
 		Grouping:         grouping.DefaultConfig(),
+		StallTimeout:     DefaultStallTimeout,
 	}
 }
 
@@ -46,34 +48,15 @@ type Activities struct {
 	Signatures *signature.Registry
 	Config     Config
 	Logger     *slog.Logger
-
-	limitsMu sync.Mutex
-	limits   map[string]chan struct{}
 }
 
 // New wires the activities with their dependencies.
 func New(st *store.Store, client *llm.Client, cfg Config, logger *slog.Logger) *Activities {
-	a := &Activities{Store: st, LLM: client, Config: cfg, Logger: logger, limits: map[string]chan struct{}{}}
+	a := &Activities{Store: st, LLM: client, Config: cfg, Logger: logger}
 	a.Signatures = signature.NewRegistry(st.LoadSignatures, 8, 50_000)
 	return a
 }
 
-// runLimit returns the run's semaphore: at most concurrency LLM calls of that run in flight in
-// this worker, however many batch activities of the run it executes at once.
-func (a *Activities) runLimit(runID string, concurrency int) chan struct{} {
-	a.limitsMu.Lock()
-	defer a.limitsMu.Unlock()
-	sem, ok := a.limits[runID]
-	if !ok {
-		sem = make(chan struct{}, max(concurrency, 1))
-		a.limits[runID] = sem
-	}
-	return sem
-}
-
 func (a *Activities) dropRun(runID string) {
-	a.limitsMu.Lock()
-	delete(a.limits, runID)
-	a.limitsMu.Unlock()
 	a.Signatures.Drop(runID)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -23,7 +22,8 @@ type ExtractBatchInput struct {
 	From        int // first seq, inclusive
 	To          int // last seq, exclusive
 	DryRun      bool
-	Concurrency int
+	Concurrency int // the run's --concurrency
+	Slots       int // LLM calls this batch may make at once (0: scheduled by the released shape)
 }
 
 // BatchResult is a batch's account, computed from the rows stored for its items.
@@ -48,54 +48,25 @@ func failFastOnConfig(err error) error {
 }
 
 // ExtractBatch extracts a theme from every conversation of the batch that has no outcome yet in
-// this run, so a retried batch resumes where the last attempt stopped and redoes nothing. Items
-// run in parallel under the run's concurrency limit. On cancellation (a stop) it stops taking
-// items, abandons calls in flight, and keeps every result already stored.
+// this run, so a retried batch resumes where the last attempt stopped and redoes nothing. It makes
+// at most in.Slots LLM calls at once: the workflow hands out the run's concurrency as slots to
+// its batches, so the run's calls in flight stay within --concurrency on any number of workers.
+// On cancellation (a stop) it stops taking items, abandons calls in flight, and keeps every
+// result already stored. It heartbeats its progress item by item.
 func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (BatchResult, error) {
-	ids, err := a.Store.RunConversationIDs(ctx, in.RunID, in.From, in.To)
+	prog := startProgress(ctx, "loading", in.To-in.From, a.Config.StallTimeout)
+	defer prog.stop()
+	b, err := a.loadBatch(ctx, in)
 	if err != nil {
 		return BatchResult{}, err
 	}
-	done, err := a.Store.ExtractedIDs(ctx, in.RunID, ids)
-	if err != nil {
-		return BatchResult{}, err
-	}
-	var todo []string
-	for _, id := range ids {
-		if !done[id] {
-			todo = append(todo, id)
-		}
-	}
-	convs, err := a.Store.GetConversations(ctx, todo)
-	if err != nil {
-		return BatchResult{}, err
-	}
-	hashes := make(map[string]string, len(convs))
-	for id, c := range convs {
-		hashes[id] = c.ContentHash()
-	}
-	cached, err := a.Store.CachedThemes(ctx, hashes, extraction.PromptVersion, a.LLM.ChatModel())
-	if err != nil {
-		return BatchResult{}, err
-	}
-	cache, err := a.Signatures.ForRun(ctx, in.RunID)
-	if err != nil {
-		return BatchResult{}, err
-	}
-	var progress atomic.Int64
-	progress.Store(int64(len(ids) - len(todo)))
-	stopBeating := keepBeating(ctx, &progress)
-	defer stopBeating()
+	prog.Stage("extracting", len(b.ids)-len(b.todo), len(b.ids))
 
 	workCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	sem := a.runLimit(in.RunID, in.Concurrency)
+	sem := make(chan struct{}, in.callSlots())
 	var wg sync.WaitGroup
-	for _, id := range todo {
-		conv := convs[id]
-		if conv == nil {
-			continue // deleted since selection: nothing to extract
-		}
+	for _, conv := range b.todo {
 		acquired := false
 		select {
 		case sem <- struct{}{}:
@@ -113,11 +84,11 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 			defer wg.Done()
 			release := sync.OnceFunc(func() { <-sem })
 			defer release()
-			if err := a.extractOne(workCtx, in, conv, hashes[conv.ID], cached[conv.ID], cache, release); err != nil {
+			if err := a.extractOne(workCtx, in, conv, b.hashes[conv.ID], b.cached[conv.ID], b.cache, release); err != nil {
 				cancel(err)
 				return
 			}
-			progress.Add(1)
+			prog.Step(1)
 		}()
 	}
 	wg.Wait()
@@ -127,48 +98,84 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 	if ctx.Err() != nil {
 		return BatchResult{}, ctx.Err()
 	}
-	counters, errs, err := a.Store.ExtractionCounters(ctx, in.RunID, ids)
+	dbCtx, done := dbContext(ctx)
+	defer done()
+	counters, errs, err := a.Store.ExtractionCounters(dbCtx, in.RunID, b.ids)
 	if err != nil {
 		return BatchResult{}, err
 	}
-	return BatchResult{Items: len(ids), Counters: counters, Errors: errs}, nil
+	return BatchResult{Items: len(b.ids), Counters: counters, Errors: errs}, nil
+}
+
+// callSlots is how many LLM calls the batch may make at once. Batches scheduled by the released
+// workflow shape carry no slots: they get their share of the run's concurrency among the batches
+// that shape keeps in flight, so runs in flight during a deploy stay within their limit too.
+func (in ExtractBatchInput) callSlots() int {
+	if in.Slots > 0 {
+		return in.Slots
+	}
+	c := max(in.Concurrency, 1)
+	legacyInFlight := max(3, 4*c/max(in.To-in.From, 1)+1)
+	return max(1, c/legacyInFlight)
+}
+
+// extractionBatch is what a batch loads before its calls.
+type extractionBatch struct {
+	ids    []string                     // the batch's conversations, in seq order
+	todo   []*conversation.Conversation // those without an outcome in the run yet
+	hashes map[string]string            // content hash by conversation
+	cached map[string]*extraction.Theme // themes extracted from the same content before
+	cache  *signature.Cache             // the run's signature cache in this worker
+}
+
+func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extractionBatch, error) {
+	ctx, cancel := dbContext(ctx)
+	defer cancel()
+	ids, err := a.Store.RunConversationIDs(ctx, in.RunID, in.From, in.To)
+	if err != nil {
+		return nil, err
+	}
+	done, err := a.Store.ExtractedIDs(ctx, in.RunID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var want []string
+	for _, id := range ids {
+		if !done[id] {
+			want = append(want, id)
+		}
+	}
+	convs, err := a.Store.GetConversations(ctx, want)
+	if err != nil {
+		return nil, err
+	}
+	b := &extractionBatch{ids: ids, hashes: make(map[string]string, len(convs))}
+	for _, id := range want {
+		if c := convs[id]; c != nil { // absent: deleted since selection, nothing to extract
+			b.todo = append(b.todo, c)
+			b.hashes[id] = c.ContentHash()
+		}
+	}
+	if b.cached, err = a.Store.CachedThemes(ctx, b.hashes, extraction.PromptVersion, a.LLM.ChatModel()); err != nil {
+		return nil, err
+	}
+	if b.cache, err = a.Signatures.ForRun(ctx, in.RunID); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // extractOne extracts, canonicalizes and stores one conversation's outcome. It returns an error
-// only for what must stop the batch: a permanent API error, or a failure to store.
+// only for what must stop the batch: a wrong configuration (*llm.PermanentError), or a failure
+// to store. An input the API refuses, or a call that fails after its retries, fails that item
+// alone, with its reason code.
 // A cached theme (same content, prompt version and model, from any run) is reused without a call.
 // The run's concurrency slot bounds LLM calls in flight: release frees it as soon as the call
 // returns, so storing the result does not hold up the next call.
 func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv *conversation.Conversation,
 	contentHash string, theme *extraction.Theme, cache *signature.Cache, release func()) error {
-	e := &store.Extraction{
-		RunID: in.RunID, ConversationID: conv.ID, ContentHash: contentHash,
-		PromptVersion: extraction.PromptVersion, Model: a.LLM.ChatModel(), WriteShared: !in.DryRun,
-	}
-	var err error
-	if theme != nil {
-		e.Cached = true
-		release()
-	} else {
-		var usage llm.Usage
-		theme, usage, err = a.LLM.Extract(ctx, conv, knownForPrompt(cache, a.Config.KnownSignatures), checkSignature)
-		release()
-		e.LLMCalls, e.TokensIn, e.TokensOut, e.CostUSD = usage.Calls, usage.TokensIn, usage.TokensOut, usage.CostUSD
-		var perm *llm.PermanentError
-		switch {
-		case errors.As(err, &perm):
-			return perm
-		case ctx.Err() != nil:
-			return nil // stopped: the item stays without outcome and is redone on resume
-		case err != nil:
-			e.Outcome, e.Detail = store.OutcomeFailed, err.Error()
-			return a.Store.SaveExtraction(context.WithoutCancel(ctx), e)
-		}
-	}
-	e.Theme = theme
-	e.ConversationType = theme.ConversationType
-	e.ProposedSig = signature.Normalize(theme.IssueSignature)
-	if err := a.judge(ctx, e, theme, cache); err != nil {
+	e, err := a.extractOutcome(ctx, in.RunID, in.DryRun, conv, contentHash, theme, cache, release)
+	if err != nil || e == nil {
 		return err
 	}
 	// Saved even if a stop arrives now: the call was paid for, its result is kept.

@@ -2,12 +2,16 @@ package activities
 
 import (
 	"context"
-	"sync/atomic"
+	"time"
 
 	"feedbackpipe/backlog"
 	"feedbackpipe/grouping"
 	"feedbackpipe/store"
 )
+
+// loadThemesTimeout bounds loading a run's themes with their vectors (one query, big for a big
+// run), where every other call of the phase has dbTimeout.
+const loadThemesTimeout = 5 * time.Minute
 
 // StoriesInput names the run whose themes to group.
 type StoriesInput struct {
@@ -15,39 +19,65 @@ type StoriesInput struct {
 }
 
 // BuildStories groups the run's themes and writes each group as a story or an orphan, each in its
-// own transaction: a group that fails is counted and reported, and the others are written. It
-// stops between groups when the run is stopped.
+// own transaction: a group whose write fails for a transient reason (a serialization failure, a
+// deadlock, a dropped connection, a restarting Postgres) is retried before the phase ends; one
+// that fails for its own reason is counted and reported, and the others are written. Every
+// database call has a timeout. It stops between groups when the run is stopped.
 func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseResult, error) {
-	themes, err := a.Store.ThemesForGrouping(ctx, in.RunID, a.LLM.EmbeddingModel())
-	if err != nil {
+	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
+	defer prog.stop()
+	retry := defaultDBRetry()
+	load := retry
+	load.Timeout = loadThemesTimeout
+	var themes []store.ThemeForGrouping
+	if err := load.do(ctx, a.Logger, "load themes", func(ctx context.Context) (err error) {
+		themes, err = a.Store.ThemesForGrouping(ctx, in.RunID, a.LLM.EmbeddingModel())
+		return err
+	}); err != nil {
 		return PhaseResult{}, err
 	}
+	prog.Stage("grouping", 0, len(themes))
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
 		items[i] = grouping.Item{ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea,
 			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
 	}
 	groups := grouping.Run(items, a.Config.Grouping)
-	var progress atomic.Int64
-	stopBeating := keepBeating(ctx, &progress)
-	defer stopBeating()
+	prog.Stage("writing", 0, len(groups))
 	for _, g := range groups {
 		if ctx.Err() != nil {
 			return PhaseResult{}, ctx.Err()
 		}
 		w := a.groupWrite(in.RunID, g, themes)
-		if _, err := a.Store.WriteGroup(ctx, w); err != nil {
+		err := retry.do(ctx, a.Logger, "write group "+w.Key, func(ctx context.Context) error {
+			_, err := a.Store.WriteGroup(ctx, w)
+			return err
+		})
+		if err != nil {
 			if ctx.Err() != nil {
 				return PhaseResult{}, ctx.Err()
 			}
+			if store.Transient(err) {
+				// Still failing after the retries: fail the activity, so Temporal retries the
+				// phase (written groups are skipped) instead of leaving the group out.
+				return PhaseResult{}, err
+			}
 			a.Logger.Warn("story group failed", "run_id", in.RunID, "group", w.Key, "error", err)
-			if err := a.Store.RecordGroupFailure(ctx, in.RunID, w.Key, err.Error()); err != nil {
+			reason := err.Error()
+			if err := retry.do(ctx, a.Logger, "record failure of group "+w.Key, func(ctx context.Context) error {
+				return a.Store.RecordGroupFailure(ctx, in.RunID, w.Key, reason)
+			}); err != nil {
 				return PhaseResult{}, err
 			}
 		}
-		progress.Add(1)
+		prog.Step(1)
 	}
-	return a.phaseResult(ctx, in.RunID)
+	var res PhaseResult
+	err := retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
+		res, err = a.phaseResult(ctx, in.RunID)
+		return err
+	})
+	return res, err
 }
 
 // groupWrite turns a group into the story or orphan to write; its key is the group's key (the

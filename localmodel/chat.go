@@ -76,6 +76,7 @@ type chatChoice struct {
 // handleChat answers POST /v1/chat/completions with a theme that follows the requested schema.
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	s.counts.chat.Add(1)
+	defer s.counts.chatStarted()()
 	var req chatRequest
 	msg := decodeBody(w, r, &req)
 	if !s.delay(r) {

@@ -2,11 +2,16 @@
 # Records the workflow histories the replay test (workflows/replay_test.go) replays: a completed
 # run, a dry run, a run stopped mid-extraction, and the run index that admitted them. Run it
 # after `make up` whenever the workflows change shape on purpose:
-#   scripts/record-histories.sh [PREFIX]   (default prefix: today's date)
+#   scripts/record-histories.sh [PREFIX]   (default prefix: today's date; an existing one is refused)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=${1:-$(date -u +%Y%m%d)}
 out=workflows/testdata/histories
+# Histories of released shapes are kept forever: never record over one.
+for f in "$out/run_${prefix}_completed.json" "$out/run_${prefix}_dry_run.json" \
+  "$out/run_${prefix}_stopped_during_extraction.json" "$out/index_${prefix}.json"; do
+  if [ -e "$f" ]; then echo "$f exists: histories are never re-recorded; pick another PREFIX" >&2; exit 1; fi
+done
 T=$(scripts/tools.sh temporal-path)
 tmp=$(mktemp -d)
 db=record_$(date +%s)

@@ -80,3 +80,10 @@ func (r *Registry) Runs() int {
 	defer r.mu.Unlock()
 	return len(r.caches)
 }
+
+// Held returns the IDs of the runs whose caches are held, for a sweep of ended runs.
+func (r *Registry) Held() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.order...)
+}

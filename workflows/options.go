@@ -9,13 +9,6 @@ import (
 	"feedbackpipe/activities"
 )
 
-// ExtractBatchSize is the most conversations one extraction activity takes: IDs go to activities
-// as seq ranges. Low-concurrency runs get smaller batches (4 per concurrency slot, at least 5),
-// so their progress, which the run learns batch by batch, still moves every few calls.
-const ExtractBatchSize = 50
-
-func batchSize(concurrency int) int { return min(ExtractBatchSize, max(5, 4*concurrency)) }
-
 // shortOptions are for quick bookkeeping activities.
 func shortOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

@@ -112,28 +112,32 @@ func (r *run) phases() error {
 	return nil
 }
 
-// extract runs the extraction batches, a few in flight, and continues-as-new when the history
-// grows large, carrying its progress.
+// extract runs the extraction batches under the run's concurrency (see extractionPlan), and
+// continues-as-new when the history grows large, carrying its progress.
 func (r *run) extract() error {
-	// Enough batches in flight that the run's concurrency slots stay busy while a finished
-	// batch's successor is being scheduled.
-	size := batchSize(r.in.EffectiveConcurrency())
-	inFlight := max(3, 4*r.in.EffectiveConcurrency()/size+1)
+	conc := r.in.EffectiveConcurrency()
+	plan := newExtractionPlan(workflow.GetVersion(r.ctx, extractionShapeChange, workflow.DefaultVersion, extractionRunWide), conc)
 	opts := phaseOptions(r.workCtx)
 	sel := workflow.NewSelector(r.ctx)
 	pending, started := 0, 0
 	var firstErr error
 	for {
-		for !r.stopped() && firstErr == nil && pending < inFlight && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
+		for !r.stopped() && firstErr == nil && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
+			units, size, slots := plan.next(r.status.Total - r.nextSeq)
+			if units == 0 {
+				break
+			}
+			plan.take(units)
 			from, to := r.nextSeq, min(r.nextSeq+size, r.status.Total)
 			r.nextSeq = to
 			started++
 			f := workflow.ExecuteActivity(opts, acts.ExtractBatch, activities.ExtractBatchInput{
-				RunID: r.status.RunID, From: from, To: to, DryRun: r.in.DryRun, Concurrency: r.in.EffectiveConcurrency(),
+				RunID: r.status.RunID, From: from, To: to, DryRun: r.in.DryRun, Concurrency: conc, Slots: slots,
 			})
 			pending++
 			sel.AddFuture(f, func(f workflow.Future) {
 				pending--
+				plan.release(units)
 				var res activities.BatchResult
 				if err := f.Get(r.ctx, &res); err != nil {
 					if !isCancel(err) && firstErr == nil {

@@ -43,7 +43,7 @@ func batchResult(from, to int) activities.BatchResult {
 	return activities.BatchResult{
 		Items: n,
 		Counters: pipeline.Counters{
-			ThemesExtracted: n - 1, ThemesNew: from/ExtractBatchSize + 1, ThemesFiltered: 1, NotActionable: from / 10,
+			ThemesExtracted: n - 1, ThemesNew: from + 1, ThemesFiltered: 1, NotActionable: from / 10,
 			LLMCalls: 2 * n, TokensIn: 100 * n, TokensOut: 10 * n, CostUSD: 0.001 * float64(n),
 		},
 		Errors: []pipeline.ItemError{{Phase: pipeline.PhaseExtraction, ID: fmt.Sprintf("conv-%d", from), Error: "timeout"}},
@@ -168,11 +168,20 @@ func (h *harness) mockBookkeeping(total int) {
 		})
 }
 
-// rangesOf is how a selection of total conversations is cut into batches.
-func rangesOf(total int) [][2]int {
+// rangesOf is how a selection of total conversations is cut into batches at the default
+// concurrency.
+func rangesOf(total int) [][2]int { return rangesAt(total, pipeline.DefaultConcurrency) }
+
+// rangesAt is how a selection is cut into batches at a concurrency that is a multiple of
+// slotsPerBatch (so every batch holds slotsPerBatch slots and the cut does not depend on the
+// order batches end in).
+func rangesAt(total, concurrency int) [][2]int {
 	var out [][2]int
-	for from := 0; from < total; from += ExtractBatchSize {
-		out = append(out, [2]int{from, min(from+ExtractBatchSize, total)})
+	p := newExtractionPlan(extractionRunWide, concurrency)
+	for from := 0; from < total; {
+		_, size, _ := p.next(total - from)
+		out = append(out, [2]int{from, min(from+size, total)})
+		from += size
 	}
 	return out
 }
@@ -180,7 +189,12 @@ func rangesOf(total int) [][2]int {
 // mockExtract mocks ExtractBatch for the batches of total conversations, each with its range's
 // distinct result, after delay (on the workflow clock).
 func (h *harness) mockExtract(total int, delay func(from, to int) time.Duration) {
-	for _, r := range rangesOf(total) {
+	h.mockExtractRanges(rangesOf(total), delay)
+}
+
+// mockExtractRanges mocks ExtractBatch for the given batches.
+func (h *harness) mockExtractRanges(ranges [][2]int, delay func(from, to int) time.Duration) {
+	for _, r := range ranges {
 		call := h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool {
 			return in.From == r[0] && in.To == r[1]
 		})).Return(batchResult(r[0], r[1]), nil)
@@ -373,7 +387,7 @@ func TestHappyPath(t *testing.T) {
 	assert.Equal(t, 500, sr.Input.MaxConversations)
 
 	// Exactly these ranges, each once.
-	assert.Equal(t, [][2]int{{0, 50}, {50, 100}, {100, 120}}, h.sortedExtractRanges())
+	assert.Equal(t, rangesOf(120), h.sortedExtractRanges())
 	for _, in := range h.starts("ExtractBatch") {
 		b := in.(*activities.ExtractBatchInput)
 		assert.Equal(t, s.RunID, b.RunID)
@@ -382,7 +396,7 @@ func TestHappyPath(t *testing.T) {
 	}
 
 	// Phases in order: all extraction done → embedding → stories → finish.
-	lastExtractDone := h.index("done", "ExtractBatch", 2)
+	lastExtractDone := h.index("done", "ExtractBatch", len(rangesOf(120))-1)
 	require.GreaterOrEqual(t, lastExtractDone, 0)
 	assert.Less(t, lastExtractDone, h.index("start", "EmbedThemes", 0), "embedding starts after every batch completed")
 	assert.Less(t, h.index("done", "EmbedThemes", 0), h.index("start", "BuildStories", 0), "stories start after embedding")
@@ -421,7 +435,7 @@ func TestWithoutStoriesSkipsStories(t *testing.T) {
 	h.run(pipeline.RunInput{Days: 7, CreateStories: false})
 	s := h.result()
 
-	assert.Equal(t, 3, h.count("done", "ExtractBatch"))
+	assert.Equal(t, len(rangesOf(120)), h.count("done", "ExtractBatch"))
 	assert.Equal(t, 1, h.count("start", "EmbedThemes"))
 	assert.Zero(t, h.count("start", "BuildStories"), "BuildStories must not run without CreateStories")
 	assert.Zero(t, h.count("start", "BuildPreview"))
@@ -440,14 +454,14 @@ func TestDryRunBuildsPreviewOnly(t *testing.T) {
 	h.run(pipeline.RunInput{Days: 7, DryRun: true, CreateStories: true})
 	s := h.result()
 
-	assert.Len(t, h.extractRanges(), 3)
+	assert.Len(t, h.extractRanges(), len(rangesOf(120)))
 	for _, in := range h.starts("ExtractBatch") {
 		assert.True(t, in.(*activities.ExtractBatchInput).DryRun, "a dry run's batches are dry")
 	}
 	previews := h.starts("BuildPreview")
 	require.Len(t, previews, 1)
 	assert.Equal(t, s.RunID, previews[0].(*activities.PreviewInput).RunID)
-	assert.Less(t, h.index("done", "ExtractBatch", 2), h.index("start", "BuildPreview", 0))
+	assert.Less(t, h.index("done", "ExtractBatch", len(rangesOf(120))-1), h.index("start", "BuildPreview", 0))
 	assert.Zero(t, h.count("start", "EmbedThemes"), "a dry run embeds nothing")
 	assert.Zero(t, h.count("start", "BuildStories"), "a dry run writes no stories")
 	assert.True(t, s.DryRun)
@@ -629,7 +643,8 @@ func TestLLMConfigErrorTypeIsNeverRetried(t *testing.T) {
 func TestTransientBatchFailureIsRetried(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == 50 })).
+	failing := rangesOf(120)[1]
+	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool { return in.From == failing[0] })).
 		Return(activities.BatchResult{}, errors.New("connection reset")).Once()
 	h.mockExtract(120, nil)
 	h.mockEmbed(0)
@@ -638,19 +653,23 @@ func TestTransientBatchFailureIsRetried(t *testing.T) {
 
 	assert.Equal(t, pipeline.StatusCompleted, s.Status)
 	assert.Equal(t, 120, s.Done, "the retried batch counts once")
-	// Four attempts started: [50,100) twice (the environment reports only its last outcome).
+	// One attempt more than batches: the failing one twice (the environment reports only its
+	// last outcome).
 	ranges := h.extractRanges()
-	assert.Len(t, ranges, 4)
-	assert.Equal(t, 2, len(slices.DeleteFunc(ranges, func(r [2]int) bool { return r != [2]int{50, 100} })))
+	assert.Len(t, ranges, len(rangesOf(120))+1)
+	assert.Equal(t, 2, len(slices.DeleteFunc(ranges, func(r [2]int) bool { return r != failing })))
 }
 
 func TestLiveStatusSumsCompletedBatches(t *testing.T) {
 	h := newHarness(t)
 	h.mockBookkeeping(120)
-	// [0,50) completes at 1 min, [50,100) at 2 min, [100,120) by 6 min (whether it starts at
-	// once or when [0,50) completes).
-	h.mockExtract(120, func(from, _ int) time.Duration {
-		return map[int]time.Duration{0: time.Minute, 50: 2 * time.Minute, 100: 5 * time.Minute}[from]
+	// One batch at a time (concurrency = one batch's slots): the first completes at 1 min, the
+	// second at 2 min, the third at 5 min, the rest at once after it.
+	in := pipeline.RunInput{Days: 7, CreateStories: true, Concurrency: slotsPerBatch}
+	rs := rangesAt(120, in.Concurrency)
+	require.Greater(t, len(rs), 3)
+	h.mockExtractRanges(rs, func(from, _ int) time.Duration {
+		return map[int]time.Duration{rs[0][0]: time.Minute, rs[1][0]: time.Minute, rs[2][0]: 3 * time.Minute}[from]
 	})
 	h.mockEmbed(time.Hour)
 	h.mockStories(0)
@@ -658,37 +677,36 @@ func TestLiveStatusSumsCompletedBatches(t *testing.T) {
 	for _, at := range []time.Duration{90 * time.Second, 150 * time.Second, 30 * time.Minute} {
 		h.env.RegisterDelayedCallback(func() { seen = append(seen, h.query()) }, at)
 	}
-	h.run(pipeline.RunInput{Days: 7, CreateStories: true})
+	h.run(in)
 	final := h.result()
 	require.Len(t, seen, 3)
 
 	after1 := seen[0]
 	assert.Equal(t, pipeline.StatusRunning, after1.Status)
 	assert.Equal(t, pipeline.PhaseExtraction, after1.Phase)
-	assert.Equal(t, 50, after1.Done)
+	assert.Equal(t, rs[0][1], after1.Done)
 	assert.Equal(t, 120, after1.Total)
-	want := sumOfBatches(t, [2]int{0, 50})
+	want := sumOfBatches(t, rs[0])
 	want.ConversationsSelected = 120
-	assertCounters(t, want, after1.Counters, "after [0,50)")
+	assertCounters(t, want, after1.Counters, "after the first batch")
 	assert.Len(t, after1.Errors, 1)
 	assert.InDelta(t, 90, after1.DurationSeconds, 0.001, "the live duration follows the workflow clock")
 
 	after2 := seen[1]
-	assert.Equal(t, 100, after2.Done)
-	want = sumOfBatches(t, [2]int{0, 50}, [2]int{50, 100})
+	assert.Equal(t, rs[1][1], after2.Done)
+	want = sumOfBatches(t, rs[0], rs[1])
 	want.ConversationsSelected = 120
-	assertCounters(t, want, after2.Counters, "after [0,50) and [50,100)")
+	assertCounters(t, want, after2.Counters, "after the first two batches")
 	assert.Len(t, after2.Errors, 2)
 
 	// During embedding: every batch summed, nothing counted twice.
 	during := seen[2]
 	assert.Equal(t, pipeline.PhaseEmbedding, during.Phase)
 	assert.Equal(t, 120, during.Done)
-	want = sumOfBatches(t, rangesOf(120)...)
+	want = sumOfBatches(t, rs...)
 	want.ConversationsSelected = 120
 	assertCounters(t, want, during.Counters, "after every batch")
-	assert.Equal(t, 6, want.ThemesNew, "sanity: the three batches' distinct values")
-	assert.Len(t, during.Errors, 3)
+	assert.Len(t, during.Errors, len(rs))
 
 	// The final status takes FinishRun's counters computed from Postgres.
 	assertCounters(t, finalCounters, final.Counters)
@@ -722,12 +740,12 @@ func TestContinueAsNewCarriesProgress(t *testing.T) {
 	require.Less(t, n, len(rangesOf(total)), "every batch ran before continuing")
 	assert.Equal(t, rangesOf(total)[:n], first)
 	assert.Equal(t, n, h.count("done", "ExtractBatch"))
-	assert.Equal(t, n*ExtractBatchSize, next.Resume.NextSeq)
+	assert.Equal(t, first[n-1][1], next.Resume.NextSeq)
 	assert.False(t, next.Resume.Stopping)
 	st := next.Resume.Status
 	assert.Equal(t, pipeline.StatusRunning, st.Status)
 	assert.Equal(t, pipeline.PhaseExtraction, st.Phase)
-	assert.Equal(t, n*ExtractBatchSize, st.Done)
+	assert.Equal(t, first[n-1][1], st.Done)
 	assert.Equal(t, total, st.Total)
 	want := sumOfBatches(t, first...)
 	want.ConversationsSelected = total
@@ -784,12 +802,12 @@ func TestResumedStoppingRunEndsStopped(t *testing.T) {
 	assert.Equal(t, pipeline.StatusStopped, fin.Status)
 }
 
-// How many batches run at once: three for the default concurrency.
+// How many batches run at once: ⌈C/slotsPerBatch⌉, four for the default concurrency.
 func TestBatchesInFlight(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		want int
-	}{{"default concurrency", 3}} {
+	}{{"default concurrency", (pipeline.DefaultConcurrency + slotsPerBatch - 1) / slotsPerBatch}} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
 			h.mockBookkeeping(350)
@@ -813,7 +831,7 @@ func TestBatchesInFlight(t *testing.T) {
 			}
 			h.mu.Unlock()
 			assert.Equal(t, c.want, most)
-			assert.Len(t, h.extractRanges(), 7)
+			assert.Len(t, h.extractRanges(), len(rangesOf(350)))
 		})
 	}
 }
@@ -903,8 +921,62 @@ func (h *harness) timeline() string {
 	return b.String()
 }
 
-func TestBatchSizeFollowsConcurrency(t *testing.T) {
-	for c, want := range map[int]int{1: 5, 2: 8, 8: 32, 13: 50, 16: 50, 64: 50} {
-		assert.Equal(t, want, batchSize(c), "concurrency %d", c)
+// testBatchSize is the batch size of a run at the default concurrency (a multiple of slotsPerBatch).
+const testBatchSize = slotsPerBatch * roundsPerBatch
+
+// The run-wide plan never hands out more call slots than the run's concurrency, uses ⌈C/k⌉
+// batches to fill it, and gives the slots back as batches end.
+func TestExtractionPlanBoundsCallsInFlight(t *testing.T) {
+	for _, c := range []int{1, 2, 3, 5, 16, 18, 64} {
+		p := newExtractionPlan(extractionRunWide, c)
+		inFlight, batches := 0, []int{}
+		for {
+			units, size, slots := p.next(1_000_000)
+			if units == 0 {
+				break
+			}
+			assert.Equal(t, units, slots, "concurrency %d: a batch is told the slots it holds", c)
+			assert.Equal(t, slots*roundsPerBatch, size, "concurrency %d: full batches while much remains", c)
+			p.take(units)
+			inFlight += slots
+			batches = append(batches, units)
+		}
+		assert.Equal(t, c, inFlight, "concurrency %d: every slot handed out, none more", c)
+		assert.Len(t, batches, (c+slotsPerBatch-1)/slotsPerBatch, "concurrency %d", c)
+		p.release(batches[0])
+		units, size, _ := p.next(c)
+		assert.Equal(t, batches[0], units, "concurrency %d: an ended batch's slots go to its successor", c)
+		assert.Equal(t, units, size, "concurrency %d: near the end a batch makes one call per slot", c)
 	}
+	legacy := newExtractionPlan(workflow.DefaultVersion, 16)
+	units, size, slots := legacy.next(1_000_000)
+	assert.Equal(t, []int{1, ExtractBatchSize, 0}, []int{units, size, slots}, "the released shape keeps its batches")
+}
+
+// Across the whole run, the slots of the batches in flight never exceed --concurrency, also
+// when batches take different times.
+func TestRunNeverExceedsItsConcurrency(t *testing.T) {
+	const total, conc = 1000, 10
+	h := newHarness(t)
+	h.mockBookkeeping(total)
+	var mu sync.Mutex
+	inFlight, peak := 0, 0
+	h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ExtractBatchInput) (activities.BatchResult, error) {
+			mu.Lock()
+			inFlight += in.Slots
+			peak = max(peak, inFlight)
+			mu.Unlock()
+			time.Sleep(time.Duration(in.From%7) * time.Millisecond)
+			mu.Lock()
+			inFlight -= in.Slots
+			mu.Unlock()
+			return activities.BatchResult{Items: in.To - in.From}, nil
+		})
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
+	require.NoError(t, h.env.GetWorkflowError())
+	assert.LessOrEqual(t, peak, conc)
+	assert.Positive(t, peak)
 }

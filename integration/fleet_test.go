@@ -1,0 +1,185 @@
+package integration
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"feedbackpipe/app"
+	"feedbackpipe/config"
+	"feedbackpipe/localmodel"
+	"feedbackpipe/pipeline"
+	"feedbackpipe/store"
+	"feedbackpipe/testenv"
+)
+
+// fleet is worker processes (the real binary) on one database and task queue, sharing one
+// built-in model served by the test, so the model sees every call of the run whichever worker
+// makes it.
+type fleet struct {
+	t      testing.TB
+	tc     client.Client
+	st     *store.Store
+	model  *localmodel.Server
+	bin    string
+	env    []string
+	queue  string
+	mu     sync.Mutex
+	procs  map[string]*exec.Cmd
+	logDir string
+}
+
+var buildOnce = struct {
+	sync.Mutex
+	bins map[string]string
+}{bins: map[string]string{}}
+
+// workerBinary builds ../worker once per test binary.
+func workerBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Lock()
+	defer buildOnce.Unlock()
+	if bin, ok := buildOnce.bins["worker"]; ok {
+		return bin
+	}
+	dir, err := os.MkdirTemp("", "feedbackpipe-it-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "worker")
+	if out, err := exec.Command("go", "build", "-o", bin, "../worker").CombinedOutput(); err != nil {
+		t.Fatalf("build worker: %v\n%s", err, out)
+	}
+	buildOnce.bins["worker"] = bin
+	return bin
+}
+
+// newFleet prepares a database with the sample conversations and a model with latency; no
+// worker runs until start.
+func newFleet(t testing.TB, latency time.Duration) *fleet {
+	t.Helper()
+	tc := testenv.Temporal(t)
+	dbURL := testenv.Database(t)
+	if _, err := store.Migrate(dbURL); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	if _, err := st.UpsertConversations(context.Background(), sampleConversations(t)); err != nil {
+		t.Fatal(err)
+	}
+	model := localmodel.New(localmodel.Config{Latency: latency}, nil)
+	baseURL, stop, err := model.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stop(context.Background()) })
+	f := &fleet{t: t, tc: tc, st: st, model: model, bin: workerBinary(t), queue: testenv.UniqueName("fleet"),
+		procs: map[string]*exec.Cmd{}, logDir: t.TempDir()}
+	f.env = append(os.Environ(), "DATABASE_URL="+dbURL, "TEMPORAL_ADDRESS="+testenv.TemporalAddress(),
+		"TASK_QUEUE="+f.queue, "OPENAI_BASE_URL="+baseURL, "OPENAI_API_KEY=test-key",
+		"LLM_MODEL="+config.LocalChatModel, "EMBEDDING_MODEL="+config.LocalEmbeddingModel)
+	return f
+}
+
+// start starts a worker process named name.
+func (f *fleet) start(name string) {
+	f.t.Helper()
+	cmd := exec.Command(f.bin)
+	cmd.Env = f.env
+	logFile, err := os.Create(filepath.Join(f.logDir, name+".log"))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		f.t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.procs[name] = cmd
+	f.mu.Unlock()
+	f.t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); _ = logFile.Close() })
+}
+
+// kill SIGKILLs the worker named name.
+func (f *fleet) kill(name string) {
+	f.t.Helper()
+	f.mu.Lock()
+	cmd := f.procs[name]
+	f.mu.Unlock()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		f.t.Fatal(err)
+	}
+	_ = cmd.Wait()
+}
+
+// run admits a run through the index and returns its ID.
+func (f *fleet) run(in pipeline.RunInput) string {
+	f.t.Helper()
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	id, err := app.StartRun(context.Background(), f.tc, f.queue, in, cfg.Index, time.Now())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
+// wait waits for the run to end and returns its final status.
+func (f *fleet) wait(runID string, timeout time.Duration) pipeline.Status {
+	f.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var s pipeline.Status
+	if err := f.tc.GetWorkflow(ctx, runID, "").Get(ctx, &s); err != nil {
+		f.t.Fatalf("run %s: %v (worker logs in %s)", runID, err, f.logDir)
+	}
+	return s
+}
+
+func (f *fleet) count(sql string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.st.Pool().QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		f.t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// assertAccountedOnce checks every selected conversation has exactly one outcome, at most one
+// theme, and that the counters add up.
+func (f *fleet) assertAccountedOnce(runID string, s pipeline.Status) {
+	f.t.Helper()
+	n := f.count(`SELECT count(*) FROM run_conversations WHERE run_id = $1`, runID)
+	if n == 0 {
+		f.t.Fatal("the run selected nothing")
+	}
+	if got := f.count(`SELECT count(*) FROM extractions WHERE run_id = $1`, runID); got != n {
+		f.t.Errorf("%d outcomes for %d conversations", got, n)
+	}
+	if got := f.count(`SELECT count(*) FROM themes WHERE run_id = $1`, runID); got != s.ThemesExtracted {
+		f.t.Errorf("%d themes stored, counters say %d", got, s.ThemesExtracted)
+	}
+	if got := f.count(`SELECT count(*) FROM (SELECT conversation_id FROM themes WHERE run_id = $1 GROUP BY 1 HAVING count(*) > 1) d`, runID); got != 0 {
+		f.t.Errorf("%d conversations with more than one theme", got)
+	}
+	c := s.Counters
+	if got := c.ThemesExtracted + c.ThemesFiltered + c.ExtractionFailed + c.NotActionable; got != n {
+		f.t.Errorf("outcomes add up to %d, want %d: %+v", got, n, c)
+	}
+	if got := f.count(`SELECT count(*) FROM signatures WHERE first_run_id = $1`, runID); got != c.ThemesNew {
+		f.t.Errorf("themes_new %d, but the run minted %d signatures", c.ThemesNew, got)
+	}
+}
