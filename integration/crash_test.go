@@ -28,7 +28,7 @@ func TestWorkerKilledMidExtraction(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build worker: %v\n%s", err, out)
 	}
-	queue := testenv.UniqueName("crash")
+	queue := testenv.TaskQueue(t, tc, "crash")
 	if _, err := store.Migrate(dbURL); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestWorkerKilledMidExtraction(t *testing.T) {
 	}
 	startWorker := func(name string) *exec.Cmd {
 		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TEMPORAL_ADDRESS="+testenv.TemporalAddress(),
+		cmd.Env = append(append(os.Environ(), testenv.WorkerEnv(t)...), "DATABASE_URL="+dbURL,
 			"TASK_QUEUE="+queue, "LOCAL_MODEL_LATENCY=100ms", "OPENAI_API_KEY=")
 		logFile, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
 		if err != nil {

@@ -25,17 +25,15 @@ type env struct {
 	tc     client.Client
 }
 
-// newEnv starts a worker on a fresh database and task queue; tweaks adjust its options.
+// newEnv starts a worker on a fresh database and task queue in the test namespace; tweaks adjust
+// its options.
 func newEnv(t testing.TB, model localmodel.Config, tweaks ...func(*app.Options)) *env {
 	t.Helper()
 	tc := testenv.Temporal(t)
-	dbURL := testenv.Database(t)
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DatabaseURL, cfg.TemporalAddress = dbURL, testenv.TemporalAddress()
-	cfg.TaskQueue = testenv.UniqueName("it")
+	cfg := testenv.Config(t) // the test namespace
+	cfg.DatabaseURL = testenv.Database(t)
+	// Swept of running workflows when the test ends, after the worker below has stopped.
+	cfg.TaskQueue = testenv.TaskQueue(t, tc, "it")
 	logger := testenv.Logger(t)
 	ctx := context.Background()
 	opts := app.Options{Config: cfg, LocalModel: model, Activities: activities.DefaultConfig(), Logger: logger}

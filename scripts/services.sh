@@ -9,6 +9,7 @@ DEV=$ROOT/.dev
 PG_PORT=${PG_PORT:-55432}
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
+TEST_NAMESPACE=${TEST_TEMPORAL_NAMESPACE:-feedbackpipe-test}
 TEMPORAL=$("$ROOT/scripts/tools.sh" temporal-path)
 # Postgres refuses to run as root: as root it runs as the postgres user, from a data folder that
 # user can reach whatever the permissions of the checkout.
@@ -92,11 +93,20 @@ temporal_up() {
     done
     say "Temporal dev server started on 127.0.0.1:$TEMPORAL_PORT"
   fi
-  local name
-  for name in PipelineStatus PipelinePhase; do
-    if ! "$TEMPORAL" operator search-attribute list --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -qw "$name"; then
-      "$TEMPORAL" operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" --name "$name" --type Keyword >/dev/null
-    fi
+  local addr="127.0.0.1:$TEMPORAL_PORT" ns name
+  # The tests' own namespace (testenv also registers it), so tests never touch your runs.
+  if ! "$TEMPORAL" operator namespace describe --address "$addr" --namespace "$TEST_NAMESPACE" >/dev/null 2>&1; then
+    "$TEMPORAL" operator namespace create --address "$addr" --namespace "$TEST_NAMESPACE" --retention 24h \
+      --description "feedbackpipe tests" >/dev/null
+  fi
+  for ns in default "$TEST_NAMESPACE"; do
+    for name in PipelineStatus PipelinePhase; do
+      for _ in $(seq 1 40); do # a new namespace takes a moment to be served
+        "$TEMPORAL" operator search-attribute list --address "$addr" --namespace "$ns" 2>/dev/null | grep -qw "$name" && break
+        "$TEMPORAL" operator search-attribute create --address "$addr" --namespace "$ns" --name "$name" --type Keyword >/dev/null 2>&1 && break
+        sleep 0.25
+      done
+    done
   done
 }
 
@@ -106,7 +116,7 @@ case "${1:-}" in
     temporal_up
     say "Postgres:    postgres://feedback@127.0.0.1:$PG_PORT/feedback"
     say "Temporal:    127.0.0.1:$TEMPORAL_PORT"
-    say "Temporal UI: http://localhost:$TEMPORAL_UI_PORT"
+    say "Temporal UI: http://localhost:$TEMPORAL_UI_PORT (tests run in namespace $TEST_NAMESPACE)"
     ;;
   down)
     if [ -f "$DEV/temporal.pid" ]; then

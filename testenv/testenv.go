@@ -1,6 +1,8 @@
-// Package testenv gives tests the real services: a fresh Postgres database per test and a
-// Temporal client. When REQUIRE_SERVICES=1 (as `make test` sets it) an unreachable service fails
-// the test; otherwise (a plain `go test` with nothing running) the test is skipped with a note.
+// Package testenv gives tests the real services: a fresh Postgres database per test, and a
+// Temporal client in a namespace of their own (feedbackpipe-test) with task queues that are swept
+// of running workflows when the test ends. When REQUIRE_SERVICES=1 (as `make test` sets it) an
+// unreachable service fails the test; otherwise (a plain `go test` with nothing running) the test
+// is skipped with a note.
 package testenv
 
 import (
@@ -8,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -18,8 +19,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 
 	"feedbackpipe/config"
 )
@@ -84,37 +83,6 @@ func Database(t testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
-}
-
-// TemporalAddress is where the tests find Temporal.
-func TemporalAddress() string {
-	if a := os.Getenv("TEMPORAL_ADDRESS"); a != "" {
-		return a
-	}
-	return config.DefaultTemporalAddress
-}
-
-// Temporal connects a client to the dev server, closed when the test ends.
-func Temporal(t testing.TB) client.Client {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs Temporal; skipped in -short mode")
-	}
-	c, err := client.Dial(client.Options{
-		HostPort: TemporalAddress(),
-		Logger:   tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	})
-	if err != nil {
-		unavailable(t, "Temporal", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		c.Close()
-		unavailable(t, "Temporal", err)
-	}
-	t.Cleanup(c.Close)
-	return c
 }
 
 // UniqueName returns prefix plus a random suffix, for task queues and IDs.
