@@ -84,9 +84,9 @@ func newFleet(t testing.TB, latency time.Duration) *fleet {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = stop(context.Background()) })
-	f := &fleet{t: t, tc: tc, st: st, model: model, bin: workerBinary(t), queue: testenv.UniqueName("fleet"),
+	f := &fleet{t: t, tc: tc, st: st, model: model, bin: workerBinary(t), queue: testenv.TaskQueue(t, tc, "fleet"),
 		procs: map[string]*exec.Cmd{}, logDir: t.TempDir()}
-	f.env = append(os.Environ(), "DATABASE_URL="+dbURL, "TEMPORAL_ADDRESS="+testenv.TemporalAddress(),
+	f.env = append(append(os.Environ(), testenv.WorkerEnv(t)...), "DATABASE_URL="+dbURL,
 		"TASK_QUEUE="+f.queue, "OPENAI_BASE_URL="+baseURL, "OPENAI_API_KEY=test-key",
 		"LLM_MODEL="+config.LocalChatModel, "EMBEDDING_MODEL="+config.LocalEmbeddingModel)
 	return f
