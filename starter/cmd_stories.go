@@ -1,15 +1,15 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"feedbackpipe/backlog/export"
+	"feedbackpipe/conversation"
 	"feedbackpipe/store"
 )
 
@@ -34,10 +34,9 @@ func (c *cli) storiesCommand() *cobra.Command {
 			case asJSON:
 				return c.printJSON(map[string]any{"stories": nonNil(stories), "orphans": nonNil(orphans)})
 			case asMarkdown:
-				c.printMarkdown(stories, orphans)
-				return nil
+				return export.Markdown(c.out, stories, orphans)
 			case asCSV:
-				return c.printCSV(stories, orphans)
+				return export.CSV(c.out, stories, orphans)
 			}
 			return c.printBacklog(stories, orphans)
 		},
@@ -62,7 +61,7 @@ func (c *cli) printBacklog(stories []store.StoryView, orphans []store.OrphanView
 	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONVS\tTITLE\tSIGNATURE\tAREA\tFIRST SEEN\tLAST SEEN")
 	for _, s := range stories {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.ConversationCount, s.Title, s.Signature, s.ProductArea,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.ConversationCount, oneLine(s.Title), oneLine(s.Signature), oneLine(s.ProductArea),
 			day(s.FirstSeen), day(s.LastSeen))
 	}
 	if err := tw.Flush(); err != nil {
@@ -71,47 +70,15 @@ func (c *cli) printBacklog(stories []store.StoryView, orphans []store.OrphanView
 	if len(orphans) > 0 {
 		c.printf("\norphans (fewer than 3 conversations so far):\n")
 		for _, o := range orphans {
-			c.printf("  %d  %s  (%s)\n", len(o.ConversationIDs), o.Signature, strings.Join(o.ConversationIDs, ", "))
+			c.printf("  %d  %s  (%s)\n", len(o.ConversationIDs), oneLine(o.Signature), oneLine(strings.Join(o.ConversationIDs, ", ")))
 		}
 	}
 	return nil
 }
 
-func (c *cli) printMarkdown(stories []store.StoryView, orphans []store.OrphanView) {
-	c.printf("# Backlog\n\n")
-	for _, s := range stories {
-		c.printf("## %s\n\n%d conversations · first seen %s · last seen %s\n\n%s\n", s.Title, s.ConversationCount,
-			day(s.FirstSeen), day(s.LastSeen), s.Description)
-		for _, e := range s.Excerpts {
-			c.printf("> %s\n\n", strings.ReplaceAll(e, "\n", " "))
-		}
-		c.printf("Conversations: %s\n\n", strings.Join(s.ConversationIDs, ", "))
-	}
-	if len(orphans) > 0 {
-		c.printf("## Orphans\n\n")
-		for _, o := range orphans {
-			c.printf("- `%s` (%d): %s\n", o.Signature, len(o.ConversationIDs), strings.Join(o.ConversationIDs, ", "))
-		}
-	}
-}
-
-func (c *cli) printCSV(stories []store.StoryView, orphans []store.OrphanView) error {
-	w := csv.NewWriter(c.out)
-	_ = w.Write([]string{"kind", "key", "title", "signature", "product_area", "conversation_count", "first_seen", "last_seen", "conversation_ids", "sample_excerpt"})
-	for _, s := range stories {
-		excerpt := ""
-		if len(s.Excerpts) > 0 {
-			excerpt = s.Excerpts[0]
-		}
-		_ = w.Write([]string{"story", s.Key, s.Title, s.Signature, s.ProductArea, strconv.Itoa(s.ConversationCount),
-			day(s.FirstSeen), day(s.LastSeen), strings.Join(s.ConversationIDs, " "), excerpt})
-	}
-	for _, o := range orphans {
-		_ = w.Write([]string{"orphan", o.Key, o.Title, o.Signature, o.ProductArea, strconv.Itoa(len(o.ConversationIDs)),
-			day(o.FirstSeen), day(o.LastSeen), strings.Join(o.ConversationIDs, " "), ""})
-	}
-	w.Flush()
-	return w.Error()
-}
+// oneLine keeps a stored value on one line of the table and drops control
+// characters, so a title cannot break the columns or send escape sequences to the
+// terminal.
+func oneLine(s string) string { return conversation.CleanLine(s) }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
