@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -90,6 +91,8 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		DefaultHeartbeatThrottleInterval: time.Second,
 		WorkerStopTimeout:                10 * time.Second,
 		DisableRegistrationAliasing:      true,
+		// Activity results and errors reach history as codes and IDs, never customer or model text.
+		Interceptors: []interceptor.WorkerInterceptor{activities.HistorySafe()},
 	})
 	w.worker.RegisterWorkflowWithOptions(workflows.PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	w.worker.RegisterWorkflowWithOptions(workflows.RunIndex, workflow.RegisterOptions{Name: pipeline.IndexWorkflowName})

@@ -39,6 +39,9 @@ func (e *PermanentError) Error() string {
 	return fmt.Sprintf("LLM API answered %d %s: %s", e.Status, e.Message, e.hint())
 }
 
+// Hint says what the operator should fix: it names variables, never quotes the API's message.
+func (e *PermanentError) Hint() string { return e.hint() }
+
 func (e *PermanentError) hint() string {
 	switch {
 	case e.Code == "invalid_api_key" || e.Status == http.StatusUnauthorized:
