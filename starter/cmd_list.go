@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
 )
 
@@ -33,14 +32,25 @@ func (c *cli) listCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the runs in the run index, newest first, with status, phase, duration and key counters",
-		Args:  cobra.NoArgs,
+		Long: `List the runs in the task queue's run index, newest first. The index is asked through a
+worker; when no worker can answer, the runs recorded in Postgres (pipeline_runs) are listed
+instead, with a note on stderr.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.withTemporal(func(tc client.Client) error {
-				state, err := app.Runs(cmd.Context(), tc, c.cfg.TaskQueue)
+				ctx := cmd.Context()
+				state, reason, err := c.readIndex(ctx, tc)
 				if err != nil {
 					return err
 				}
-				st, err := c.openStore(cmd.Context())
+				if reason != "" {
+					c.note("%s: %s", reason, postgresNote)
+					if state.Entries, err = c.indexFromPostgres(ctx); err != nil {
+						return err
+					}
+					state.Limits = c.cfg.Index.WithDefaults()
+				}
+				st, err := c.openStore(ctx)
 				if err != nil {
 					return err
 				}
@@ -54,7 +64,7 @@ func (c *cli) listCommand() *cobra.Command {
 						end = *e.EndedAt
 					}
 					row.DurationSeconds = end.Sub(e.StartedAt).Seconds()
-					if r, err := st.GetRun(cmd.Context(), e.RunID); err == nil {
+					if r, err := st.GetRun(ctx, e.RunID); err == nil {
 						row.Conversations, row.Themes, row.Failed = r.Counters.ConversationsSelected, r.Counters.ThemesExtracted, r.Counters.ExtractionFailed
 						row.StoriesCreated, row.StoriesUpdated = r.Counters.StoriesCreated, r.Counters.StoriesUpdated
 					}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -22,7 +23,8 @@ func (c *cli) runCommand() *cobra.Command {
 		Short: "Start a pipeline run over the conversations of the last N days",
 		Long: `Start a pipeline run: extraction, then embedding, then stories. Prints the run ID and
 where to watch it in the Temporal UI. With --wait it follows the run to its end and prints the
-summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workflow-id RUN_ID --name stop'.`,
+summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workflow-id RUN_ID --name stop'.
+A worker must poll the task queue: when none does, run says so at once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in.Days <= 0 {
@@ -39,7 +41,17 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 			since := until.Add(-time.Duration(in.Days) * 24 * time.Hour)
 			in.Since, in.Until = &since, &until
 			return c.withTemporal(func(tc client.Client) error {
-				runID, err := app.StartRun(cmd.Context(), tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
+				ctx := cmd.Context()
+				if err := c.requireWorker(ctx, tc); err != nil {
+					return err
+				}
+				actx, cancel := context.WithTimeout(ctx, admitTimeout)
+				defer cancel()
+				runID, err := app.StartRun(actx, tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
+				if err != nil && actx.Err() != nil && ctx.Err() == nil {
+					return fmt.Errorf("run not started: the run index of task queue %s did not answer within %s: is a worker polling it? %s. "+
+						"The request may still be admitted once one is: check `starter list`", c.cfg.TaskQueue, admitTimeout, app.StartWorkerHint)
+				}
 				if err != nil {
 					return err
 				}

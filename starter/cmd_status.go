@@ -19,14 +19,18 @@ func (c *cli) statusCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status RUN_ID",
 		Short: "Show a run's status, phase, counters and errors",
-		Long: `Show a run's live status through the workflow's 'status' query; when no worker can
-answer (or Temporal no longer holds the run), the pipeline_runs row in Postgres is shown instead.`,
+		Long: `Show a run's live status through the workflow's 'status' query. When no worker can
+answer (none polls the run's task queue, or none answers within seconds) or Temporal no longer
+holds the run, the pipeline_runs row in Postgres is shown instead, with a note on stderr.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.withTemporal(func(tc client.Client) error {
-				status, err := c.status(cmd.Context(), tc, args[0])
+				status, reason, err := c.statusOf(cmd.Context(), tc, args[0])
 				if err != nil {
 					return err
+				}
+				if reason != "" {
+					c.note("%s: %s", reason, postgresNote)
 				}
 				return c.showStatus(status, asJSON)
 			})
@@ -38,38 +42,82 @@ answer (or Temporal no longer holds the run), the pipeline_runs row in Postgres 
 
 // status asks the run itself, then falls back to Postgres.
 func (c *cli) status(ctx context.Context, tc client.Client, runID string) (pipeline.Status, error) {
-	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	resp, qerr := tc.QueryWorkflow(qctx, runID, "", pipeline.QueryStatus)
-	if qerr == nil {
-		var s pipeline.Status
-		if err := resp.Get(&s); err != nil {
-			return s, fmt.Errorf("decode status of %s: %w", runID, err)
+	s, _, err := c.statusOf(ctx, tc, runID)
+	return s, err
+}
+
+// statusOf asks the run itself when a worker can answer, and otherwise reads its pipeline_runs
+// row; the reason is set when the status comes from Postgres.
+func (c *cli) statusOf(ctx context.Context, tc client.Client, runID string) (pipeline.Status, string, error) {
+	// The run's own task queue decides which workers can answer for it.
+	queue := c.cfg.TaskQueue
+	desc, derr := tc.DescribeWorkflowExecution(ctx, runID, "")
+	var nf *serviceerror.NotFound
+	inTemporal := !errors.As(derr, &nf)
+	if derr == nil {
+		if q := desc.GetExecutionConfig().GetTaskQueue().GetName(); q != "" {
+			queue = q
 		}
-		if s.EndedAt == nil && !s.StartedAt.IsZero() {
-			s.DurationSeconds = time.Since(s.StartedAt).Seconds()
+	}
+	reason := ""
+	switch {
+	case !inTemporal:
+		reason = fmt.Sprintf("Temporal holds no run %s", runID)
+	default:
+		reason = c.workflowWorkerGone(ctx, tc, queue)
+	}
+	if reason == "" {
+		s, err := c.query(ctx, tc, runID)
+		if err == nil {
+			return s, "", nil
 		}
-		return s, nil
+		if ctx.Err() != nil {
+			return s, "", ctx.Err()
+		}
+		reason = fmt.Sprintf("run %s did not answer its status query (%v)", runID, err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			reason = fmt.Sprintf("no worker answered on task queue %s within %s", queue, answerTimeout)
+		}
 	}
 	st, err := c.openStore(ctx)
 	if err != nil {
-		return pipeline.Status{}, errors.Join(fmt.Errorf("query run %s: %w", runID, qerr), err)
+		return pipeline.Status{}, "", fmt.Errorf("%s, and Postgres: %w", reason, err)
 	}
 	defer st.Close()
 	r, err := st.GetRun(ctx, runID)
 	if errors.Is(err, store.ErrNotFound) {
-		var nf *serviceerror.NotFound
-		if errors.As(qerr, &nf) {
-			return pipeline.Status{}, fmt.Errorf("no run %s", runID)
+		if !inTemporal {
+			return pipeline.Status{}, "", fmt.Errorf("no run %s", runID)
 		}
-		return pipeline.Status{}, fmt.Errorf("query run %s: %w", runID, qerr)
+		return pipeline.Status{}, "", fmt.Errorf("status of %s: %s, and Postgres has no row for it yet", runID, reason)
 	}
 	if err != nil {
-		return pipeline.Status{}, err
+		return pipeline.Status{}, "", err
 	}
 	s := statusFromRow(r)
 	if errs, warns, err := st.RunErrors(ctx, runID, pipeline.MaxReportedErrors); err == nil {
 		s.Errors, s.Warnings = errs, warns
+	}
+	return s, reason, nil
+}
+
+// query asks the run for its status, giving a worker answerTimeout to answer.
+func (c *cli) query(ctx context.Context, tc client.Client, runID string) (pipeline.Status, error) {
+	qctx, cancel := context.WithTimeout(ctx, answerTimeout)
+	defer cancel()
+	var s pipeline.Status
+	resp, err := tc.QueryWorkflow(qctx, runID, "", pipeline.QueryStatus)
+	if err != nil {
+		if unanswered(qctx, err) && ctx.Err() == nil {
+			return s, fmt.Errorf("query run %s: %w", runID, context.DeadlineExceeded)
+		}
+		return s, fmt.Errorf("query run %s: %w", runID, err)
+	}
+	if err := resp.Get(&s); err != nil {
+		return s, fmt.Errorf("decode status of %s: %w", runID, err)
+	}
+	if s.EndedAt == nil && !s.StartedAt.IsZero() {
+		s.DurationSeconds = time.Since(s.StartedAt).Seconds()
 	}
 	return s, nil
 }

@@ -21,7 +21,9 @@ func (c *cli) stopCommand() *cobra.Command {
 		Short: "Stop a run (the active one when no ID is given); it ends 'stopped' keeping its results",
 		Long: `Send the 'stop' signal to a run. The run moves to 'stopping', winds down within
 seconds in any phase, keeps everything already stored, and ends 'stopped' with its counters.
-Without RUN_ID the active run is stopped. The same can be done with the plain Temporal CLI:
+Without RUN_ID the active run is stopped. Temporal keeps the signal, so it works with no worker
+up too: the run stops as soon as a worker polls its task queue again. The same can be done with
+the plain Temporal CLI:
   temporal workflow signal --workflow-id RUN_ID --name stop`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -39,6 +41,13 @@ Without RUN_ID the active run is stopped. The same can be done with the plain Te
 				}
 				if err := tc.SignalWorkflow(ctx, runID, "", pipeline.SignalStop, nil); err != nil {
 					return fmt.Errorf("signal stop to %s: %w", runID, err)
+				}
+				// Whether the stop takes effect now: the run answers its status query only
+				// through a live worker.
+				if _, reason, err := c.statusOf(ctx, tc, runID); err == nil && reason != "" {
+					c.printf("stop requested for %s; %s: Temporal keeps the request and it takes effect when a worker is up (%s)\n",
+						runID, reason, app.StartWorkerHint)
+					return nil
 				}
 				c.printf("stop requested for %s; it ends 'stopped' within seconds (starter status %s)\n", runID, runID)
 				return nil
@@ -67,17 +76,28 @@ func (c *cli) checkRunning(ctx context.Context, tc client.Client, runID string) 
 	return nil
 }
 
-// activeRun finds the live run(s) in the task queue's run index.
+// activeRun finds the live run(s) in the task queue's run index, or, when no worker can answer
+// for the index, among the runs Postgres records as live that Temporal still runs.
 func (c *cli) activeRun(ctx context.Context, tc client.Client) (string, error) {
-	state, err := app.Runs(ctx, tc, c.cfg.TaskQueue)
+	state, reason, err := c.readIndex(ctx, tc)
 	if err != nil {
 		return "", err
 	}
+	if reason != "" {
+		c.note("%s: looking for the active run in Postgres", reason)
+		if state.Entries, err = c.indexFromPostgres(ctx); err != nil {
+			return "", err
+		}
+	}
 	var ids []string
 	for _, e := range state.Entries {
-		if e.Live() {
-			ids = append(ids, e.RunID)
+		if !e.Live() {
+			continue
 		}
+		if reason != "" && !c.runningInTemporal(ctx, tc, e.RunID) {
+			continue
+		}
+		ids = append(ids, e.RunID)
 	}
 	switch len(ids) {
 	case 0:
@@ -86,4 +106,10 @@ func (c *cli) activeRun(ctx context.Context, tc client.Client) (string, error) {
 		return ids[0], nil
 	}
 	return "", fmt.Errorf("several runs are active (%s): name the one to stop", strings.Join(ids, ", "))
+}
+
+// runningInTemporal reports whether the run's workflow is still open.
+func (c *cli) runningInTemporal(ctx context.Context, tc client.Client, runID string) bool {
+	desc, err := tc.DescribeWorkflowExecution(ctx, runID, "")
+	return err == nil && desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
 }

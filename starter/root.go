@@ -19,6 +19,7 @@ import (
 type cli struct {
 	cfg      config.Config
 	out      io.Writer
+	errOut   io.Writer // notes for people (stderr), apart from the output
 	getenv   func(string) string
 	migrated bool // migrations were applied by this process
 }
@@ -51,6 +52,7 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 				cfg.Namespace = v
 			}
 			c.cfg = cfg
+			c.errOut = cmd.ErrOrStderr()
 			return nil
 		},
 	}
