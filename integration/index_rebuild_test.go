@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,13 +14,49 @@ import (
 	"feedbackpipe/pipeline"
 )
 
-// TestRunOutlivesTerminatedIndex terminates the run index (as the UI's Terminate does) while a
-// run is live. The run goes on (it is abandoned, not closed, with its parent); the next admission
+// TestRunOutlivesTerminatedIndex terminates the run index (as the UI's Terminate does), or
+// cancels it, while a run is live. The run goes on (it is abandoned, not closed, with its parent); the next admission
 // starts a fresh index, which rebuilds its entries from pipeline_runs and Temporal, so the live
 // run still holds the only slot and the admission is refused naming it; the index names it as
 // the active run (what `starter stop` without an ID stops); the run's end reaches the new index,
 // and the slot is free again.
 func TestRunOutlivesTerminatedIndex(t *testing.T) {
+	cases := []struct {
+		name string
+		end  func(e *env, indexID string) error
+	}{
+		{"terminated", func(e *env, indexID string) error {
+			return e.tc.TerminateWorkflow(context.Background(), indexID, "", "terminated by the test")
+		}},
+		{"cancelled", func(e *env, indexID string) error {
+			if err := e.tc.CancelWorkflow(context.Background(), indexID, ""); err != nil {
+				return err
+			}
+			return waitClosed(e, indexID)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runOutlivesIndex(t, c.end) })
+	}
+}
+
+// waitClosed waits until the workflow's current execution has closed.
+func waitClosed(e *env, workflowID string) error {
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		desc, err := e.tc.DescribeWorkflowExecution(context.Background(), workflowID, "")
+		if err != nil {
+			return err
+		}
+		if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s still running 15s after it was cancelled", workflowID)
+		}
+	}
+}
+
+func runOutlivesIndex(t *testing.T, end func(e *env, indexID string) error) {
 	ctx := context.Background()
 	e := newEnv(t, localmodel.Config{Latency: 300 * time.Millisecond})
 	e.importSample()
@@ -29,7 +66,7 @@ func TestRunOutlivesTerminatedIndex(t *testing.T) {
 	e.waitFor(runID, time.Minute, func(s pipeline.Status) bool { return s.Done > 0 })
 
 	indexID := pipeline.IndexWorkflowID(e.cfg.TaskQueue)
-	if err := e.tc.TerminateWorkflow(ctx, indexID, "", "terminated by the test"); err != nil {
+	if err := end(e, indexID); err != nil {
 		t.Fatal(err)
 	}
 	desc, err := e.tc.DescribeWorkflowExecution(ctx, runID, "")
@@ -37,12 +74,12 @@ func TestRunOutlivesTerminatedIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		t.Fatalf("the run is %s after its index was terminated, want running", st)
+		t.Fatalf("the run is %s after its index ended, want running", st)
 	}
 
 	_, err = app.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now())
 	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), runID) {
-		t.Fatalf("admission after the index was terminated: %v, want a refusal naming %s", err, runID)
+		t.Fatalf("admission after the index ended: %v, want a refusal naming %s", err, runID)
 	}
 
 	// What `starter stop` without an ID does: ask the index for its live runs, stop the only one.
