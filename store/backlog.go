@@ -34,16 +34,28 @@ type OrphanView struct {
 	ConversationIDs []string  `json:"conversation_ids"`
 }
 
-// Backlog lists stories (largest first) and active orphans. With runID set, only those the run
-// created or updated.
+// MoveView is one conversation a run moved from one group to another.
+type MoveView struct {
+	RunID          string    `json:"run_id"`
+	ConversationID string    `json:"conversation_id"`
+	FromKind       string    `json:"from_kind"`
+	FromKey        string    `json:"from_key"`
+	ToKind         string    `json:"to_kind"`
+	ToKey          string    `json:"to_key"`
+	MovedAt        time.Time `json:"moved_at"`
+}
+
+// Backlog lists open stories (largest first) and open orphans, each with its current members.
+// With runID set, only those the run created or updated.
 func (s *Store) Backlog(ctx context.Context, runID string) ([]StoryView, []OrphanView, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT s.story_key, s.title, s.description, s.signature, s.product_area, s.component, s.conversation_count,
 			s.first_seen, s.last_seen,
-			coalesce(array_agg(e.conversation_id ORDER BY e.conversation_id) FILTER (WHERE e.conversation_id IS NOT NULL), '{}'),
-			coalesce((array_agg(e.excerpt ORDER BY e.conversation_id) FILTER (WHERE e.excerpt <> ''))[1:5], '{}')
-		FROM stories s LEFT JOIN story_evidence e ON e.story_id = s.id
-		WHERE $1 = '' OR s.id IN (SELECT story_id FROM story_evidence WHERE run_id = $1) OR s.updated_by_run = $1
+			coalesce(array_agg(g.conversation_id ORDER BY g.conversation_id) FILTER (WHERE g.conversation_id IS NOT NULL), '{}'),
+			coalesce((array_agg(g.excerpt ORDER BY g.conversation_id) FILTER (WHERE g.excerpt <> ''))[1:5], '{}')
+		FROM stories s LEFT JOIN group_members g ON g.story_id = s.id
+		WHERE s.closed_at IS NULL
+			AND ($1 = '' OR s.updated_by_run = $1 OR s.id IN (SELECT story_id FROM group_members WHERE run_id = $1 AND story_id IS NOT NULL))
 		GROUP BY s.id ORDER BY s.conversation_count DESC, s.story_key`, runID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list stories: %w", err)
@@ -58,10 +70,11 @@ func (s *Store) Backlog(ctx context.Context, runID string) ([]StoryView, []Orpha
 	}
 	rows, err = s.pool.Query(ctx, `
 		SELECT o.orphan_key, o.title, o.signature, o.product_area, o.first_seen, o.last_seen,
-			coalesce(array_agg(m.conversation_id ORDER BY m.conversation_id) FILTER (WHERE m.conversation_id IS NOT NULL), '{}')
-		FROM orphans o LEFT JOIN orphan_members m ON m.orphan_id = o.id
-		WHERE o.graduated_at IS NULL AND ($1 = '' OR o.id IN (SELECT orphan_id FROM orphan_members WHERE run_id = $1) OR o.updated_by_run = $1)
-		GROUP BY o.id ORDER BY count(m.conversation_id) DESC, o.orphan_key`, runID)
+			coalesce(array_agg(g.conversation_id ORDER BY g.conversation_id) FILTER (WHERE g.conversation_id IS NOT NULL), '{}')
+		FROM orphans o LEFT JOIN group_members g ON g.orphan_id = o.id
+		WHERE o.graduated_at IS NULL AND o.closed_at IS NULL
+			AND ($1 = '' OR o.updated_by_run = $1 OR o.id IN (SELECT orphan_id FROM group_members WHERE run_id = $1 AND orphan_id IS NOT NULL))
+		GROUP BY o.id ORDER BY count(g.conversation_id) DESC, o.orphan_key`, runID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list orphans: %w", err)
 	}
@@ -73,4 +86,23 @@ func (s *Store) Backlog(ctx context.Context, runID string) ([]StoryView, []Orpha
 		return nil, nil, fmt.Errorf("list orphans: %w", err)
 	}
 	return stories, orphans, nil
+}
+
+// Moves lists the conversations moved between groups, newest first (then by conversation), at
+// most limit of them; with runID set, only the moves of that run.
+func (s *Store) Moves(ctx context.Context, runID string, limit int) ([]MoveView, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT run_id, conversation_id, from_kind, from_key, to_kind, to_key, moved_at
+		FROM group_moves
+		WHERE @run = '' OR run_id = @run
+		ORDER BY moved_at DESC, id DESC
+		LIMIT @limit`, pgx.NamedArgs{"run": runID, "limit": limit})
+	if err != nil {
+		return nil, fmt.Errorf("list moves: %w", err)
+	}
+	moves, err := pgx.CollectRows(rows, pgx.RowToStructByName[MoveView])
+	if err != nil {
+		return nil, fmt.Errorf("list moves: %w", err)
+	}
+	return moves, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +19,10 @@ const (
 	ActionOrphanGraduated = "orphan_graduated"
 	ActionFailed          = "failed"
 )
+
+// maxRelocks bounds how often a group write starts again because its members changed groups
+// while it was locking their keys.
+const maxRelocks = 5
 
 // Member is one conversation of a group, with its evidence.
 type Member struct {
@@ -40,41 +45,62 @@ type GroupWrite struct {
 	MinSize     int // distinct conversations needed for a story
 }
 
-// WriteGroup writes one group in its own transaction: it updates the story with the group's key
-// when there is one; otherwise it adds the group to the orphan of that key and graduates the
-// orphan into a story when it reaches MinSize distinct conversations (its evidence carried over),
-// or creates a story directly when the group alone is big enough. A group already written by this
-// run is not written again; its recorded action is returned.
+// WriteGroup writes one group in its own transaction. The group goes to the open story of its
+// key when there is one; otherwise to the orphan of that key, which graduates into a story (its
+// members carried over) when it reaches MinSize distinct conversations, or straight to a new
+// story when the group alone is big enough. A closed story or orphan of the key is reopened.
+// Members that belong to another story or orphan leave it in the same transaction (a conversation
+// is in one group at a time; the schema enforces it), each move is recorded in group_moves, and
+// every group touched gets its count and first/last seen recomputed from its members; one left
+// empty is closed. A group already written by this run is not written again; its recorded
+// action is returned.
 func (s *Store) WriteGroup(ctx context.Context, g *GroupWrite) (string, error) {
-	var action string
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		// Serialise the writers of one key (runs over overlapping windows): without it, two
-		// transactions that both find no story or orphan both insert one, and one fails on the
-		// unique key instead of adding to the other's.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "group:"+g.Key); err != nil {
-			return fmt.Errorf("lock key: %w", err)
-		}
-		err := tx.QueryRow(ctx, `SELECT action FROM run_group_actions WHERE run_id = $1 AND group_key = $2 AND action <> 'failed'`,
-			g.RunID, g.Key).Scan(&action)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if action, err = writeGroup(ctx, tx, g); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `
-			INSERT INTO run_group_actions (run_id, group_key, action) VALUES ($1, $2, $3)
-			ON CONFLICT (run_id, group_key) DO UPDATE SET action = EXCLUDED.action, detail = ''`,
-			g.RunID, g.Key, action)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("write group %s: %w", g.Key, err)
+	if len(g.Members) == 0 {
+		return "", fmt.Errorf("write group %s: no members", g.Key)
 	}
-	return action, nil
+	var action string
+	var extraKeys []string
+	for relock := 0; ; relock++ {
+		err := s.inTx(ctx, func(tx pgx.Tx) error {
+			locks, missed, err := lockGroupKeys(ctx, tx, g, extraKeys)
+			switch {
+			case errors.Is(err, errRelock) && relock < maxRelocks:
+				extraKeys = append(extraKeys, missed...)
+				return err
+			case errors.Is(err, errRelock): // out of relocks: take the missed keys now, out of order
+				for _, k := range missed {
+					if err := locks.lock(ctx, tx, k); err != nil {
+						return err
+					}
+				}
+			case err != nil:
+				return err
+			}
+			err = tx.QueryRow(ctx, `SELECT action FROM run_group_actions WHERE run_id = $1 AND group_key = $2 AND action <> 'failed'`,
+				g.RunID, g.Key).Scan(&action)
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			if action, err = writeGroup(ctx, tx, g, locks); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `
+				INSERT INTO run_group_actions (run_id, group_key, action) VALUES ($1, $2, $3)
+				ON CONFLICT (run_id, group_key) DO UPDATE SET action = EXCLUDED.action, detail = ''`,
+				g.RunID, g.Key, action)
+			return err
+		})
+		if errors.Is(err, errRelock) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("write group %s: %w", g.Key, err)
+		}
+		return action, nil
+	}
 }
 
 // RecordGroupFailure keeps a group's failure for the run's counters and errors.
@@ -88,128 +114,149 @@ func (s *Store) RecordGroupFailure(ctx context.Context, runID, key, detail strin
 	return nil
 }
 
-func writeGroup(ctx context.Context, tx pgx.Tx, g *GroupWrite) (string, error) {
-	first, last := span(g.Members)
-	var storyID int64
-	err := tx.QueryRow(ctx, `SELECT id FROM stories WHERE story_key = $1 FOR UPDATE`, g.Key).Scan(&storyID)
-	switch {
-	case err == nil:
-		return ActionStoryUpdated, addEvidence(ctx, tx, storyID, g, g.Members, first, last)
-	case !errors.Is(err, pgx.ErrNoRows):
-		return "", fmt.Errorf("find story: %w", err)
+func writeGroup(ctx context.Context, tx pgx.Tx, g *GroupWrite, locks *keyLocks) (string, error) {
+	members := distinctMembers(g.Members)
+	target, action, err := resolveTarget(ctx, tx, g, members)
+	if err != nil {
+		return "", err
 	}
-	var orphanID int64
-	err = tx.QueryRow(ctx, `SELECT id FROM orphans WHERE orphan_key = $1 AND graduated_at IS NULL FOR UPDATE`, g.Key).Scan(&orphanID)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("find orphan: %w", err)
+	left, err := placeMembers(ctx, tx, g.RunID, target, members, locks)
+	if err != nil {
+		return "", err
 	}
-	hasOrphan := err == nil
-	members := g.Members
-	if hasOrphan {
-		prior, err := orphanMembers(ctx, tx, orphanID)
-		if err != nil {
-			return "", err
-		}
-		members = union(prior, g.Members)
-	}
-	if len(members) >= g.MinSize {
-		mf, ml := span(members)
-		if err := tx.QueryRow(ctx, `
-			INSERT INTO stories (story_key, title, description, signature, product_area, component,
-				first_seen, last_seen, created_by_run, updated_by_run)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			g.Key, g.Title, g.Description, g.Signature, g.ProductArea, g.Component, mf, ml, g.RunID).Scan(&storyID); err != nil {
-			return "", fmt.Errorf("create story: %w", err)
-		}
-		if err := addEvidence(ctx, tx, storyID, g, members, mf, ml); err != nil {
-			return "", err
-		}
-		if !hasOrphan {
-			return ActionStoryCreated, nil
-		}
-		if _, err := tx.Exec(ctx, `UPDATE orphans SET graduated_at = now(), story_id = $2, updated_by_run = $3, updated_at = now() WHERE id = $1`,
-			orphanID, storyID, g.RunID); err != nil {
-			return "", fmt.Errorf("graduate orphan: %w", err)
-		}
-		return ActionOrphanGraduated, nil
-	}
-	action := ActionOrphanUpdated
-	if !hasOrphan {
-		action = ActionOrphanCreated
-		if err := tx.QueryRow(ctx, `
-			INSERT INTO orphans (orphan_key, signature, product_area, component, title, first_seen, last_seen,
-				created_by_run, updated_by_run)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			g.Key, g.Signature, g.ProductArea, g.Component, g.Title, first, last, g.RunID).Scan(&orphanID); err != nil {
-			return "", fmt.Errorf("create orphan: %w", err)
-		}
-	} else if _, err := tx.Exec(ctx, `
-		UPDATE orphans SET first_seen = least(first_seen, $2), last_seen = greatest(last_seen, $3),
-			title = $4, updated_by_run = $5, updated_at = now() WHERE id = $1`,
-		orphanID, first, last, g.Title, g.RunID); err != nil {
-		return "", fmt.Errorf("update orphan: %w", err)
-	}
-	ids, sigs, excerpts := memberColumns(g.Members)
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO orphan_members (orphan_id, conversation_id, run_id, signature, excerpt)
-		SELECT $1, unnest($2::text[]), $3, unnest($4::text[]), unnest($5::text[])
-		ON CONFLICT (orphan_id, conversation_id) DO NOTHING`,
-		orphanID, ids, g.RunID, sigs, excerpts); err != nil {
-		return "", fmt.Errorf("add orphan members: %w", err)
+	if err := refreshGroups(ctx, tx, g.RunID, append(left, target)); err != nil {
+		return "", err
 	}
 	return action, nil
 }
 
-func addEvidence(ctx context.Context, tx pgx.Tx, storyID int64, g *GroupWrite, members []Member, first, last time.Time) error {
-	ids, sigs, excerpts := memberColumns(members)
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO story_evidence (story_id, conversation_id, run_id, signature, excerpt)
-		SELECT $1, unnest($2::text[]), $3, unnest($4::text[]), unnest($5::text[])
-		ON CONFLICT (story_id, conversation_id) DO NOTHING`,
-		storyID, ids, g.RunID, sigs, excerpts); err != nil {
-		return fmt.Errorf("add evidence: %w", err)
+// resolveTarget finds, creates, reopens or graduates the story or orphan the group goes to, and
+// sets its text from the group.
+func resolveTarget(ctx context.Context, tx pgx.Tx, g *GroupWrite, members []Member) (groupRef, string, error) {
+	var storyID int64
+	var storyClosed bool
+	err := tx.QueryRow(ctx, `SELECT id, closed_at IS NOT NULL FROM stories WHERE story_key = $1 FOR UPDATE`, g.Key).Scan(&storyID, &storyClosed)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return groupRef{}, "", fmt.Errorf("find story: %w", err)
 	}
-	_, err := tx.Exec(ctx, `
-		UPDATE stories SET
-			conversation_count = (SELECT count(*) FROM story_evidence WHERE story_id = $1),
-			first_seen = least(first_seen, $2), last_seen = greatest(last_seen, $3),
-			title = $4, description = $5, updated_by_run = $6, updated_at = now()
-		WHERE id = $1`, storyID, first, last, g.Title, g.Description, g.RunID)
-	if err != nil {
-		return fmt.Errorf("refresh story: %w", err)
+	hasStory := err == nil
+	if hasStory && !storyClosed {
+		return groupRef{KindStory, storyID, g.Key}, ActionStoryUpdated, setStoryText(ctx, tx, storyID, g)
+	}
+
+	var orphanID int64
+	var orphanActive bool
+	err = tx.QueryRow(ctx, `SELECT id, graduated_at IS NULL AND closed_at IS NULL FROM orphans WHERE orphan_key = $1 FOR UPDATE`,
+		g.Key).Scan(&orphanID, &orphanActive)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return groupRef{}, "", fmt.Errorf("find orphan: %w", err)
+	}
+	hasOrphan := err == nil
+	size := len(members)
+	if orphanActive {
+		ids, _, _ := memberColumns(members)
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FROM (
+				SELECT conversation_id FROM group_members WHERE orphan_id = $1
+				UNION SELECT unnest($2::text[])) u`, orphanID, ids).Scan(&size); err != nil {
+			return groupRef{}, "", fmt.Errorf("size orphan: %w", err)
+		}
+	}
+
+	if size >= g.MinSize {
+		action := ActionStoryCreated
+		if hasStory {
+			if err := setStoryText(ctx, tx, storyID, g); err != nil {
+				return groupRef{}, "", err
+			}
+		} else {
+			first, last := span(members)
+			if err := tx.QueryRow(ctx, `
+				INSERT INTO stories (story_key, title, description, signature, product_area, component,
+					first_seen, last_seen, created_by_run, updated_by_run)
+				VALUES (@key, @title, @description, @signature, @area, @component, @first, @last, @run, @run) RETURNING id`,
+				groupArgs(g, pgx.NamedArgs{"first": first, "last": last})).Scan(&storyID); err != nil {
+				return groupRef{}, "", fmt.Errorf("create story: %w", err)
+			}
+		}
+		if orphanActive {
+			action = ActionOrphanGraduated
+			if _, err := tx.Exec(ctx, `UPDATE group_members SET orphan_id = NULL, story_id = $2 WHERE orphan_id = $1`, orphanID, storyID); err != nil {
+				return groupRef{}, "", fmt.Errorf("carry orphan members over: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `UPDATE orphans SET graduated_at = now(), story_id = $2, updated_by_run = $3, updated_at = now() WHERE id = $1`,
+				orphanID, storyID, g.RunID); err != nil {
+				return groupRef{}, "", fmt.Errorf("graduate orphan: %w", err)
+			}
+		}
+		return groupRef{KindStory, storyID, g.Key}, action, nil
+	}
+
+	action := ActionOrphanUpdated
+	switch {
+	case !hasOrphan:
+		action = ActionOrphanCreated
+		first, last := span(members)
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO orphans (orphan_key, signature, product_area, component, title, first_seen, last_seen,
+				created_by_run, updated_by_run)
+			VALUES (@key, @signature, @area, @component, @title, @first, @last, @run, @run) RETURNING id`,
+			groupArgs(g, pgx.NamedArgs{"first": first, "last": last})).Scan(&orphanID); err != nil {
+			return groupRef{}, "", fmt.Errorf("create orphan: %w", err)
+		}
+	case !orphanActive:
+		// Closed (emptied by moves) or graduated into a story since closed: the key's issue is
+		// back with too few conversations for a story, so its orphan opens again.
+		action = ActionOrphanCreated
+		if _, err := tx.Exec(ctx, `
+			UPDATE orphans SET graduated_at = NULL, closed_at = NULL, story_id = NULL, signature = @signature,
+				product_area = @area, component = @component, title = @title, updated_by_run = @run, updated_at = now()
+			WHERE id = @id`, groupArgs(g, pgx.NamedArgs{"id": orphanID})); err != nil {
+			return groupRef{}, "", fmt.Errorf("reopen orphan: %w", err)
+		}
+	default:
+		if _, err := tx.Exec(ctx, `UPDATE orphans SET title = @title, updated_by_run = @run, updated_at = now() WHERE id = @id`,
+			groupArgs(g, pgx.NamedArgs{"id": orphanID})); err != nil {
+			return groupRef{}, "", fmt.Errorf("update orphan: %w", err)
+		}
+	}
+	return groupRef{KindOrphan, orphanID, g.Key}, action, nil
+}
+
+// setStoryText sets an existing story's text from the group and opens it if it was closed.
+func setStoryText(ctx context.Context, tx pgx.Tx, storyID int64, g *GroupWrite) error {
+	if _, err := tx.Exec(ctx, `
+		UPDATE stories SET title = @title, description = @description, closed_at = NULL, updated_by_run = @run, updated_at = now()
+		WHERE id = @id`, groupArgs(g, pgx.NamedArgs{"id": storyID})); err != nil {
+		return fmt.Errorf("update story: %w", err)
 	}
 	return nil
 }
 
-func orphanMembers(ctx context.Context, tx pgx.Tx, orphanID int64) ([]Member, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT m.conversation_id, m.signature, m.excerpt, c.created_at
-		FROM orphan_members m JOIN conversations c ON c.id = m.conversation_id
-		WHERE m.orphan_id = $1 ORDER BY m.conversation_id`, orphanID)
-	if err != nil {
-		return nil, fmt.Errorf("read orphan members: %w", err)
+// groupArgs are the group's named arguments, plus extra.
+func groupArgs(g *GroupWrite, extra pgx.NamedArgs) pgx.NamedArgs {
+	args := pgx.NamedArgs{
+		"key": g.Key, "title": g.Title, "description": g.Description, "signature": g.Signature,
+		"area": g.ProductArea, "component": g.Component, "run": g.RunID,
 	}
-	members, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Member, error) {
-		var m Member
-		return m, r.Scan(&m.ConversationID, &m.Signature, &m.Excerpt, &m.CreatedAt)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read orphan members: %w", err)
+	for k, v := range extra {
+		args[k] = v
 	}
-	return members, nil
+	return args
 }
 
-func union(a, b []Member) []Member {
-	seen := make(map[string]bool, len(a)+len(b))
-	out := make([]Member, 0, len(a)+len(b))
-	for _, list := range [][]Member{a, b} {
-		for _, m := range list {
-			if !seen[m.ConversationID] {
-				seen[m.ConversationID] = true
-				out = append(out, m)
-			}
+// distinctMembers returns the members once each, by conversation id (ascending), so rows are
+// always locked in the same order.
+func distinctMembers(members []Member) []Member {
+	seen := make(map[string]bool, len(members))
+	out := make([]Member, 0, len(members))
+	for _, m := range members {
+		if !seen[m.ConversationID] {
+			seen[m.ConversationID] = true
+			out = append(out, m)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ConversationID < out[j].ConversationID })
 	return out
 }
 

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Group kinds, as group_moves records them.
+const (
+	KindStory  = "story"
+	KindOrphan = "orphan"
+)
+
+// groupRef names one story or orphan.
+type groupRef struct {
+	Kind string
+	ID   int64
+	Key  string
+}
+
+// columns returns the group_members columns that point at the group: one set, the other nil.
+func (r groupRef) columns() (storyID, orphanID *int64) {
+	id := r.ID
+	if r.Kind == KindStory {
+		return &id, nil
+	}
+	return nil, &id
+}
+
+// placeMembers puts the members into target. A conversation in no group joins it; one in another
+// group leaves that group for target (its row moves: the primary key on conversation_id keeps it
+// in one group) and the move is recorded. Rows are locked in conversation order, so writers of
+// overlapping groups queue instead of deadlocking. It returns the groups members left.
+func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef, members []Member, locks *keyLocks) ([]groupRef, error) {
+	ids, sigs, excerpts := memberColumns(members)
+	storyID, orphanID := target.columns()
+	args := pgx.NamedArgs{"ids": ids, "sigs": sigs, "excerpts": excerpts, "story": storyID, "orphan": orphanID,
+		"run": runID, "to_kind": target.Kind, "to_key": target.Key}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO group_members (conversation_id, story_id, orphan_id, run_id, signature, excerpt)
+		SELECT m.id, @story, @orphan, @run, m.sig, m.excerpt
+		FROM unnest(@ids::text[], @sigs::text[], @excerpts::text[]) AS m(id, sig, excerpt)
+		ORDER BY m.id
+		ON CONFLICT (conversation_id) DO NOTHING`, args); err != nil {
+		return nil, fmt.Errorf("add members: %w", err)
+	}
+
+	// Members of other groups: their rows are locked (in conversation order), then their groups
+	// are read in a statement of their own, which sees groups committed while it waited.
+	rows, err := tx.Query(ctx, `
+		SELECT conversation_id, story_id, orphan_id FROM group_members
+		WHERE conversation_id = ANY(@ids::text[])
+			AND (story_id IS DISTINCT FROM @story::bigint OR orphan_id IS DISTINCT FROM @orphan::bigint)
+		ORDER BY conversation_id
+		FOR UPDATE`, args)
+	if err != nil {
+		return nil, fmt.Errorf("lock members of other groups: %w", err)
+	}
+	type membership struct {
+		ConversationID string
+		StoryID        *int64
+		OrphanID       *int64
+	}
+	others, err := pgx.CollectRows(rows, pgx.RowToStructByName[membership])
+	if err != nil {
+		return nil, fmt.Errorf("lock members of other groups: %w", err)
+	}
+	if len(others) == 0 {
+		return nil, nil
+	}
+	var storyIDs, orphanIDs []int64
+	for _, m := range others {
+		if m.StoryID != nil {
+			storyIDs = append(storyIDs, *m.StoryID)
+		} else {
+			orphanIDs = append(orphanIDs, *m.OrphanID)
+		}
+	}
+	keys, err := groupKeys(ctx, tx, storyIDs, orphanIDs)
+	if err != nil {
+		return nil, err
+	}
+	type moving struct {
+		ConversationID string
+		Kind           string
+		ID             int64
+		Key            string
+	}
+	moves := make([]moving, len(others))
+	for i, m := range others {
+		mv := moving{ConversationID: m.ConversationID, Kind: KindOrphan}
+		if m.StoryID != nil {
+			mv.Kind, mv.ID = KindStory, *m.StoryID
+		} else {
+			mv.ID = *m.OrphanID
+		}
+		mv.Key = keys[groupRef{Kind: mv.Kind, ID: mv.ID}]
+		if err := locks.lock(ctx, tx, mv.Key); err != nil {
+			return nil, err
+		}
+		moves[i] = mv
+	}
+
+	movedIDs := make([]string, len(moves))
+	fromKinds := make([]string, len(moves))
+	fromKeys := make([]string, len(moves))
+	left := map[groupRef]bool{}
+	for i, m := range moves {
+		movedIDs[i], fromKinds[i], fromKeys[i] = m.ConversationID, m.Kind, m.Key
+		left[groupRef{m.Kind, m.ID, m.Key}] = true
+	}
+	args["moved"], args["from_kinds"], args["from_keys"] = movedIDs, fromKinds, fromKeys
+	if _, err := tx.Exec(ctx, `
+		UPDATE group_members g SET story_id = @story, orphan_id = @orphan, run_id = @run,
+			signature = m.sig, excerpt = m.excerpt, added_at = now()
+		FROM unnest(@ids::text[], @sigs::text[], @excerpts::text[]) AS m(id, sig, excerpt)
+		WHERE g.conversation_id = m.id AND g.conversation_id = ANY(@moved::text[])`, args); err != nil {
+		return nil, fmt.Errorf("move members: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO group_moves (run_id, conversation_id, from_kind, from_key, to_kind, to_key)
+		SELECT @run, m.id, m.kind, m.key, @to_kind, @to_key
+		FROM unnest(@moved::text[], @from_kinds::text[], @from_keys::text[]) AS m(id, kind, key)`, args); err != nil {
+		return nil, fmt.Errorf("record moves: %w", err)
+	}
+	out := make([]groupRef, 0, len(left))
+	for r := range left {
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// refreshGroups recomputes each group's count and first/last seen from its current members, and
+// closes a group left without members (a group with members is open). The groups' rows are
+// locked in id order first.
+func refreshGroups(ctx context.Context, tx pgx.Tx, runID string, groups []groupRef) error {
+	var stories, orphans []int64
+	for _, g := range groups {
+		if g.Kind == KindStory {
+			stories = append(stories, g.ID)
+		} else {
+			orphans = append(orphans, g.ID)
+		}
+	}
+	sort.Slice(stories, func(i, j int) bool { return stories[i] < stories[j] })
+	sort.Slice(orphans, func(i, j int) bool { return orphans[i] < orphans[j] })
+	args := pgx.NamedArgs{"stories": stories, "orphans": orphans, "run": runID}
+	if len(stories) > 0 {
+		if _, err := tx.Exec(ctx, `SELECT id FROM stories WHERE id = ANY(@stories::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
+			return fmt.Errorf("lock stories: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE stories s SET
+				conversation_count = m.n,
+				first_seen = coalesce(m.first_seen, s.first_seen),
+				last_seen = coalesce(m.last_seen, s.last_seen),
+				closed_at = CASE WHEN m.n = 0 THEN coalesce(s.closed_at, now()) END,
+				updated_by_run = @run, updated_at = now()
+			FROM (
+				SELECT t.id, count(c.id) AS n, min(c.created_at) AS first_seen, max(c.created_at) AS last_seen
+				FROM unnest(@stories::bigint[]) AS t(id)
+				LEFT JOIN group_members g ON g.story_id = t.id
+				LEFT JOIN conversations c ON c.id = g.conversation_id
+				GROUP BY t.id
+			) m
+			WHERE s.id = m.id`, args); err != nil {
+			return fmt.Errorf("refresh stories: %w", err)
+		}
+	}
+	if len(orphans) > 0 {
+		if _, err := tx.Exec(ctx, `SELECT id FROM orphans WHERE id = ANY(@orphans::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
+			return fmt.Errorf("lock orphans: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE orphans o SET
+				first_seen = coalesce(m.first_seen, o.first_seen),
+				last_seen = coalesce(m.last_seen, o.last_seen),
+				closed_at = CASE WHEN m.n = 0 THEN coalesce(o.closed_at, now()) END,
+				updated_by_run = @run, updated_at = now()
+			FROM (
+				SELECT t.id, count(c.id) AS n, min(c.created_at) AS first_seen, max(c.created_at) AS last_seen
+				FROM unnest(@orphans::bigint[]) AS t(id)
+				LEFT JOIN group_members g ON g.orphan_id = t.id
+				LEFT JOIN conversations c ON c.id = g.conversation_id
+				GROUP BY t.id
+			) m
+			WHERE o.id = m.id`, args); err != nil {
+			return fmt.Errorf("refresh orphans: %w", err)
+		}
+	}
+	return nil
+}
