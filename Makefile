@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: up down status build demo test vet fmt-check unit bench contract clean
+.PHONY: up down status build demo test vet fmt-check unit fuzz bench contract clean
 
 up: ## start Postgres and the Temporal dev server (with UI), idempotently
 	@scripts/services.sh up
@@ -28,8 +28,20 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
-test: fmt-check vet up ## every test, integration tests against real Postgres and Temporal included
+test: fmt-check vet fuzz up ## every test, integration tests against real Postgres and Temporal included
 	REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 40m ./...
+
+# Each fuzz target runs for FUZZTIME on top of its checked-in corpus (testdata/fuzz);
+# go test fuzzes one target per invocation. A crash leaves its input in testdata/fuzz.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := FuzzReadJSONL:./ingest/ FuzzReadIntercom:./ingest/ FuzzParse:./extraction/ \
+	FuzzNormalize:./signature/ FuzzResolve:./signature/ FuzzCSV:./backlog/export/ FuzzMarkdown:./backlog/export/
+
+fuzz: ## run every fuzz target for FUZZTIME (readers, theme validation, signatures, CSV/Markdown writers)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} $${t#*:}"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:} 2>&1) || { echo "$$out"; exit 1; }; \
+	done
 
 unit: ## the tests that need no services
 	$(GO) test -race -count=1 -short ./...

@@ -140,3 +140,71 @@ func live(line, s string) bool {
 		i += j + 1
 	}
 }
+
+// FuzzCSV: whatever the stored values, the CSV re-parses with encoding/csv into rows
+// of len(CSVHeader) cells, none starting with a formula character.
+func FuzzCSV(f *testing.F) {
+	for _, h := range hostile {
+		f.Add(h, h, h)
+	}
+	f.Add("", "", "")
+	f.Add("a,b", "\"quoted\"", "x\ny")
+	f.Fuzz(func(t *testing.T, title, excerpt, id string) {
+		stories, orphans := hostileBacklog(title, excerpt, id)
+		var buf bytes.Buffer
+		if err := CSV(&buf, stories, orphans); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(&buf)
+		r.FieldsPerRecord = len(CSVHeader)
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("output does not re-parse: %v", err)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("%d rows, want 3", len(rows))
+		}
+		for _, row := range rows {
+			for _, cell := range row {
+				if Dangerous(cell) {
+					t.Fatalf("cell %q starts with a formula character", cell)
+				}
+			}
+		}
+	})
+}
+
+// FuzzMarkdown: a title stays on one line as its story's heading, and customer text
+// adds no heading, quote line or live HTML.
+func FuzzMarkdown(f *testing.F) {
+	for _, h := range hostile {
+		f.Add(h, h)
+	}
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, title, excerpt string) {
+		stories, orphans := hostileBacklog(title, excerpt, "c1")
+		var buf bytes.Buffer
+		if err := Markdown(&buf, stories, orphans); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if !strings.Contains(out, "\n## "+Inline(title)+"\n\n3 conversations") {
+			t.Fatalf("the title is not on its heading line:\n%s", out)
+		}
+		var headings, quotes int
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(l, " "), "#") {
+				headings++
+			}
+			if strings.HasPrefix(strings.TrimLeft(l, " "), ">") {
+				quotes++
+			}
+			if live(l, "<") {
+				t.Fatalf("line %q holds a live <", l)
+			}
+		}
+		if headings != 3 || quotes != 2 {
+			t.Fatalf("%d headings and %d quote lines, want 3 and 2:\n%s", headings, quotes, out)
+		}
+	})
+}
