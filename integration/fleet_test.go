@@ -2,9 +2,11 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -14,6 +16,7 @@ import (
 
 	"feedbackpipe/app"
 	"feedbackpipe/config"
+	"feedbackpipe/conversation"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
@@ -65,6 +68,12 @@ func workerBinary(t testing.TB) string {
 // worker runs until start.
 func newFleet(t testing.TB, latency time.Duration) *fleet {
 	t.Helper()
+	return newFleetWith(t, latency, sampleConversations(t))
+}
+
+// newFleetWith is newFleet over the given conversations.
+func newFleetWith(t testing.TB, latency time.Duration, convs []conversation.Conversation) *fleet {
+	t.Helper()
 	tc := testenv.Temporal(t)
 	dbURL := testenv.Database(t)
 	if _, err := store.Migrate(dbURL); err != nil {
@@ -75,7 +84,7 @@ func newFleet(t testing.TB, latency time.Duration) *fleet {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	if _, err := st.UpsertConversations(context.Background(), sampleConversations(t)); err != nil {
+	if _, err := st.UpsertConversations(context.Background(), convs); err != nil {
 		t.Fatal(err)
 	}
 	model := localmodel.New(localmodel.Config{Latency: latency}, nil)
@@ -144,9 +153,21 @@ func (f *fleet) wait(runID string, timeout time.Duration) pipeline.Status {
 	defer cancel()
 	var s pipeline.Status
 	if err := f.tc.GetWorkflow(ctx, runID, "").Get(ctx, &s); err != nil {
-		f.t.Fatalf("run %s: %v (worker logs in %s)", runID, err, f.logDir)
+		f.t.Fatalf("run %s: %v\n%s", runID, err, f.logTails())
 	}
 	return s
+}
+
+// logTails returns the last lines of every worker's log, for a failure message.
+func (f *fleet) logTails() string {
+	var b strings.Builder
+	logs, _ := filepath.Glob(filepath.Join(f.logDir, "*.log"))
+	for _, name := range logs {
+		data, _ := os.ReadFile(name)
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		fmt.Fprintf(&b, "--- %s (last lines)\n%s\n", filepath.Base(name), strings.Join(lines[max(0, len(lines)-15):], "\n"))
+	}
+	return b.String()
 }
 
 func (f *fleet) count(sql string, args ...any) int {
@@ -182,4 +203,16 @@ func (f *fleet) assertAccountedOnce(runID string, s pipeline.Status) {
 	if got := f.count(`SELECT count(*) FROM signatures WHERE first_run_id = $1`, runID); got != c.ThemesNew {
 		f.t.Errorf("themes_new %d, but the run minted %d signatures", c.ThemesNew, got)
 	}
+}
+
+// status queries the run's status.
+func (f *fleet) status(runID string) (pipeline.Status, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := f.tc.QueryWorkflow(ctx, runID, "", pipeline.QueryStatus)
+	if err != nil {
+		return pipeline.Status{}, err
+	}
+	var s pipeline.Status
+	return s, resp.Get(&s)
 }

@@ -14,6 +14,13 @@ const (
 	extractionRunWide     = workflow.Version(1)
 )
 
+// Version 1 of the second-pass change retries, once every batch ended, the items whose calls
+// failed for a transient reason; runs of the shape released before it skip the pass.
+const (
+	secondPassChange = "extraction-second-pass"
+	secondPass       = workflow.Version(1)
+)
+
 // slotsPerBatch is the most LLM calls one batch activity makes at once; roundsPerBatch how many
 // calls each of its slots makes at most, so a batch takes about roundsPerBatch model latencies
 // and the pause between a batch and its successor stays a small share of the slot's time.

@@ -160,10 +160,29 @@ func (r *run) extract() error {
 	switch {
 	case firstErr != nil:
 		return fmt.Errorf("extraction: %w", firstErr)
-	case r.stopped() || r.nextSeq >= r.status.Total:
+	case r.stopped():
 		return nil
+	case r.nextSeq >= r.status.Total:
+		return r.retryTransientFailures()
 	}
 	return r.continueAsNew()
+}
+
+// retryTransientFailures gives the items that failed for a transient reason (a provider outage
+// that outlasted their calls' retries) one more pass once every batch ended. Its counts reach the
+// status with the next phase's, which recounts the run from Postgres.
+func (r *run) retryTransientFailures() error {
+	if workflow.GetVersion(r.ctx, secondPassChange, workflow.DefaultVersion, secondPass) < secondPass {
+		return nil
+	}
+	var res activities.BatchResult
+	err := workflow.ExecuteActivity(phaseOptions(r.workCtx), acts.RetryFailedExtractions, activities.RetryFailedInput{
+		RunID: r.status.RunID, DryRun: r.in.DryRun, Concurrency: r.in.EffectiveConcurrency(),
+	}).Get(r.ctx, &res)
+	if err != nil && !(isCancel(err) && r.stopped()) {
+		return fmt.Errorf("extraction: second pass: %w", err)
+	}
+	return nil
 }
 
 // runPhase runs one phase activity and takes its counters.

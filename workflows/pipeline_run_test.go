@@ -137,6 +137,8 @@ func decodeInput(t *testing.T, name string, args converter.EncodedValues) any {
 		in = new(activities.StoriesInput)
 	case "BuildPreview":
 		in = new(activities.PreviewInput)
+	case "RetryFailedExtractions":
+		in = new(activities.RetryFailedInput)
 	default:
 		t.Errorf("unexpected activity %s", name)
 		return nil
@@ -156,6 +158,7 @@ func (h *harness) record(e event) {
 func (h *harness) mockBookkeeping(total int) {
 	h.env.OnActivity(acts.StartRun, mock.Anything, mock.Anything).Return(total, nil)
 	h.env.OnActivity(acts.SetStatus, mock.Anything, mock.Anything).Return(nil)
+	h.env.OnActivity(acts.RetryFailedExtractions, mock.Anything, mock.Anything).Return(activities.BatchResult{}, nil)
 	h.env.OnActivity(acts.FinishRun, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.FinishRunInput) (activities.FinishResult, error) {
 			h.mu.Lock()
@@ -885,6 +888,7 @@ func TestFinalStatusIsWrittenAfterStoppingMirror(t *testing.T) {
 			h.env.OnActivity(acts.StartRun, mock.Anything, mock.Anything).Return(120, nil)
 			h.env.OnActivity(acts.SetStatus, mock.Anything, mock.Anything).After(20 * time.Second).Return(nil)
 			h.env.OnActivity(acts.FinishRun, mock.Anything, mock.Anything).Return(activities.FinishResult{Counters: finalCounters}, nil)
+			h.env.OnActivity(acts.RetryFailedExtractions, mock.Anything, mock.Anything).Return(activities.BatchResult{}, nil)
 			c.setup(h)
 			c.stop(h)
 			h.run(c.in)
@@ -979,4 +983,19 @@ func TestRunNeverExceedsItsConcurrency(t *testing.T) {
 	require.NoError(t, h.env.GetWorkflowError())
 	assert.LessOrEqual(t, peak, conc)
 	assert.Positive(t, peak)
+}
+
+// Once every batch ended, the items that failed for a transient reason get one more pass, before
+// the run moves on; a stopped run skips it.
+func TestSecondPassAfterTheLastBatch(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtractRanges(rangesAt(120, 12), nil)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true, Concurrency: 12})
+	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
+	require.Equal(t, 1, h.count("start", "RetryFailedExtractions"))
+	assert.Less(t, h.index("done", "ExtractBatch", len(rangesAt(120, 12))-1), h.index("start", "RetryFailedExtractions", 0))
+	assert.Less(t, h.index("done", "RetryFailedExtractions", 0), h.index("start", "EmbedThemes", 0))
 }
