@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,8 +40,9 @@ var spellings = [][]string{
 
 var areas = []string{"publishing", "scheduling", "analytics", "analytics", "mobile", "approvals", "links", "ui"}
 
-// fakeExtractor answers each extraction with the spelling assigned to its conversation, after a
-// random pause so that the 64 calls overlap and finish in any order.
+// fakeExtractor answers each extraction with the spelling assigned to its conversation (read from
+// its message, "issue I, told the V-th way": the prompt carries no conversation ID), after a
+// random pause so that the calls overlap and finish in any order.
 func fakeExtractor(t *testing.T) *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -53,10 +54,14 @@ func fakeExtractor(t *testing.T) *httptest.Server {
 			return
 		}
 		var issue, variant int
-		for _, line := range strings.Split(req.Messages[len(req.Messages)-1].Content, "\n") {
-			if strings.HasPrefix(line, extraction.MarkerConversation+" conv-") {
-				_, _ = fmt.Sscanf(strings.TrimPrefix(line, extraction.MarkerConversation+" "), "conv-%d-%d", &issue, &variant)
-			}
+		p := extraction.ParseUserPrompt(req.Messages[len(req.Messages)-1].Content)
+		if len(p.Messages) != 1 {
+			http.Error(w, "want one message", http.StatusBadRequest)
+			return
+		}
+		if _, err := fmt.Sscanf(p.Messages[0].Text, "issue %d, told the %d-th way", &issue, &variant); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
 		}
 		time.Sleep(time.Duration(rand.IntN(30)) * time.Millisecond)
 		th := extraction.Theme{
@@ -76,10 +81,10 @@ func fakeExtractor(t *testing.T) *httptest.Server {
 	}))
 }
 
-// TestConcurrentExtractionsConvergeOnOneSignaturePerIssue runs 64 extractions at once (8 issues,
-// 8 conversations each, proposed under 4 spellings) through ExtractBatch: each issue ends with
-// exactly one canonical signature in Postgres and the other spellings as its aliases. Run with -race.
-func TestConcurrentExtractionsConvergeOnOneSignaturePerIssue(t *testing.T) {
+// convergeSetup stores the 64 conversations (8 issues, 8 each, told 4 ways) and starts run
+// "stress" over them. It returns the store and the fake model's client.
+func convergeSetup(t *testing.T) (*store.Store, *llm.Client, *testsuite.WorkflowTestSuite) {
+	t.Helper()
 	url := testenv.Database(t)
 	_, err := store.Migrate(url)
 	require.NoError(t, err)
@@ -90,12 +95,13 @@ func TestConcurrentExtractionsConvergeOnOneSignaturePerIssue(t *testing.T) {
 	t.Cleanup(srv.Close)
 	logger := testenv.Logger(t)
 	client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "k", ChatModel: "fake", EmbeddingModel: "fake-embed"}, logger)
-	acts := activities.New(st, client, activities.DefaultConfig(), logger)
 
 	var convs []conversation.Conversation
 	for issue := range spellings {
 		for v := range 8 {
-			at := windowStart.Add(time.Duration(issue*8+v) * time.Minute)
+			// Selected in the order variant 0 of every issue, variant 1 of every issue, ...: any
+			// range of the run holds several issues, each under several spellings.
+			at := windowStart.Add(time.Duration(v*len(spellings)+issue) * time.Minute)
 			convs = append(convs, conversation.Conversation{
 				ID: fmt.Sprintf("conv-%d-%d", issue, v), CreatedAt: at, Subject: "s",
 				Messages: []conversation.Message{{Author: conversation.Customer, Text: fmt.Sprintf("issue %d, told the %d-th way", issue, v), CreatedAt: at}},
@@ -105,8 +111,9 @@ func TestConcurrentExtractionsConvergeOnOneSignaturePerIssue(t *testing.T) {
 	_, err = st.UpsertConversations(context.Background(), convs)
 	require.NoError(t, err)
 
-	var suite testsuite.WorkflowTestSuite
+	suite := &testsuite.WorkflowTestSuite{}
 	suite.SetLogger(tlog.NewStructuredLogger(logger))
+	acts := activities.New(st, client, activities.DefaultConfig(), logger)
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
 	since, until := windowStart, windowStart.Add(24*time.Hour)
@@ -115,17 +122,30 @@ func TestConcurrentExtractionsConvergeOnOneSignaturePerIssue(t *testing.T) {
 		WindowSince: since, WindowUntil: until, StartedAt: time.Now().UTC(),
 	})
 	require.NoError(t, err)
-	val, err := env.ExecuteActivity(acts.ExtractBatch, activities.ExtractBatchInput{RunID: "stress", From: 0, To: 64, Concurrency: 64})
-	require.NoError(t, err)
-	var res activities.BatchResult
-	require.NoError(t, val.Get(&res))
-	require.Equal(t, 64, res.Counters.ThemesExtracted, "every conversation becomes a theme")
-	require.Equal(t, len(spellings), res.Counters.ThemesNew, "one signature minted per issue")
+	return st, client, suite
+}
 
+// extractOn runs one ExtractBatch of run "stress" on the worker acts.
+func extractOn(suite *testsuite.WorkflowTestSuite, acts *activities.Activities, from, to int) (activities.BatchResult, error) {
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	var res activities.BatchResult
+	val, err := env.ExecuteActivity(acts.ExtractBatch, activities.ExtractBatchInput{RunID: "stress", From: from, To: to, Concurrency: 64})
+	if err == nil {
+		err = val.Get(&res)
+	}
+	return res, err
+}
+
+// requireConverged checks that each issue of run "stress" has exactly one canonical signature in
+// Postgres, the other spellings stored as its aliases, and returns the number of signatures.
+func requireConverged(t *testing.T, st *store.Store) int {
+	t.Helper()
 	rows, err := st.Pool().Query(context.Background(), `
 		SELECT split_part(t.conversation_id, '-', 2), count(DISTINCT t.issue_signature), min(t.issue_signature)
 		FROM themes t WHERE t.run_id = 'stress' GROUP BY 1 ORDER BY 1`)
 	require.NoError(t, err)
+	defer rows.Close() // a failed assertion must not leave the connection busy: the pool closes at cleanup
 	canonical := map[string]bool{}
 	for rows.Next() {
 		var issue, sig string
@@ -147,4 +167,67 @@ func TestConcurrentExtractionsConvergeOnOneSignaturePerIssue(t *testing.T) {
 	require.NoError(t, st.Pool().QueryRow(context.Background(), `
 		SELECT count(*) FROM signature_aliases a WHERE a.alias IN (SELECT signature FROM signatures)`).Scan(&stray))
 	require.Zero(t, stray, "no spelling is both canonical and an alias")
+	return sigs
+}
+
+// TestConcurrentExtractionsConvergeOnOneSignaturePerIssue runs 64 extractions at once (8 issues,
+// 8 conversations each, proposed under 4 spellings) through ExtractBatch: each issue ends with
+// exactly one canonical signature in Postgres and the other spellings as its aliases. Run with -race.
+func TestConcurrentExtractionsConvergeOnOneSignaturePerIssue(t *testing.T) {
+	st, client, suite := convergeSetup(t)
+	acts := activities.New(st, client, activities.DefaultConfig(), testenv.Logger(t))
+	res, err := extractOn(suite, acts, 0, 64)
+	require.NoError(t, err)
+	require.Equal(t, 64, res.Counters.ThemesExtracted, "every conversation becomes a theme")
+	require.Equal(t, len(spellings), res.Counters.ThemesNew, "one signature minted per issue")
+	requireConverged(t, st)
+}
+
+// TestTwoWorkersConvergeLikeOne: two workers (two Activities, each with its own signature caches,
+// sharing one database) extract the batches of one run at the same time. Minting is decided in
+// Postgres, so they end with no more canonical signatures than one worker does (one per issue),
+// and themes_new counts each exactly once.
+func TestTwoWorkersConvergeLikeOne(t *testing.T) {
+	one := func() int {
+		st, client, suite := convergeSetup(t)
+		acts := activities.New(st, client, activities.DefaultConfig(), testenv.Logger(t))
+		var themesNew int
+		for _, b := range [][2]int{{0, 16}, {16, 32}, {32, 48}, {48, 64}} {
+			res, err := extractOn(suite, acts, b[0], b[1])
+			require.NoError(t, err)
+			themesNew += res.Counters.ThemesNew
+		}
+		sigs := requireConverged(t, st)
+		require.Equal(t, sigs, themesNew, "themes_new counts each signature once")
+		return sigs
+	}()
+
+	st, client, suite := convergeSetup(t)
+	workers := []*activities.Activities{
+		activities.New(st, client, activities.DefaultConfig(), testenv.Logger(t)),
+		activities.New(st, client, activities.DefaultConfig(), testenv.Logger(t)),
+	}
+	// Each worker takes every other batch; the batches interleave the issues, so both workers
+	// propose spellings of every issue at the same time.
+	var wg sync.WaitGroup
+	results := make([]activities.BatchResult, 4)
+	errs := make([]error, 4)
+	for i, b := range [][2]int{{0, 16}, {16, 32}, {32, 48}, {48, 64}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = extractOn(suite, workers[i%2], b[0], b[1])
+		}()
+	}
+	wg.Wait()
+	var themesNew, themes int
+	for i, r := range results {
+		require.NoError(t, errs[i], "batch %d", i)
+		themesNew += r.Counters.ThemesNew
+		themes += r.Counters.ThemesExtracted
+	}
+	require.Equal(t, 64, themes)
+	two := requireConverged(t, st)
+	require.LessOrEqual(t, two, one, "two workers mint no more canonical signatures than one")
+	require.Equal(t, two, themesNew, "themes_new counts each signature once across workers")
 }
