@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -154,4 +156,38 @@ func TestUpsertConversationsManyChunks(t *testing.T) {
 	got, err = st.UpsertConversations(ctx, convs)
 	require.NoError(t, err)
 	assert.Equal(t, store.ImportCounts{Updated: 1, Unchanged: 1200}, got)
+}
+
+// An import streams its records: the last of several records with one id wins and
+// is counted as a duplicate; an error of the source after some records rolls them back.
+func TestImportConversationsStreams(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	a, b := conv("a", 0, "first text"), conv("b", time.Minute, "b text")
+	a2 := conv("a", 0, "second text wins")
+	from := func(convs []conversation.Conversation, failAt int) func() (*conversation.Conversation, error) {
+		i := 0
+		return func() (*conversation.Conversation, error) {
+			if i == failAt {
+				return nil, errors.New("broken source at record 3")
+			}
+			if i == len(convs) {
+				return nil, io.EOF
+			}
+			i++
+			return &convs[i-1], nil
+		}
+	}
+	_, err := st.ImportConversations(ctx, from([]conversation.Conversation{a, b, a2}, 2))
+	require.ErrorContains(t, err, "broken source at record 3")
+	n, err := st.CountConversations(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "a source error rolls back the records already copied")
+
+	got, err := st.ImportConversations(ctx, from([]conversation.Conversation{a, b, a2}, -1))
+	require.NoError(t, err)
+	assert.Equal(t, store.ImportCounts{Inserted: 2, Duplicates: 1}, got)
+	stored, err := st.GetConversations(ctx, []string{"a"})
+	require.NoError(t, err)
+	assert.Equal(t, "second text wins", stored["a"].Messages[0].Text)
 }
