@@ -29,7 +29,7 @@ func TestOverlappingRunsKeepOneGroupPerConversation(t *testing.T) {
 	sort.Slice(convs, func(i, j int) bool { return convs[i].CreatedAt.Before(convs[j].CreatedAt) })
 	require.Len(t, convs, 350)
 	at := func(i int) time.Time { return convs[i].CreatedAt }
-	end := at(len(convs)-1).Add(time.Second)
+	end := at(len(convs) - 1).Add(time.Second)
 
 	runs := []struct {
 		id           string
