@@ -44,9 +44,13 @@ var buildOnce = struct {
 	bins map[string]string
 }{bins: map[string]string{}}
 
-// workerBinary builds ../worker once per test binary.
+// workerBinary builds ../worker once per test binary. FLEET_WORKER_BIN names another build to
+// run instead (a benchmark compares releases side by side that way).
 func workerBinary(t testing.TB) string {
 	t.Helper()
+	if bin := os.Getenv("FLEET_WORKER_BIN"); bin != "" {
+		return bin
+	}
 	buildOnce.Lock()
 	defer buildOnce.Unlock()
 	if bin, ok := buildOnce.bins["worker"]; ok {
