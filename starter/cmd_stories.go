@@ -13,6 +13,9 @@ import (
 	"feedbackpipe/store"
 )
 
+// maxMovesShown bounds the moves `stories --json` lists, newest first.
+const maxMovesShown = 1000
+
 func (c *cli) storiesCommand() *cobra.Command {
 	var runID string
 	var asJSON, asMarkdown, asCSV bool
@@ -32,7 +35,12 @@ func (c *cli) storiesCommand() *cobra.Command {
 			}
 			switch {
 			case asJSON:
-				return c.printJSON(map[string]any{"stories": nonNil(stories), "orphans": nonNil(orphans)})
+				// Conversations later runs moved between groups, so none leaves a group unseen.
+				moves, err := st.Moves(cmd.Context(), runID, maxMovesShown)
+				if err != nil {
+					return err
+				}
+				return c.printJSON(map[string]any{"stories": nonNil(stories), "orphans": nonNil(orphans), "moves": nonNil(moves)})
 			case asMarkdown:
 				return export.Markdown(c.out, stories, orphans)
 			case asCSV:
@@ -42,7 +50,7 @@ func (c *cli) storiesCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&runID, "run", "", "only stories and orphans this run created or updated")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (with each story's and orphan's conversation IDs)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (with each story's and orphan's conversation IDs, and the latest moves of conversations between groups)")
 	cmd.Flags().BoolVar(&asMarkdown, "markdown", false, "print as Markdown")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "print as CSV")
 	cmd.MarkFlagsMutuallyExclusive("json", "markdown", "csv")
