@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"io"
 )
@@ -30,10 +31,13 @@ func (lc *lineCounter) Read(p []byte) (int, error) {
 		p = p[:min(int64(len(p)), lc.limit-lc.read)]
 	}
 	n, err := lc.r.Read(p)
-	for i, c := range p[:n] {
-		if c == '\n' {
-			lc.pending = append(lc.pending, lc.read+int64(i))
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
 		}
+		lc.pending = append(lc.pending, lc.read+int64(i+j))
+		i += j + 1
 	}
 	lc.read += int64(n)
 	return n, err

@@ -90,7 +90,10 @@ func (rd *Reader) Next() (*conversation.Conversation, error) {
 			if errors.As(err, &e) || errors.Is(err, io.EOF) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%s: line %d: %w", rd.name, line, err)
+			if line > 0 {
+				return nil, fmt.Errorf("%s: line %d: %w", rd.name, line, err)
+			}
+			return nil, fmt.Errorf("%s: %w", rd.name, err)
 		}
 		if fe == nil {
 			c.Clean()

@@ -21,7 +21,12 @@ or an Intercom conversation export (a JSON array; HTML is stripped).
 
 By default the import is all-or-nothing: the first bad record stops it, names the file, line
 and field, and nothing is written. With --skip-invalid the valid records are imported and the
-bad ones are listed.`,
+bad ones are listed.
+
+Text is cleaned (invalid UTF-8 becomes U+FFFD, NUL and other control characters are removed);
+ids must be 1-200 characters of A-Z a-z 0-9 . _ : / @ -. Limits: a line (or Intercom element)
+of at most 4 MiB, 500 messages, 100,000 characters a message. The files stream into one
+transaction, so memory stays flat whatever their size.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			st, err := c.openStore(cmd.Context())
