@@ -8,8 +8,8 @@
 //
 // One conversation per line in conversation.Conversation's JSON shape: id,
 // created_at (RFC 3339), subject, messages [{author: customer|support|bot, text,
-// created_at}], optional source_url and contact. Blank lines are ignored and lines
-// may be of any length. A message without created_at (absent, null or "") takes the
+// created_at}], optional source_url and contact. Blank lines are ignored; a line may
+// be at most MaxRecordBytes long (see Cleaning and limits). A message without created_at (absent, null or "") takes the
 // conversation's. Unknown fields are ignored.
 //
 // # Intercom export
