@@ -152,9 +152,10 @@ func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
 	return c, nil
 }
 
+// displayBaseURL is the API base URL as logged: without user info or query, where secrets hide.
 func displayBaseURL(u string) string {
 	if u == "" {
 		return "https://api.openai.com/v1"
 	}
-	return u
+	return config.RedactBaseURL(u)
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"feedbackpipe/config"
 )
 
 //go:embed migrations/*.sql
@@ -28,7 +30,7 @@ type Store struct {
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("parse DATABASE_URL: %w", config.RedactError(err, databaseURL))
 	}
 	// Extraction stores each item as its call returns, from many goroutines at once; the default
 	// of 4 connections would queue them. A pool_max_conns in the URL still wins.
@@ -37,11 +39,12 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("create pool: %w", err)
+		return nil, fmt.Errorf("create pool: %w", config.RedactError(err, databaseURL))
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to Postgres at %s (start the local services with `make up`, or set DATABASE_URL): %w", Redact(databaseURL), err)
+		return nil, fmt.Errorf("connect to Postgres at %s (start the local services with `make up`, or set DATABASE_URL): %w",
+			Redact(databaseURL), config.RedactError(err, databaseURL))
 	}
 	return &Store{pool: pool}, nil
 }
@@ -65,11 +68,12 @@ func Migrate(databaseURL string) (uint, error) {
 	}
 	m, err := migrate.NewWithSourceInstance("iofs", src, u)
 	if err != nil {
-		return 0, fmt.Errorf("prepare migrations on %s (start the local services with `make up`, or set DATABASE_URL): %w", Redact(databaseURL), err)
+		return 0, fmt.Errorf("prepare migrations on %s (start the local services with `make up`, or set DATABASE_URL): %w",
+			Redact(databaseURL), config.RedactError(err, databaseURL, u))
 	}
 	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return 0, fmt.Errorf("apply migrations: %w", err)
+		return 0, fmt.Errorf("apply migrations: %w", config.RedactError(err, databaseURL, u))
 	}
 	version, dirty, err := m.Version()
 	if err != nil {
@@ -90,17 +94,8 @@ func migrateURL(databaseURL string) (string, error) {
 	return u.String(), nil
 }
 
-// Redact hides the password of a database URL, for messages and logs.
-func Redact(databaseURL string) string {
-	u, err := url.Parse(databaseURL)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
-}
+// Redact hides the passwords of a database URL in every form pgx accepts, for messages and logs.
+func Redact(databaseURL string) string { return config.RedactDatabaseURL(databaseURL) }
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
