@@ -48,7 +48,8 @@ type GroupWrite struct {
 // WriteGroup writes one group in its own transaction. The group goes to the open story of its
 // key when there is one; otherwise to the orphan of that key, which graduates into a story (its
 // members carried over) when it reaches MinSize distinct conversations, or straight to a new
-// story when the group alone is big enough. A closed story or orphan of the key is reopened.
+// story when the group alone is big enough. A closed story or orphan of the key is reopened, and
+// counted as created: it is new in the backlog.
 // Members that belong to another story or orphan leave it in the same transaction (a conversation
 // is in one group at a time; the schema enforces it), each move is recorded in group_moves, and
 // every group touched gets its count and first/last seen recomputed from its members; one left
