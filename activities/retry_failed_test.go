@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"feedbackpipe/activities"
+	"feedbackpipe/llm"
 	"feedbackpipe/localmodel"
+	"feedbackpipe/store"
 )
 
 // outageConversations are product issues the tests cut off by an outage, and one the API refuses.
@@ -124,4 +126,10 @@ func TestEmbedRetriesTransientFailures(t *testing.T) {
 				queryStrings(t, h, `SELECT DISTINCT error FROM embedding_failures WHERE run_id = 'r1'`))
 		})
 	}
+}
+
+// The reason the LLM client gives a transient failure is what the store selects for the retry.
+func TestTransientReasonIsWhatTheStoreRetries(t *testing.T) {
+	assert.Equal(t, llm.ReasonTransient, store.TransientPrefix)
+	assert.True(t, llm.IsTransient(llm.ReasonTransient+"http_503"+store.RetriedSuffix))
 }
