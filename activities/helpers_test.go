@@ -33,7 +33,7 @@ var fixture = []struct {
 	{"reminder-1", "Reminder emails not sent", []string{"c: Our customers stopped getting the appointment reminder emails two days ago."}},
 	{"thermostat-1", "Schedule keeps resetting", []string{"c: The heating schedule on my thermostat resets to the default every night."}},
 	{"photo-2", "Can't upload photos", []string{"c: Uploading photos to my profile doesn't work, it just says upload failed."}},
-	{"reminder-2", "", []string{"c: Appointment reminders are not being sent by email anymore, clients are missing their appointments!"}},
+	{"reminder-2", "", []string{"c: Reminder emails are not being sent anymore, clients are missing their appointments!"}},
 	{"photo-3", "Profile picture upload error", []string{"c: I get an error every time I try to upload a new profile photo."}},
 	{"reminder-3", "Reminders", []string{"c: Hello, no reminder email went out for tomorrow's appointments. Did something change?"}},
 	{"thermostat-2", "", []string{"c: My thermostat forgets the heating schedule I set, it goes back to the factory schedule."}},
