@@ -27,12 +27,15 @@ const (
 // postgresNote is appended to the reason a live answer was not available.
 const postgresNote = "showing the last state recorded in Postgres"
 
-// unanswered reports whether a call to a worker failed for lack of an answer in time: the
-// deadline passed, or the server gave up on the call as it neared (it resets the stream).
+// unanswered reports whether a query failed for lack of a worker to answer it: the deadline
+// passed, the server gave up as it neared (resetting the stream), or the server says it saw no
+// poller recently (FailedPrecondition).
 func unanswered(qctx context.Context, err error) bool {
 	var canceled *serviceerror.Canceled
 	var deadline *serviceerror.DeadlineExceeded
-	return qctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &canceled) || errors.As(err, &deadline)
+	var noPoller *serviceerror.FailedPrecondition
+	return qctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &canceled) || errors.As(err, &deadline) || errors.As(err, &noPoller)
 }
 
 // note prints a remark for people on stderr, so stdout stays parseable (--json).
