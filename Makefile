@@ -53,6 +53,8 @@ contract: up ## the operators' contract check, on a scratch database and task qu
 	@db=contract_$$(date +%s); scripts/services.sh db-create $$db; \
 	DATABASE_URL="postgres://feedback@127.0.0.1:55432/$$db?sslmode=disable" TASK_QUEUE=$$db \
 		../shared/checks/contract.sh sampledata/conversations.jsonl; rc=$$?; \
+	temporal workflow terminate --query "TaskQueue='$$db' AND ExecutionStatus='Running'" \
+		--reason "make contract ended" --yes >/dev/null 2>&1; \
 	scripts/services.sh db-drop $$db; exit $$rc
 
 clean:
