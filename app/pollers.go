@@ -49,15 +49,21 @@ func (p Pollers) Newest() time.Time {
 	return t
 }
 
-// DescribePollers asks Temporal which workers recently polled the task queue, for workflow and
-// activity tasks.
-func DescribePollers(ctx context.Context, tc client.Client, taskQueue string) (Pollers, error) {
+// taskTypes are the task types a worker polls, by the names messages use.
+var taskTypes = map[string]enumspb.TaskQueueType{
+	"workflow": enumspb.TASK_QUEUE_TYPE_WORKFLOW,
+	"activity": enumspb.TASK_QUEUE_TYPE_ACTIVITY,
+}
+
+// DescribePollers asks Temporal which workers recently polled the task queue, for the given task
+// types ("workflow", "activity"; both when none is given).
+func DescribePollers(ctx context.Context, tc client.Client, taskQueue string, kinds ...string) (Pollers, error) {
+	if len(kinds) == 0 {
+		kinds = []string{"workflow", "activity"}
+	}
 	p := Pollers{LastPoll: map[string]time.Time{}}
-	for kind, tqType := range map[string]enumspb.TaskQueueType{
-		"workflow": enumspb.TASK_QUEUE_TYPE_WORKFLOW,
-		"activity": enumspb.TASK_QUEUE_TYPE_ACTIVITY,
-	} {
-		resp, err := tc.DescribeTaskQueue(ctx, taskQueue, tqType)
+	for _, kind := range kinds {
+		resp, err := tc.DescribeTaskQueue(ctx, taskQueue, taskTypes[kind])
 		if err != nil {
 			return p, fmt.Errorf("describe task queue %s (%s): %w", taskQueue, kind, err)
 		}

@@ -46,7 +46,7 @@ func (c *cli) note(format string, args ...any) {
 // workflowWorkerGone says why no worker can answer a query on the task queue, or "" when one
 // polled its workflow tasks recently.
 func (c *cli) workflowWorkerGone(ctx context.Context, tc client.Client, taskQueue string) string {
-	p, err := app.DescribePollers(ctx, tc, taskQueue)
+	p, err := app.DescribePollers(ctx, tc, taskQueue, "workflow")
 	if err != nil {
 		return fmt.Sprintf("could not ask Temporal about task queue %s (%v)", taskQueue, err)
 	}
