@@ -20,4 +20,7 @@ COPY --from=build /out/worker /out/starter /usr/local/bin/
 USER nonroot:nonroot
 # Prometheus metrics (METRICS_ADDR=:9090).
 EXPOSE 9090
+# Temporal is reached through the TEMPORAL_* variables (address, namespace, API key, TLS files)
+# or a profile file mounted into the container and named by TEMPORAL_CONFIG_FILE and
+# TEMPORAL_PROFILE; see the README's configuration table.
 ENTRYPOINT ["/usr/local/bin/worker"]
