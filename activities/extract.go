@@ -221,6 +221,9 @@ func (a *Activities) judge(ctx context.Context, e *store.Extraction, theme *extr
 		e.AliasOf = res.Canonical
 	}
 	e.Outcome = store.OutcomeTheme
+	if e.WriteShared {
+		a.syncSightings(context.WithoutCancel(ctx), e.RunID, cache)
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Entry is a canonical signature known to a cache.
@@ -70,6 +71,10 @@ type Cache struct {
 	known      []Entry // Known's last answer, reused until it goes stale
 	knownLimit int
 	knownAge   int // resolutions since known was computed
+
+	syncCursor int64     // last stored sighting learnt (see SyncDue)
+	syncedAt   time.Time // when the last sync ended
+	syncing    bool      // a caller is fetching sightings
 }
 
 // knownRefresh bounds how many resolutions may pass before the prompt's list is recomputed; a

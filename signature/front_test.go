@@ -3,6 +3,7 @@ package signature
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestMatchNeverMints(t *testing.T) {
@@ -95,5 +96,40 @@ func TestDecideUsesTheCacheRules(t *testing.T) {
 		if err != nil || res.Canonical != tc.want || res.Minted != tc.minted || res.Alias != tc.alias {
 			t.Errorf("Decide(%s, %s) = %+v, %v", tc.proposed, tc.area, res, err)
 		}
+	}
+}
+
+// Sightings other workers stored establish a signature in this worker's cache; one sync at a
+// time, at most every interval.
+func TestSyncedSightingsEstablish(t *testing.T) {
+	c := NewCache([]Entry{{Signature: "csv_export_missing_columns", ProductArea: "export", Count: 1, Seen: []string{"a"}}}, nil, 100)
+	now := time.Unix(1000, 0)
+	cursor, due := c.SyncDue(now, time.Second)
+	if !due || cursor != 0 {
+		t.Fatalf("first sync: cursor %d due %t", cursor, due)
+	}
+	if _, again := c.SyncDue(now, time.Second); again {
+		t.Fatal("two syncs at once")
+	}
+	c.Synced(now, 7, []Sighting{
+		{Signature: "csv_export_missing_columns", ProductArea: "export", Conversation: "a"}, // already counted
+		{Signature: "pdf_export_timeout", ProductArea: "export", Conversation: "b"},         // minted elsewhere
+	})
+	if got := c.Known(10); len(got) != 0 {
+		t.Fatalf("a conversation counted twice: %v", got)
+	}
+	if _, due := c.SyncDue(now.Add(time.Second/2), time.Second); due {
+		t.Fatal("synced again within the interval")
+	}
+	cursor, due = c.SyncDue(now.Add(time.Second), time.Second)
+	if !due || cursor != 7 {
+		t.Fatalf("second sync: cursor %d due %t", cursor, due)
+	}
+	c.Synced(now.Add(time.Second), 9, []Sighting{
+		{Signature: "csv_export_missing_columns", ProductArea: "export", Conversation: "c"},
+		{Signature: "pdf_export_timeout", ProductArea: "export", Conversation: "d"},
+	})
+	if got := c.Known(10); len(got) != 2 {
+		t.Fatalf("second conversations did not establish: %v", got)
 	}
 }

@@ -200,3 +200,36 @@ func collectAliases(rows pgx.Rows) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// sightingsBatch bounds the sightings one call returns; the next call continues after them.
+const sightingsBatch = 5000
+
+// SignatureSightings returns the run's themes stored after cursor (a themes id), as sightings
+// of their signatures, with the cursor to continue from. Every worker of the run learns from
+// them which signatures other workers' conversations established. A theme whose transaction
+// commits after a later id was read is skipped: it then counts only once the worker meets the
+// signature itself, which offers it later, never wrongly.
+func (s *Store) SignatureSightings(ctx context.Context, runID string, cursor int64) ([]signature.Sighting, int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, issue_signature AS signature, product_area, conversation_id FROM themes
+		WHERE run_id = @run AND id > @cursor ORDER BY id LIMIT @limit`,
+		pgx.NamedArgs{"run": runID, "cursor": cursor, "limit": sightingsBatch})
+	if err != nil {
+		return nil, cursor, fmt.Errorf("read signature sightings of run %s: %w", runID, err)
+	}
+	type sightingRow struct {
+		ID int64 `db:"id"`
+		signature.Sighting
+	}
+	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[sightingRow])
+	if err != nil {
+		return nil, cursor, fmt.Errorf("read signature sightings of run %s: %w", runID, err)
+	}
+	out := make([]signature.Sighting, len(rs))
+	for i, r := range rs {
+		out[i], cursor = r.Sighting, r.ID
+	}
+	return out, cursor, nil
+}
