@@ -1,0 +1,126 @@
+package main
+
+// devtoolSet is Geoloom, a fictional geocoding API with SDKs: developers writing about API
+// errors, SDKs and the dashboard, mostly in one or two lines.
+func devtoolSet() set {
+	return set{name: "devtool", product: "Geoloom", start: "2026-10-01T08:00:00Z",
+		replies: []string{
+			"Hi %s, thanks for the report. Could you send us a request ID so we can look at the logs?",
+			"Hey %s - we've passed this to the API team and will follow up here.",
+			"Hi %s, thanks! Our docs cover this at docs.geoloom.example, let me know if anything is unclear.",
+		},
+		issues: []issue{
+			{"rate_limit_429_below_quota", 18, []string{
+				"getting 429 Too Many Requests but we're at like 5% of our quota",
+				"429 errors | We keep getting HTTP 429 from /v2/geocode even though the dashboard says we used 3k of 100k requests this month.",
+				"why am I rate limited?? only sending 2 requests per second",
+				"Rate limit hit way too early | Our plan allows 50 rps but responses come back 429 at around 5 rps.",
+				"too many requests error on a paid plan, barely any traffic",
+				"The API throttles us (status 429) long before the documented limit.",
+				"Seit gestern bekommen wir ständig 429 Too Many Requests, obwohl wir kaum Anfragen schicken.",
+				"rate limiting kicks in after 10 calls/min, docs say 3000/min. bug?",
+				"we get throttled with 429 after a handful of requests, our quota is nowhere near used",
+			}},
+			{"webhook_duplicate_events", 15, []string{
+				"webhooks firing twice for the same event",
+				"Duplicate webhook deliveries | Every batch.completed event reaches our endpoint two times with the same event id.",
+				"receiving each webhook event 2x, our handler returns 200 right away",
+				"we get double notifications on our webhook endpoint, same payload twice",
+				"Same webhook delivered multiple times | Is it expected that job.finished webhooks are sent twice? We respond 200 within 100ms.",
+				"los webhooks llegan duplicados, cada evento dos veces",
+				"your webhook sends the identical event again a few seconds later, so we process orders twice",
+			}},
+			{"python_sdk_install_fails", 14, []string{
+				"pip install geoloom fails on python 3.12",
+				"Python SDK won't install | `pip install geoloom` errors with 'Failed building wheel for geoloom-core' on Python 3.12.",
+				"cant install the python package, wheel build error",
+				"installing the python sdk breaks: error: subprocess-exited-with-error during pip install",
+				"Python client installation error on M1 mac, building wheel fails",
+				"python library doesnt install in our docker image (python:3.12-slim), pip says failed building wheel",
+				"l'installation du SDK Python échoue avec pip (Failed building wheel)",
+			}},
+			{"typescript_types_wrong", 12, []string{
+				"TS types in the node sdk are wrong, GeocodeResult has no confidence field but the API returns it",
+				"TypeScript definitions out of date | The npm package's typings don't match the response; tsc complains that 'bbox' does not exist on type 'Feature'.",
+				"node sdk typescript errors: Property 'components' does not exist",
+				"the type declarations of @geoloom/node are missing fields, have to cast everything to any",
+				"typings for the JS client don't match the actual API response",
+				"TypeScript: Geoloom client types are incorrect for reverse geocoding results",
+			}},
+			{"api_key_401_after_rotation", 14, []string{
+				"rotated my api key and now every call returns 401",
+				"New API key rejected | After regenerating the key in the dashboard, requests fail with 401 invalid_api_key.",
+				"401 unauthorized with the key I just created",
+				"invalid api key error right after key rotation, old key also dead",
+				"Regenerated credentials don't work: {\"error\":\"invalid_api_key\"}",
+				"generated a new key, all requests unauthorized since then",
+				"nova chave de API retorna 401 depois de gerar de novo no painel",
+			}},
+			{"batch_endpoint_timeout", 14, []string{
+				"batch geocoding times out with more than 1000 addresses",
+				"504 on /v2/batch | Our batch job of 5,000 addresses fails with 504 Gateway Timeout after 60 seconds.",
+				"the batch endpoint keeps timing out for big uploads",
+				"Batch requests time out | Sending 2k rows to the batch API always ends in a timeout, 500 rows works fine.",
+				"gateway timeout when posting large batches",
+				"bulk geocode call never finishes, ends with 504",
+				"el endpoint batch da timeout con archivos grandes",
+			}},
+			{"howto_pagination", 10, []string{
+				"how do I paginate the search results? only get 20",
+				"Pagination question | What's the right way to get the next page of /v2/search results? I see a cursor field but not how to use it.",
+				"how to fetch more than 20 results from search",
+				"is there a way to page through all results with the sdk?",
+				"where do I pass the cursor to get page 2?",
+			}},
+			{"fr_go_sdk", 10, []string{
+				"any plans for a Go SDK?",
+				"Feature request: Go client | We'd love an official Go SDK, we're maintaining our own wrapper right now.",
+				"please add a golang library",
+				"would be great to have an official Go client library",
+				"do you have a go sdk or is one on the roadmap?",
+			}},
+			{"usage_dashboard_wrong_count", 11, []string{
+				"usage dashboard shows double the requests we actually made",
+				"Usage numbers don't add up | The dashboard says 240k requests this month, our logs show 118k.",
+				"the request count in the usage page is wrong",
+				"your usage graph is inflated, we got billed on the wrong number",
+				"Dashboard usage is off: it counts our requests twice?",
+				"el panel de uso muestra más peticiones de las que hicimos",
+			}},
+			{"reverse_geocode_wrong_country", 10, []string{
+				"reverse geocoding returns the wrong country near borders",
+				"Wrong country in reverse lookup | Coordinates in Strasbourg come back as Germany.",
+				"reverse geocode gives incorrect country code for points close to a border",
+				"lat/lng in Geneva resolves to France with /reverse",
+				"reverse lookup puts addresses in the neighbouring country",
+			}},
+			{"cli_login_loop", 2, []string{
+				"the geoloom cli login opens the browser and then just loops back to the login prompt",
+				"CLI auth loop | `geoloom login` never completes, it keeps asking me to log in again.",
+			}},
+			{"fr_saml_sso", 1, []string{"do you support SAML SSO for the dashboard? our IT requires it"}},
+			{"noise_thanks", 8, []string{
+				"thanks, that fixed it!", "Perfect, works now. Appreciate the quick help", "ty!!", "great, thank you so much",
+				"Merci beaucoup, ça marche", "awesome support as always", "got it, thanks", "danke, hat funktioniert"}},
+			{"noise_spam", 7, []string{
+				"Boost your API's visibility! | We offer guaranteed backlinks and SEO for developer tools. Reply for a free quote.",
+				"Hire dedicated React developers at lower cost, our team of 200 engineers is ready.",
+				"Congratulations! You have been selected for a crypto investment opportunity.",
+				"We provide lead generation for SaaS companies, book a call this week",
+				"Dear Sir/Madam, we can build your mobile app in 2 weeks. Special offer.",
+				"Increase your traffic to your website with our marketing services",
+				"Earn money from home, click here"}},
+			{"noise_marketing", 6, []string{
+				"DevConf 2027: call for sponsors | Put your brand in front of 5,000 developers. Sponsorship packages attached.",
+				"Your weekly digest from CloudStack News: 10 tools every backend team should know",
+				"Partnership? | Hi, I run a YouTube channel about APIs with 40k subscribers, would you like a sponsored video?",
+				"Webinar invite: scaling Postgres in 2027. Register now, seats are limited!",
+				"We noticed you're hiring. Our recruitment agency places senior engineers in 10 days.",
+				"Newsletter: our top 5 product updates this quarter"}},
+			{"noise_general", 7, []string{
+				"are you hiring?", "Do you have a SOC 2 report?", "what is your office address for an invoice?",
+				"Is Geoloom GDPR compliant?", "who should I talk to about an enterprise contract?",
+				"is there a status page?", "quien es el contacto comercial para España?"}},
+		},
+	}
+}

@@ -1,0 +1,127 @@
+package main
+
+// storeSet is Fernhill, a fictional online shop for clothing and homeware: shoppers writing about
+// orders, payments, shipping and returns, often in a hurry and on a phone.
+func storeSet() set {
+	return set{name: "store", product: "Fernhill", start: "2026-10-05T07:30:00Z",
+		replies: []string{
+			"Hi %s, so sorry about this! Could you send me your order number?",
+			"Hello %s, thank you for reaching out. I've forwarded this to our fulfilment team.",
+			"Hi %s, you can find this under My Orders in your account. Let us know if you need more help!",
+		},
+		issues: []issue{
+			{"payment_charged_twice", 17, []string{
+				"i was charged twice for my order",
+				"Double charge | My card shows two payments of 84.90 for order #55120, I only ordered once.",
+				"you took the money two times from my account!!",
+				"duplicate payment on my credit card for one order",
+				"Charged 2x | The checkout froze, I clicked pay again and now I'm billed twice.",
+				"me cobraron dos veces el mismo pedido",
+				"my bank statement shows the same Fernhill purchase twice",
+				"On m'a débité deux fois pour une seule commande",
+				"got double billed for order 55871, please refund one",
+			}},
+			{"refund_not_received", 16, []string{
+				"where is my refund? returned the jacket 3 weeks ago",
+				"Refund still missing | You emailed that my refund was processed on the 2nd but nothing is on my card yet.",
+				"haven't got my money back for the return",
+				"return was received by you but no refund so far",
+				"Refund not showing up | It's been 14 business days since you confirmed the return. Still no refund.",
+				"todavía no recibí el reembolso de mi devolución",
+				"still waiting for the refund on my returned order",
+				"Rückerstattung nicht erhalten, Rücksendung ist seit 2 Wochen bei euch",
+			}},
+			{"tracking_not_updating", 15, []string{
+				"tracking hasn't changed in 6 days",
+				"Tracking stuck | My tracking page still says 'label created' since last Monday.",
+				"the tracking link shows no updates at all",
+				"order shipped but tracking info is not updating",
+				"Where is my parcel? | Tracking has been frozen on 'in transit' for a week.",
+				"o rastreamento do meu pedido não atualiza há dias",
+				"tracking number doesn't show any movement",
+			}},
+			{"delivered_not_received", 13, []string{
+				"says delivered but I never got the package",
+				"Package marked as delivered, not here | The courier says it was delivered yesterday at 2pm but nothing at my door or with neighbours.",
+				"order shows delivered, i didnt receive anything",
+				"tracking says delivered but no parcel",
+				"My order was marked delivered but it never arrived.",
+				"el paquete figura como entregado pero no me llegó",
+			}},
+			{"promo_code_invalid", 14, []string{
+				"discount code not working at checkout",
+				"Promo code rejected | WELCOME15 says 'this code is not valid' even though I just got it by email.",
+				"coupon code won't apply",
+				"the voucher from your newsletter says invalid",
+				"why doesn't my promo code work? it says expired but the email says valid till Sunday",
+				"le code promo ne fonctionne pas au paiement",
+				"the 20% off code isnt being accepted",
+			}},
+			{"wrong_item_received", 13, []string{
+				"received the wrong size",
+				"Wrong item in my box | I ordered the linen shirt in M and got a wool sweater in XL.",
+				"you sent me the wrong colour",
+				"package had someone else's item in it",
+				"Not what I ordered | Got a different product than the one in my order confirmation.",
+				"me llegó una talla equivocada",
+			}},
+			{"paypal_checkout_fails", 12, []string{
+				"paypal payment keeps failing at checkout",
+				"Can't pay with PayPal | After logging into PayPal it sends me back to the cart with 'payment could not be completed'.",
+				"checkout error when I choose paypal",
+				"paypal wont go through, tried 3 times",
+				"PayPal-Zahlung schlägt beim Checkout fehl",
+				"the paypal window closes and the order is not placed",
+			}},
+			{"howto_return_exchange", 11, []string{
+				"how do I return something?",
+				"Exchange question | How can I exchange a dress for a smaller size?",
+				"how do returns work, do I need to print a label?",
+				"where do I start a return",
+				"can i exchange an item instead of a refund?",
+				"¿cómo hago una devolución?",
+			}},
+			{"fr_international_shipping", 10, []string{
+				"do you ship to canada?",
+				"International shipping? | Would love to order but you don't deliver to Australia. Any plans?",
+				"please start shipping to the UK",
+				"any chance you'll offer shipping to Norway soon?",
+				"wish you delivered outside the US",
+			}},
+			{"gift_card_balance_missing", 9, []string{
+				"my gift card balance is gone",
+				"Gift card shows $0 | I had $50 on my gift card and now it says the balance is zero, I never used it.",
+				"gift card says no balance but I haven't spent it",
+				"the gift card code shows 0 remaining",
+				"gift card credit disappeared from my account",
+			}},
+			{"wishlist_items_disappear", 2, []string{
+				"everything in my wishlist vanished",
+				"Wishlist empty | Items I saved to my wishlist are gone after logging in on my laptop.",
+			}},
+			{"fr_apple_pay", 1, []string{"can you add apple pay please"}},
+			{"noise_thanks", 8, []string{
+				"thank you! got it", "received the replacement, thanks a lot", "great service, thanks",
+				"thx for the quick refund", "Gracias!!", "lovely, thank you", "perfect thanks", "obrigada pela ajuda"}},
+			{"noise_spam", 7, []string{
+				"Grow your store with our Shopify SEO services, guaranteed first page of Google!",
+				"Wholesale suppliers | We provide cheap bulk clothing from our factory, lower cost than your current supplier.",
+				"Congratulations, you are selected for a free iPhone, claim your prize",
+				"buy instagram followers, instant delivery 100% safe",
+				"We can build your online store, free quote",
+				"Investment opportunity in bitcoin, earn money fast",
+				"Increase your traffic! Our marketing services boost sales"}},
+			{"noise_marketing", 6, []string{
+				"Influencer collab? | Hi! I'm a lifestyle creator with 80k followers, I'd love to feature your linen collection.",
+				"Your monthly packaging catalog is here: 20% off eco mailers",
+				"Trade show invitation: Home & Living Expo, book your booth",
+				"Newsletter from ShipFast: new rates for Q1",
+				"We'd like to list your products on our marketplace, reply to get started",
+				"Press release: retail trends report 2027"}},
+			{"noise_general", 7, []string{
+				"do you have a physical store?", "what are your opening hours for phone support?",
+				"are your products made in Europe?", "is the linen organic?", "do you sell gift wrapping?",
+				"who do I contact for a job application?", "vous avez un magasin à Paris ?"}},
+		},
+	}
+}
