@@ -1,0 +1,146 @@
+package paraphrase
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"feedbackpipe/conversation"
+	"feedbackpipe/extraction"
+)
+
+// snippetRunes is how much of the subject and first customer message identifies a conversation: the
+// prompt carries neither its id nor its metadata, and a long first message may be cut.
+const snippetRunes = 120
+
+// Server answers extraction calls for the conversations it knows; it implements http.Handler.
+type Server struct {
+	byText   map[string]entry // snippet → the conversation's id and spec
+	fallback http.Handler     // embeddings, calls that are not extractions, unknown conversations
+	answered atomic.Int64
+	unknown  atomic.Int64
+}
+
+type entry struct {
+	id   string
+	spec Spec
+}
+
+// New builds the model from conversations, their labels and the spec of each label. Every
+// labelled conversation must be told apart by its subject and first customer message, and every label
+// must have a spec. fallback answers everything else.
+func New(convs []conversation.Conversation, labels map[string]string, specs map[string]Spec, fallback http.Handler) (*Server, error) {
+	s := &Server{byText: make(map[string]entry, len(convs)), fallback: fallback}
+	for i := range convs {
+		c := &convs[i]
+		label, ok := labels[c.ID]
+		if !ok {
+			continue
+		}
+		spec, ok := specs[label]
+		if !ok {
+			return nil, fmt.Errorf("paraphrase: no spec for label %q of %s", label, c.ID)
+		}
+		key := snippet(c.Subject, firstCustomer(c.Messages))
+		if prev, dup := s.byText[key]; dup && labels[prev.id] != label {
+			return nil, fmt.Errorf("paraphrase: %s and %s open alike but are labelled apart", prev.id, c.ID)
+		}
+		s.byText[key] = entry{id: c.ID, spec: spec}
+	}
+	return s, nil
+}
+
+// firstCustomer is the text of the first customer message (bots greet alike).
+func firstCustomer(msgs []conversation.Message) string {
+	for _, m := range msgs {
+		if m.Author == conversation.Customer {
+			return m.Text
+		}
+	}
+	return ""
+}
+
+// snippet is the lookup key: subject and the first customer message's beginning, on one line each.
+func snippet(subject, first string) string {
+	cut := func(s string) string {
+		s = strings.Join(strings.Fields(s), " ")
+		if r := []rune(s); len(r) > snippetRunes {
+			s = string(r[:snippetRunes])
+		}
+		return s
+	}
+	return cut(subject) + "\n" + cut(first)
+}
+
+// Counts reports the extraction calls answered from the labels, and those about a conversation
+// the model does not know (handed to the fallback).
+func (s *Server) Counts() (answered, unknown int64) { return s.answered.Load(), s.unknown.Load() }
+
+// ServeHTTP answers extraction calls; everything else goes to the fallback.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/chat/completions") {
+		s.fallback.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+	if err != nil {
+		http.Error(w, "read body", http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var req struct {
+		Model    string `json:"model"`
+		Messages []struct {
+			Role    string `json:"role"`
+			Content string `json:"content"`
+		} `json:"messages"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		s.fallback.ServeHTTP(w, r)
+		return
+	}
+	prompt := ""
+	for i := len(req.Messages) - 1; i >= 0 && prompt == ""; i-- {
+		if m := req.Messages[i]; m.Role == "user" && strings.Contains(m.Content, extraction.MarkerConversation) {
+			prompt = m.Content
+		}
+	}
+	if prompt == "" {
+		s.fallback.ServeHTTP(w, r)
+		return
+	}
+	p := extraction.ParseUserPrompt(prompt)
+	e, ok := s.byText[snippet(p.Subject, firstCustomer(p.Messages))]
+	if !ok {
+		s.unknown.Add(1)
+		s.fallback.ServeHTTP(w, r)
+		return
+	}
+	s.answered.Add(1)
+	content, err := json.Marshal(e.spec.theme(Variant(e.id), p.Subject))
+	if err != nil {
+		http.Error(w, "encode theme", http.StatusInternalServerError)
+		return
+	}
+	resp := map[string]any{
+		"id":      "chatcmpl-paraphrase",
+		"object":  "chat.completion",
+		"created": time.Now().Unix(),
+		"model":   req.Model,
+		"choices": []map[string]any{{
+			"index":         0,
+			"message":       map[string]string{"role": "assistant", "content": string(content)},
+			"finish_reason": "stop",
+		}},
+		"usage": map[string]int{"prompt_tokens": len(body) / 4, "completion_tokens": len(content) / 4, "total_tokens": (len(body) + len(content)) / 4},
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(resp); err != nil {
+		return // the client went away
+	}
+}
