@@ -21,6 +21,13 @@ type StoryView struct {
 	LastSeen          time.Time `json:"last_seen"`
 	ConversationIDs   []string  `json:"conversation_ids"`
 	Excerpts          []string  `json:"excerpts"`
+	// Written by the story review (empty for a mechanical draft); see store/reviews.go.
+	UserStory          string   `json:"user_story"`
+	AcceptanceCriteria []string `json:"acceptance_criteria"`
+	InvestigationHints []string `json:"investigation_hints"`
+	Severity           string   `json:"severity"`
+	Verdict            string   `json:"verdict"`
+	VerdictReason      string   `json:"verdict_reason"`
 }
 
 // OrphanView is an orphan as the CLI shows it.
@@ -67,6 +74,9 @@ func (s *Store) Backlog(ctx context.Context, runID string) ([]StoryView, []Orpha
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list stories: %w", err)
+	}
+	if err := s.storyTexts(ctx, stories); err != nil {
+		return nil, nil, err
 	}
 	rows, err = s.pool.Query(ctx, `
 		SELECT o.orphan_key, o.title, o.signature, o.product_area, o.first_seen, o.last_seen,
