@@ -204,18 +204,23 @@ func collectAliases(rows pgx.Rows) (map[string]string, error) {
 // sightingsBatch bounds the sightings one call returns; the next call continues after them.
 const sightingsBatch = 5000
 
+// sightingsOverlap is how far behind its cursor a call reads again: themes ids are taken at insert
+// and committed a moment later, so concurrent saves commit out of id order. Reading the last ids
+// again (a conversation counts once however often it is seen) catches those late commits.
+const sightingsOverlap = 256
+
 // SignatureSightings returns the run's themes stored after cursor (a themes id), as sightings
 // of their signatures, with the cursor to continue from. Every worker of the run learns from
-// them which signatures other workers' conversations established. A theme whose transaction
-// commits after a later id was read is skipped: it then counts only once the worker meets the
-// signature itself, which offers it later, never wrongly.
+// them which signatures other workers' conversations established. Each call reads the last
+// sightingsOverlap ids before cursor again; a theme committed even later than that is skipped,
+// which only offers its signature later, never wrongly.
 func (s *Store) SignatureSightings(ctx context.Context, runID string, cursor int64) ([]signature.Sighting, int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, issue_signature AS signature, product_area, conversation_id FROM themes
-		WHERE run_id = @run AND id > @cursor ORDER BY id LIMIT @limit`,
-		pgx.NamedArgs{"run": runID, "cursor": cursor, "limit": sightingsBatch})
+		WHERE run_id = @run AND id > @from ORDER BY id LIMIT @limit`,
+		pgx.NamedArgs{"run": runID, "from": max(cursor-sightingsOverlap, 0), "limit": sightingsBatch})
 	if err != nil {
 		return nil, cursor, fmt.Errorf("read signature sightings of run %s: %w", runID, err)
 	}
@@ -229,7 +234,7 @@ func (s *Store) SignatureSightings(ctx context.Context, runID string, cursor int
 	}
 	out := make([]signature.Sighting, len(rs))
 	for i, r := range rs {
-		out[i], cursor = r.Sighting, r.ID
+		out[i], cursor = r.Sighting, max(cursor, r.ID)
 	}
 	return out, cursor, nil
 }

@@ -194,3 +194,27 @@ func TestConcurrentSavesMintOnce(t *testing.T) {
 		assert.Equal(t, 1, count(t, st, `SELECT count(*) FROM extractions WHERE run_id = $1 AND minted`, run), run)
 	}
 }
+
+// TestSignatureSightings: the run's stored themes as sightings, after a cursor, the other runs'
+// left out; reading again from the returned cursor repeats at most the overlap, never misses.
+func TestSignatureSightings(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	seedConversations(t, st, 4)
+	createRun(t, st, "r1", false)
+	createRun(t, st, "r2", false)
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c01", store.OutcomeTheme, "linkedin_page_missing", true)))
+	require.NoError(t, st.SaveExtraction(ctx, extr("r2", "c02", store.OutcomeTheme, "linkedin_page_missing", true)))
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c03", store.OutcomeTheme, "csv_export_missing_columns", true)))
+	got, cursor, err := st.SignatureSightings(ctx, "r1", 0)
+	require.NoError(t, err)
+	assert.Equal(t, []signature.Sighting{
+		{Signature: "linkedin_page_missing", ProductArea: "publishing", Conversation: "c01"},
+		{Signature: "csv_export_missing_columns", ProductArea: "publishing", Conversation: "c03"},
+	}, got)
+	require.NoError(t, st.SaveExtraction(ctx, extr("r1", "c04", store.OutcomeTheme, "linkedin_page_missing", true)))
+	more, next, err := st.SignatureSightings(ctx, "r1", cursor)
+	require.NoError(t, err)
+	assert.Greater(t, next, cursor)
+	assert.Contains(t, more, signature.Sighting{Signature: "linkedin_page_missing", ProductArea: "publishing", Conversation: "c04"})
+}
