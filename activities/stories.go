@@ -16,6 +16,8 @@ const loadThemesTimeout = 5 * time.Minute
 // StoriesInput names the run whose themes to group.
 type StoriesInput struct {
 	RunID string
+	// Concurrency bounds the review calls in flight; 0 takes the run's --concurrency.
+	Concurrency int
 }
 
 // BuildStories groups the run's themes and writes each group as a story or an orphan, each in its
@@ -43,16 +45,28 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
 	}
 	groups := grouping.Run(items, a.Config.Grouping)
-	prog.Stage("writing", 0, len(groups))
+	outcomes, err := a.reviewCandidates(ctx, in, groups, themes, prog)
+	if err != nil {
+		return PhaseResult{}, err
+	}
+	usedKeys := make(map[string]bool, len(groups))
 	for _, g := range groups {
+		usedKeys[g.Key] = true
+	}
+	prog.Stage("writing", 0, len(groups))
+	for i, g := range groups {
 		if ctx.Err() != nil {
 			return PhaseResult{}, ctx.Err()
 		}
-		w := a.groupWrite(in.RunID, g, themes)
-		err := retry.do(ctx, a.Logger, "write group "+w.Key, func(ctx context.Context) error {
-			_, err := a.Store.WriteGroup(ctx, w)
-			return err
-		})
+		var write func(context.Context) error
+		if o := outcomes[i]; o != nil {
+			rw := a.reviewedWrite(in.RunID, g, themes, o, usedKeys)
+			write = func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }
+		} else {
+			w := a.groupWrite(in.RunID, g, themes)
+			write = func(ctx context.Context) error { _, err := a.Store.WriteGroup(ctx, w); return err }
+		}
+		err := retry.do(ctx, a.Logger, "write group "+g.Key, write)
 		if err != nil {
 			if ctx.Err() != nil {
 				return PhaseResult{}, ctx.Err()
@@ -62,10 +76,10 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 				// phase (written groups are skipped) instead of leaving the group out.
 				return PhaseResult{}, err
 			}
-			a.Logger.Warn("story group failed", "run_id", in.RunID, "group", w.Key, "error", err)
+			a.Logger.Warn("story group failed", "run_id", in.RunID, "group", g.Key, "error", err)
 			reason := err.Error()
-			if err := retry.do(ctx, a.Logger, "record failure of group "+w.Key, func(ctx context.Context) error {
-				return a.Store.RecordGroupFailure(ctx, in.RunID, w.Key, reason)
+			if err := retry.do(ctx, a.Logger, "record failure of group "+g.Key, func(ctx context.Context) error {
+				return a.Store.RecordGroupFailure(ctx, in.RunID, g.Key, reason)
 			}); err != nil {
 				return PhaseResult{}, err
 			}
@@ -73,7 +87,7 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 		prog.Step(1)
 	}
 	var res PhaseResult
-	err := retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
+	err = retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
 		res, err = a.phaseResult(ctx, in.RunID)
 		return err
 	})

@@ -44,7 +44,7 @@ var (
 	apiWord    = regexp.MustCompile(`^[a-z0-9_.-]{1,64}$`)
 	// storedCode is a reason the pipeline already stores as a code (llm.Reason, the embedding
 	// phase's reasons), possibly marked retried: kept as it is.
-	storedCode = regexp.MustCompile(`^(invalid_output|refused|transient|error|empty_digest)(: [a-z0-9_.-]{1,64})?( \(retried\))?$`)
+	storedCode = regexp.MustCompile(`^(invalid_output|refused|transient|error|empty_digest|rejected|review_fallback)(: [a-z0-9_.-]{1,64})?( \(retried\))?$`)
 )
 
 // Of is the code of an error: what an activity may report to its workflow instead of the

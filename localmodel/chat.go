@@ -82,6 +82,10 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if !s.delay(r) {
 		return
 	}
+	if msg == "" && isReview(req) {
+		s.handleReview(w, r, req)
+		return
+	}
 	var job chatJob
 	if msg == "" {
 		job, msg = newChatJob(req)

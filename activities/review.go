@@ -1,0 +1,256 @@
+package activities
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"feedbackpipe/grouping"
+	"feedbackpipe/llm"
+	"feedbackpipe/review"
+	"feedbackpipe/store"
+)
+
+// ReasonReviewFallback prefixes the warning of a group whose review failed: its mechanical draft
+// was written instead.
+const ReasonReviewFallback = "review_fallback"
+
+// reviewOutcome is what the review of one candidate group decided: an answer, or the reason
+// code of its failure (the mechanical draft is written then).
+type reviewOutcome struct {
+	group   review.Group
+	members []review.Member
+	answer  *review.Answer
+	failed  string // short code, e.g. "invalid_output"
+}
+
+// reviewGroups reviews the candidate groups (index → outcome), at most concurrency calls in
+// flight; the llm client's limiter paces them against the API budget. A group whose member set
+// was reviewed before with this prompt version and model reuses the stored answer and sends
+// nothing. It returns an error only when ctx ends or the database fails.
+func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []grouping.Group, candidates []int,
+	themes []store.ThemeForGrouping, concurrency int, prog *progress) (map[int]*reviewOutcome, error) {
+	out := make(map[int]*reviewOutcome, len(candidates))
+	var mu sync.Mutex
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.SetLimit(max(concurrency, 1))
+	for _, i := range candidates {
+		eg.Go(func() error {
+			o, err := a.reviewGroup(ectx, runID, groups[i], themes)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[i] = o
+			mu.Unlock()
+			prog.Step(1)
+			return nil
+		})
+	}
+	return out, eg.Wait()
+}
+
+// reviewGroup reviews one group: from the cache, or with one review call (and its corrective
+// retry), whose usage is stored with the answer.
+func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.Group, themes []store.ThemeForGrouping) (*reviewOutcome, error) {
+	o := &reviewOutcome{members: reviewMembers(g, themes)}
+	o.group = review.Sample(o.members)
+	ids := make([]string, len(o.members))
+	for i, m := range o.members {
+		ids[i] = m.ID
+	}
+	hash, model := review.MemberHash(ids), a.LLM.ChatModel()
+	var cached []byte
+	var found bool
+	err := defaultDBRetry().do(ctx, a.Logger, "read cached review of "+g.Key, func(ctx context.Context) (err error) {
+		cached, found, err = a.Store.CachedReview(ctx, hash, review.PromptVersion, model)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		if ans, err := review.Parse(string(cached), o.group); err == nil {
+			o.answer = ans
+			return o, nil
+		}
+	}
+	ans, usage, err := a.LLM.Review(ctx, o.group)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var answer []byte
+	if err != nil {
+		o.failed = reasonCode(llm.Reason(err))
+		a.Logger.Warn("story review failed: writing the mechanical draft", "run_id", runID, "group", g.Key,
+			"reason", o.failed, "error", err)
+	} else {
+		o.answer, answer = ans, ans.Encode()
+	}
+	u := store.ReviewUsage{RunID: runID, GroupKey: g.Key, Calls: usage.Calls, TokensIn: usage.TokensIn,
+		TokensOut: usage.TokensOut, CostUSD: usage.CostUSD}
+	if err := defaultDBRetry().do(ctx, a.Logger, "save review of "+g.Key, func(ctx context.Context) error {
+		return a.Store.SaveReview(ctx, u, hash, review.PromptVersion, model, answer)
+	}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// reasonCode is the first word of a reason ("transient: http_503" → "transient").
+func reasonCode(reason string) string {
+	code, _, _ := strings.Cut(reason, ":")
+	return strings.TrimSpace(code)
+}
+
+// reviewMembers is what the review sees of the group's members.
+func reviewMembers(g grouping.Group, themes []store.ThemeForGrouping) []review.Member {
+	out := make([]review.Member, 0, len(g.Members))
+	seen := map[string]bool{}
+	for _, idx := range g.Members {
+		t := themes[idx]
+		if seen[t.ConversationID] {
+			continue
+		}
+		seen[t.ConversationID] = true
+		excerpt := ""
+		if len(t.KeyExcerpts) > 0 {
+			excerpt = t.KeyExcerpts[0]
+		}
+		out = append(out, review.Member{
+			ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea, Component: t.Component,
+			ActionType: t.ActionType, Direction: t.Direction, UserIntent: t.UserIntent, Symptoms: t.Symptoms, Excerpt: excerpt,
+		})
+	}
+	return out
+}
+
+// reviewedWrite turns a group and its review into what the store applies in one transaction:
+// kept, the group with its written story; split, one sub-group a part under a derived stable
+// key; rejected, the members that leave their groups; failed, the mechanical draft.
+func (a *Activities) reviewedWrite(runID string, g grouping.Group, themes []store.ThemeForGrouping, o *reviewOutcome,
+	usedKeys map[string]bool) *store.ReviewedWrite {
+	mech := a.groupWrite(runID, g, themes)
+	w := &store.ReviewedWrite{RunID: runID, Key: g.Key}
+	if o.answer == nil {
+		w.Verdict, w.Reason = store.VerdictFallback, ReasonReviewFallback+": "+o.failed
+		w.Parts = []store.ReviewedPart{{Group: mech}}
+		return w
+	}
+	w.Verdict, w.Reason = o.answer.Decision, o.answer.Reason
+	switch o.answer.Decision {
+	case review.DecisionReject:
+		w.Reason = "rejected: " + o.answer.Reason
+		w.Rejected = mech.Members
+	case review.DecisionKeep:
+		w.Parts = []store.ReviewedPart{{Group: written(mech, o.answer.Parts[0]), Text: text(o.answer.Parts[0])}}
+	case review.DecisionSplit:
+		byID := make(map[string]store.Member, len(mech.Members))
+		for _, m := range mech.Members {
+			byID[m.ConversationID] = m
+		}
+		for i, ids := range o.answer.Assign(o.group, o.members) {
+			part := *mech
+			part.Members = nil
+			for _, id := range ids {
+				part.Members = append(part.Members, byID[id])
+			}
+			part.Signature = dominantSignature(part.Members)
+			part.Key = partKey(g.Key, part.Signature, i, usedKeys)
+			usedKeys[part.Key] = true
+			w.Parts = append(w.Parts, store.ReviewedPart{Group: written(&part, o.answer.Parts[i]), Text: text(o.answer.Parts[i])})
+		}
+	}
+	return w
+}
+
+// written is the group with the review's title.
+func written(g *store.GroupWrite, p review.Part) *store.GroupWrite {
+	out := *g
+	out.Title = strings.TrimSpace(p.Title)
+	return &out
+}
+
+func text(p review.Part) store.StoryText {
+	return store.StoryText{UserStory: strings.TrimSpace(p.UserStory), AcceptanceCriteria: p.AcceptanceCriteria,
+		InvestigationHints: p.InvestigationHints, Severity: p.Severity}
+}
+
+// partKey is a split part's stable key: the first part keeps the group's key; another takes its
+// dominant signature when no other group of the run uses it, else the group's key with the
+// part's ordinal.
+func partKey(groupKey, signature string, i int, used map[string]bool) string {
+	if i == 0 {
+		return groupKey
+	}
+	if signature != "" && signature != groupKey && !used[signature] {
+		return signature
+	}
+	for n := i + 1; ; n++ {
+		if k := groupKey + "~" + strconv.Itoa(n); !used[k] {
+			return k
+		}
+	}
+}
+
+// dominantSignature is the members' most common signature (ties alphabetical).
+func dominantSignature(members []store.Member) string {
+	counts := map[string]int{}
+	best := ""
+	for _, m := range members {
+		counts[m.Signature]++
+	}
+	for s, n := range counts {
+		if best == "" || n > counts[best] || (n == counts[best] && s < best) {
+			best = s
+		}
+	}
+	return best
+}
+
+// reviewCandidates reviews the groups that become stories: those of at least MinSize distinct
+// conversations, and those whose orphan graduates with them.
+func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, groups []grouping.Group,
+	themes []store.ThemeForGrouping, prog *progress) (map[int]*reviewOutcome, error) {
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	retry := defaultDBRetry()
+	keys := make([]string, len(groups))
+	var ids []string
+	for i, g := range groups {
+		keys[i] = g.Key
+		for _, idx := range g.Members {
+			ids = append(ids, themes[idx].ConversationID)
+		}
+	}
+	var others map[string]int
+	if err := retry.do(ctx, a.Logger, "count orphan members", func(ctx context.Context) (err error) {
+		others, err = a.Store.OrphanOthers(ctx, keys, ids)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var candidates []int
+	for i, g := range groups {
+		if n := len(reviewMembers(g, themes)); n >= a.Config.Grouping.MinSize || (n > 0 && n+others[g.Key] >= a.Config.Grouping.MinSize) {
+			candidates = append(candidates, i)
+		}
+	}
+	concurrency := in.Concurrency
+	if concurrency <= 0 {
+		var run *store.Run
+		if err := retry.do(ctx, a.Logger, "read the run", func(ctx context.Context) (err error) {
+			run, err = a.Store.GetRun(ctx, in.RunID)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		concurrency = run.Concurrency
+	}
+	prog.Stage("reviewing", 0, len(candidates))
+	return a.reviewGroups(ctx, in.RunID, groups, candidates, themes, concurrency, prog)
+}

@@ -1,0 +1,378 @@
+package localmodel
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"feedbackpipe/review"
+)
+
+// isReview reports whether a chat request is a story review (by its schema's name).
+func isReview(req chatRequest) bool {
+	rf := req.ResponseFormat
+	return rf != nil && rf.JSONSchema != nil && rf.JSONSchema.Name == review.SchemaName
+}
+
+// handleReview answers a story review: reject a group whose members are mostly noise, split one
+// whose members disagree on their facets (action type, direction, component) into parts that
+// stand on their own, keep the others; each story titled from the members' salient terms.
+func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, req chatRequest) {
+	var g review.Group
+	ok := false
+	chars := 0
+	for _, m := range req.Messages {
+		t := m.text()
+		chars += len(t)
+		if m.Role == "user" && strings.Contains(t, review.MarkerGroup) {
+			g, ok = review.ParseUserPrompt(t)
+		}
+	}
+	if !ok || len(g.Members) == 0 {
+		badRequest(w, "%s", "no user message holds a group between the "+review.MarkerGroup+" and "+review.MarkerEndGroup+" markers")
+		return
+	}
+	fault, handled := s.injectFault(w, r, "chat", true)
+	if handled {
+		return
+	}
+	out, err := json.Marshal(decideReview(g))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "server_error", "", "cannot render the answer: "+err.Error())
+		return
+	}
+	content := string(out)
+	switch fault {
+	case FaultMalformedJSON:
+		content = content[:len(content)/2]
+	case FaultSchemaViolation:
+		content = strings.Replace(content, `"decision":`, `"unexpected_property":true,"decision":`, 1)
+	}
+	choice := chatChoice{FinishReason: "stop"}
+	choice.Message.Role = "assistant"
+	choice.Message.Content = content
+	writeJSON(w, http.StatusOK, chatResponse{
+		ID: fmt.Sprintf("chatcmpl-local-%d", s.ids.Add(1)), Object: "chat.completion", Created: time.Now().Unix(),
+		Model: cmp.Or(req.Model, ChatModelID), Choices: []chatChoice{choice},
+		Usage: newUsage(chars, len(content)), SystemFingerprint: "local-heuristic-v1",
+	})
+}
+
+// decideReview is the built-in model's verdict on a group.
+func decideReview(g review.Group) review.Answer {
+	noisy := 0
+	for _, m := range g.Members {
+		if noiseMember(m) {
+			noisy++
+		}
+	}
+	if 3*noisy >= 2*len(g.Members) {
+		return review.Answer{Decision: review.DecisionReject, Reason: review.ReasonNoise, Parts: []review.Part{}}
+	}
+	if parts := facetSplit(g.Members); len(parts) >= 2 {
+		a := review.Answer{Decision: review.DecisionSplit, Reason: review.ReasonDistinctIssues}
+		for _, p := range parts {
+			a.Parts = append(a.Parts, writeStory(p, true))
+		}
+		return a
+	}
+	return review.Answer{Decision: review.DecisionKeep, Reason: review.ReasonOneIssue,
+		Parts: []review.Part{writeStory(g.Members, false)}}
+}
+
+// noiseWords make a theme generic when its signature has nothing else.
+var noiseWords = map[string]bool{
+	"general": true, "feedback": true, "question": true, "questions": true, "other": true, "misc": true,
+	"issue": true, "issues": true, "problem": true, "help": true, "thanks": true, "thank": true, "unknown": true,
+	"hello": true, "hi": true, "inquiry": true, "request": true, "support": true, "followup": true, "follow": true,
+	"up": true, "praise": true, "compliment": true, "spam": true, "greeting": true, "noise": true, "chat": true,
+}
+
+// noiseMember reports whether a member's theme says nothing specific: an unknown action type, or
+// a signature made only of generic words, with no symptom.
+func noiseMember(m review.Member) bool {
+	if m.ActionType == "unknown" {
+		return true
+	}
+	specific := false
+	for _, w := range strings.Split(m.Signature, "_") {
+		if w != "" && !noiseWords[w] {
+			specific = true
+		}
+	}
+	return !specific
+}
+
+// actionClass folds action types that one story can hold together.
+func actionClass(t string) string {
+	switch t {
+	case "bug_report", "complaint":
+		return "problem"
+	case "how_to_question", "inquiry":
+		return "question"
+	case "account_change", "delete_request":
+		return "account"
+	}
+	return t
+}
+
+// facetSplit partitions the members by action class and direction, or failing that by component,
+// when at least two classes stand on their own (each at least two members and a quarter of the
+// group); the members of smaller classes join the part they share most facets with.
+func facetSplit(members []review.Member) [][]review.Member {
+	n := len(members)
+	need := max(2, int(math.Ceil(float64(n)/4)))
+	for _, facet := range []func(review.Member) string{
+		func(m review.Member) string { return actionClass(m.ActionType) + "/" + m.Direction },
+		func(m review.Member) string { return m.Component },
+	} {
+		classes := map[string][]review.Member{}
+		for _, m := range members {
+			classes[facet(m)] = append(classes[facet(m)], m)
+		}
+		var big []string
+		for k, ms := range classes {
+			if len(ms) >= need && k != "" {
+				big = append(big, k)
+			}
+		}
+		if len(big) < 2 {
+			continue
+		}
+		sort.Strings(big)
+		parts := make([][]review.Member, len(big))
+		index := map[string]int{}
+		for i, k := range big {
+			parts[i], index[k] = classes[k], i
+		}
+		for k, ms := range classes {
+			if _, ok := index[k]; ok {
+				continue
+			}
+			for _, m := range ms {
+				best, bestScore := 0, -1
+				for i, p := range parts {
+					score := 0
+					if p[0].Component == m.Component {
+						score += 2
+					}
+					if actionClass(p[0].ActionType) == actionClass(m.ActionType) {
+						score++
+					}
+					if score > bestScore || (score == bestScore && len(p) > len(parts[best])) {
+						best, bestScore = i, score
+					}
+				}
+				parts[best] = append(parts[best], m)
+			}
+		}
+		return parts
+	}
+	return nil
+}
+
+// writeStory writes a part's story from its members' themes.
+func writeStory(members []review.Member, listMembers bool) review.Part {
+	p := review.Part{Members: []string{}}
+	if listMembers {
+		for _, m := range members {
+			p.Members = append(p.Members, m.Ref)
+		}
+	}
+	component := humanTerm(mostCommonOf(members, func(m review.Member) string { return m.Component }))
+	if component == "" {
+		component = humanTerm(mostCommonOf(members, func(m review.Member) string { return m.ProductArea }))
+	}
+	if component == "" {
+		component = "Product"
+	}
+	class := actionClass(mostCommonOf(members, func(m review.Member) string { return m.ActionType }))
+	symptoms := salientSymptoms(members)
+	intent := mostCommonOf(members, func(m review.Member) string { return strings.TrimSpace(m.UserIntent) })
+	need := ""
+	if len(symptoms) > 0 && class != "feature_request" {
+		need = symptoms[0]
+	} else {
+		need = lowerFirst(intent)
+	}
+	if need == "" {
+		need = strings.ReplaceAll(mostCommonOf(members, func(m review.Member) string { return m.Signature }), "_", " ")
+	}
+	need = strings.TrimSuffix(strings.TrimSpace(need), ".")
+	if strings.HasPrefix(strings.ToLower(need), strings.ToLower(component)+" ") {
+		need = strings.TrimSpace(need[len(component):])
+	}
+	p.Title = clipWords(component+": "+need, review.MaxTitle)
+	area := strings.ToLower(humanTerm(mostCommonOf(members, func(m review.Member) string { return m.ProductArea })))
+	user := "user"
+	if area != "" {
+		user = area + " user"
+	}
+	switch class {
+	case "feature_request":
+		p.UserStory = clipWords(fmt.Sprintf("As a %s, I want %s, so that %s fits how I work.", user, cmp.Or(lowerFirst(intent), need), strings.ToLower(component)), review.MaxUserStory)
+		p.AcceptanceCriteria = []string{clipWords(fmt.Sprintf("%s supports: %s.", component, need), review.MaxItemChars)}
+		p.Severity = "low"
+	case "question", "account":
+		p.UserStory = clipWords(fmt.Sprintf("As a %s, I want to %s without contacting support, so that I am not blocked.", user, cmp.Or(lowerFirst(intent), need)), review.MaxUserStory)
+		p.AcceptanceCriteria = []string{clipWords(fmt.Sprintf("Users can find how to %s in the product or its help.", cmp.Or(lowerFirst(intent), need)), review.MaxItemChars)}
+		p.Severity = "low"
+	default:
+		p.UserStory = clipWords(fmt.Sprintf("As a %s, I want %s to work reliably, so that %s no longer happens.", user, strings.ToLower(component), need), review.MaxUserStory)
+		for _, s := range symptoms[:min(3, len(symptoms))] {
+			p.AcceptanceCriteria = append(p.AcceptanceCriteria, clipWords("No longer happens: "+s+".", review.MaxItemChars))
+		}
+		if len(p.AcceptanceCriteria) == 0 {
+			p.AcceptanceCriteria = []string{clipWords(component+" works as expected in the reported flow.", review.MaxItemChars)}
+		}
+		p.Severity = severityOf(members, symptoms)
+	}
+	p.InvestigationHints = []string{clipWords(fmt.Sprintf("Reported in %d conversation(s); component %s.", len(members), strings.ToLower(component)), review.MaxItemChars)}
+	if sigs := distinctOf(members, func(m review.Member) string { return m.Signature }); len(sigs) > 0 {
+		p.InvestigationHints = append(p.InvestigationHints, clipWords("Signatures: "+strings.Join(sigs[:min(4, len(sigs))], ", ")+".", review.MaxItemChars))
+	}
+	if d := mostCommonOf(members, func(m review.Member) string { return m.Direction }); d != "" && d != "neutral" {
+		p.InvestigationHints = append(p.InvestigationHints, "Direction of the failure: "+d+".")
+	}
+	return p
+}
+
+// salientSymptoms ranks the members' symptoms by how many members share their words.
+func salientSymptoms(members []review.Member) []string {
+	df := map[string]int{}
+	for _, m := range members {
+		seen := map[string]bool{}
+		for _, s := range m.Symptoms {
+			for _, w := range contentWords(s) {
+				if !seen[w] {
+					seen[w] = true
+					df[w]++
+				}
+			}
+		}
+	}
+	score := map[string]float64{}
+	var out []string
+	for _, m := range members {
+		for _, s := range m.Symptoms {
+			s = strings.Join(strings.Fields(s), " ")
+			if s == "" {
+				continue
+			}
+			if _, ok := score[s]; ok {
+				continue
+			}
+			ws := contentWords(s)
+			total := 0
+			for _, w := range ws {
+				total += df[w]
+			}
+			score[s] = float64(total) / math.Sqrt(float64(len(ws)+1))
+			out = append(out, s)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if score[out[i]] != score[out[j]] {
+			return score[out[i]] > score[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+var stopWords = map[string]bool{"the": true, "a": true, "an": true, "is": true, "are": true, "to": true, "of": true,
+	"and": true, "or": true, "in": true, "on": true, "for": true, "with": true, "not": true, "my": true, "it": true,
+	"after": true, "when": true, "be": true, "was": true, "were": true, "i": true, "no": true}
+
+func contentWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len(w) > 2 && !stopWords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func severityOf(members []review.Member, symptoms []string) string {
+	text := strings.ToLower(strings.Join(symptoms, " "))
+	for _, w := range []string{"data loss", "lost", "deleted", "outage", "charged twice", "double charge", "security"} {
+		if strings.Contains(text, w) {
+			return "critical"
+		}
+	}
+	if len(members) >= 5 {
+		return "high"
+	}
+	return "medium"
+}
+
+func mostCommonOf(members []review.Member, f func(review.Member) string) string {
+	vals := distinctOf(members, f)
+	if len(vals) == 0 {
+		return ""
+	}
+	return vals[0]
+}
+
+// distinctOf returns the members' distinct non-empty values, most common first, ties alphabetical.
+func distinctOf(members []review.Member, f func(review.Member) string) []string {
+	counts := map[string]int{}
+	for _, m := range members {
+		if v := f(m); v != "" {
+			counts[v]++
+		}
+	}
+	out := make([]string, 0, len(counts))
+	for v := range counts {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if counts[out[i]] != counts[out[j]] {
+			return counts[out[i]] > counts[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// humanTerm turns a snake_case term into words with a capital: "calendar_sync" → "Calendar sync".
+func humanTerm(s string) string {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "_", " "))
+	if s == "" || s == "unknown" || s == "other" {
+		return ""
+	}
+	r := []rune(s)
+	return string(unicode.ToUpper(r[0])) + string(r[1:])
+}
+
+func lowerFirst(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) == 0 {
+		return ""
+	}
+	if len(r) > 1 && unicode.IsUpper(r[1]) { // an acronym stays
+		return string(r)
+	}
+	return string(unicode.ToLower(r[0])) + string(r[1:])
+}
+
+// clipWords keeps s on one line and within n characters, cutting at a word boundary.
+func clipWords(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:-")
+}
