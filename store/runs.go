@@ -189,7 +189,8 @@ func (s *Store) RunCounters(ctx context.Context, runID string) (pipeline.Counter
 }
 
 // RunErrors returns up to limit failed items of a run (extraction, embedding and story groups)
-// and up to limit warnings (filtered themes).
+// and up to limit warnings of each kind (filtered themes; groups the story review rejected or
+// could not review).
 func (s *Store) RunErrors(ctx context.Context, runID string, limit int) ([]pipeline.ItemError, []string, error) {
 	rows, err := s.pool.Query(ctx, `
 		(SELECT 'extraction', conversation_id, detail FROM extractions WHERE run_id = $1 AND outcome = 'failed' ORDER BY conversation_id LIMIT $2)
@@ -209,8 +210,11 @@ func (s *Store) RunErrors(ctx context.Context, runID string, limit int) ([]pipel
 		return nil, nil, fmt.Errorf("read errors of run %s: %w", runID, err)
 	}
 	rows, err = s.pool.Query(ctx, `
-		SELECT conversation_id || ': ' || detail FROM extractions
-		WHERE run_id = $1 AND outcome = 'filtered' ORDER BY conversation_id LIMIT $2`, runID, limit)
+		(SELECT conversation_id || ': ' || detail FROM extractions
+		WHERE run_id = $1 AND outcome = 'filtered' ORDER BY conversation_id LIMIT $2)
+		UNION ALL
+		(SELECT group_key || ': ' || reason FROM run_group_reviews
+		WHERE run_id = $1 AND verdict IN ('reject', 'fallback') ORDER BY group_key LIMIT $2)`, runID, limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read warnings of run %s: %w", runID, err)
 	}
