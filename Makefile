@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: up down status build demo test vet fmt-check unit fuzz bench contract clean
+.PHONY: up down status build demo eval test vet fmt-check unit fuzz bench bench-go contract clean
 
 up: ## start Postgres and the Temporal dev server (with UI), idempotently
 	@scripts/services.sh up
@@ -21,6 +21,9 @@ build: ## build bin/worker and bin/starter
 
 demo: build up ## run the whole pipeline on the sample data and show the result
 	@scripts/demo.sh
+
+eval: build up ## grouping quality on the sample and every evalsets/ set, each on a fresh database
+	@scripts/eval.sh $(SETS)
 
 vet:
 	$(GO) vet ./...
@@ -46,7 +49,10 @@ fuzz: ## run every fuzz target for FUZZTIME (readers, theme validation, signatur
 unit: ## the tests that need no services
 	$(GO) test -race -count=1 -short ./...
 
-bench: up ## benchmarks (see README for the figures)
+bench: build up ## the product end to end: BENCH=default|seed|cpu|scale (see README for the figures)
+	$(GO) run ./bench
+
+bench-go: up ## the Go benchmarks of single parts (grouping, import, extraction activity)
 	REQUIRE_SERVICES=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
 
 contract: up ## the operators' contract check, on a scratch database and task queue

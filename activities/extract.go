@@ -179,7 +179,9 @@ func (a *Activities) extractOne(ctx context.Context, in ExtractBatchInput, conv 
 		return err
 	}
 	// Saved even if a stop arrives now: the call was paid for, its result is kept.
-	return a.Store.SaveExtraction(context.WithoutCancel(ctx), e)
+	saveCtx, cancel := detachedDBContext(ctx)
+	defer cancel()
+	return a.Store.SaveExtraction(saveCtx, e)
 }
 
 // judge decides the outcome of a valid theme: not actionable, filtered with a reason, or a theme

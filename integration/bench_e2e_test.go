@@ -43,7 +43,12 @@ func BenchmarkEndToEnd(b *testing.B) {
 				start := time.Now()
 				id := f.run(pipeline.RunInput{Days: 3650, Concurrency: conc, CreateStories: true})
 				phases := map[string]time.Time{}
+				var samples, inFlight int64
 				for {
+					if _, extracting := phases[pipeline.PhaseEmbedding]; !extracting {
+						samples++
+						inFlight += f.model.Stats().ChatInFlight
+					}
 					s, err := f.status(id)
 					if err == nil {
 						if _, seen := phases[s.Phase]; !seen {
@@ -79,10 +84,12 @@ func BenchmarkEndToEnd(b *testing.B) {
 				b.ReportMetric(storiesAt.Sub(embedAt).Seconds(), "embedding_s")
 				b.ReportMetric(end.Sub(storiesAt).Seconds(), "stories_s")
 				b.ReportMetric(float64(stats.PeakChatInFlight), "peak_calls_in_flight")
-				b.Logf("N=%d C=%d L=%v workers=%d: wall %.1fs for an ideal %.1fs (efficiency %.3f); extraction %.1fs, embedding %.1fs, stories+finish %.1fs; peak %d calls in flight; %d chat, %d embedding requests",
+				meanInFlight := float64(inFlight) / float64(max(samples, 1))
+				b.ReportMetric(meanInFlight, "mean_calls_in_flight")
+				b.Logf("N=%d C=%d L=%v workers=%d: wall %.1fs for an ideal %.1fs (efficiency %.3f); extraction %.1fs, embedding %.1fs, stories+finish %.1fs; peak %d calls in flight, mean %.1f during extraction; %d chat, %d embedding requests",
 					n, conc, latency, w, wall.Seconds(), ideal.Seconds(), ideal.Seconds()/wall.Seconds(),
 					embedAt.Sub(start).Seconds(), storiesAt.Sub(embedAt).Seconds(), end.Sub(storiesAt).Seconds(),
-					stats.PeakChatInFlight, stats.ChatRequests, stats.EmbeddingRequests)
+					stats.PeakChatInFlight, meanInFlight, stats.ChatRequests, stats.EmbeddingRequests)
 			}
 		})
 	}

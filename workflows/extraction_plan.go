@@ -29,7 +29,7 @@ const (
 // model latency of each other instead of some idling while others run a last full batch.
 const (
 	slotsPerBatch  = 4
-	roundsPerBatch = 12
+	roundsPerBatch = 24
 )
 
 // ExtractBatchSize is the most conversations one extraction activity of the released shape

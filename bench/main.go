@@ -1,0 +1,57 @@
+// Command bench measures the product end to end, as users run it: worker processes (bin/worker)
+// on one task queue, the Temporal dev server, Postgres, the built-in model (served by this
+// process with latency L, so its CPU is this process's), and a run admitted like `starter run`,
+// timed until it completed. It prints a table and writes it as JSON under bench-results/.
+//
+//	make bench                    the default preset (N=5,000, C=64, L=1 s, 1 worker)
+//	make bench BENCH=seed|cpu|scale
+//	BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY, BENCH_WORKERS override a preset's fields.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"feedbackpipe/config"
+)
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(context.Background(), logger); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	preset, err := presetFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	workerBin := os.Getenv("BENCH_WORKER_BIN")
+	if workerBin == "" {
+		workerBin = "bin/worker"
+	}
+	started := time.Now()
+	res, err := measure(ctx, logger, cfg, preset, workerBin)
+	if err != nil {
+		return err
+	}
+	res.print(os.Stdout)
+	path, err := res.save("bench-results", started)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nwritten to %s\n", path)
+	if res.Status != "completed" {
+		return fmt.Errorf("the run ended %s", res.Status)
+	}
+	return nil
+}

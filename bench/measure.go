@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"feedbackpipe/app"
+	"feedbackpipe/config"
+	"feedbackpipe/localmodel"
+	"feedbackpipe/pipeline"
+)
+
+// measure sets up a scratch database and task queue, runs the preset once, and tears down.
+func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Preset, workerBin string) (Result, error) {
+	stamp := time.Now().UTC().Format("20060102150405")
+	db, err := newScratchDB(ctx, cfg.DatabaseURL, "bench_"+stamp)
+	if err != nil {
+		return Result{}, err
+	}
+	defer db.drop(ctx, logger)
+	logger.Info("importing conversations", "n", p.N)
+	if err := db.importSynthetic(ctx, p.N); err != nil {
+		return Result{}, err
+	}
+	model := localmodel.New(localmodel.Config{Latency: p.Latency}, nil)
+	baseURL, stopModel, err := model.Start("127.0.0.1:0")
+	if err != nil {
+		return Result{}, err
+	}
+	defer func() { _ = stopModel(context.Background()) }()
+	tc, err := app.Dial(cfg, logger)
+	if err != nil {
+		return Result{}, err
+	}
+	defer tc.Close()
+	queue := "bench-" + stamp
+	fl, err := startWorkers(workerBin, p.Workers, append(os.Environ(),
+		"DATABASE_URL="+db.url, "TASK_QUEUE="+queue, "OPENAI_BASE_URL="+baseURL, "OPENAI_API_KEY=bench-local",
+		"LLM_MODEL="+config.LocalChatModel, "EMBEDDING_MODEL="+config.LocalEmbeddingModel,
+		fmt.Sprintf("LLM_WORKERS=%d", p.Workers), "LOG_LEVEL=warn", "METRICS_ADDR="))
+	if err != nil {
+		return Result{}, err
+	}
+	defer fl.stop()
+	if err := waitForPollers(ctx, tc, queue, p.Workers); err != nil {
+		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
+	}
+	groups := findCPUGroups(fl.pids())
+	cpu0 := snapshotCPU(groups)
+
+	logger.Info("run starts", "preset", p.Name, "n", p.N, "concurrency", p.Concurrency, "latency", p.Latency, "workers", p.Workers)
+	start := time.Now()
+	runID, err := app.StartRun(ctx, tc, queue, pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}, cfg.Index, start)
+	if err != nil {
+		return Result{}, err
+	}
+	defer terminateIndex(tc, queue, logger)
+	seen, final, err := follow(ctx, tc, runID)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
+	}
+	wall := time.Since(start)
+	cpu1 := snapshotCPU(groups)
+
+	stats := model.Stats()
+	r := Result{
+		Preset: p, WallSeconds: wall.Seconds(), IdealSeconds: p.ideal().Seconds(),
+		Efficiency: p.ideal().Seconds() / wall.Seconds(), ConvPerSecond: float64(p.N) / wall.Seconds(),
+		PhaseSeconds: phaseDurations(start, start.Add(wall), seen), Status: final.Status,
+		LLMCallsPerConv: float64(final.LLMCalls) / float64(p.N), ChatRequests: stats.ChatRequests,
+		EmbeddingRequests: stats.EmbeddingRequests, PeakCallsInFlight: stats.PeakChatInFlight,
+		CPUPerConvMS: cpu1.perConversation(cpu0, p.N),
+	}
+	if r.Run, err = workflowHistory(ctx, tc, cfg.Namespace, runID); err != nil {
+		return r, err
+	}
+	if r.Index, err = workflowHistory(ctx, tc, cfg.Namespace, pipeline.IndexWorkflowID(queue)); err != nil {
+		return r, err
+	}
+	r.EventsPer1000 = float64(r.Run.Events) / float64(p.N) * 1000
+	r.WorkerPeakRSS = fl.peakRSS()
+	if r.PostgresBytes, err = db.size(ctx); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// follow polls the run's status until it ends, noting when each phase was first seen.
+func follow(ctx context.Context, tc client.Client, runID string) (map[string]time.Time, pipeline.Status, error) {
+	seen := map[string]time.Time{}
+	for {
+		qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		resp, err := tc.QueryWorkflow(qctx, runID, "", pipeline.QueryStatus)
+		var s pipeline.Status
+		if err == nil {
+			err = resp.Get(&s)
+		}
+		cancel()
+		if err == nil {
+			if _, ok := seen[s.Phase]; !ok {
+				seen[s.Phase] = time.Now()
+			}
+			if pipeline.IsTerminal(s.Status) {
+				var final pipeline.Status
+				wctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				if err := tc.GetWorkflow(wctx, runID, "").Get(wctx, &final); err != nil && final.Status == "" {
+					return seen, s, nil // a failed run: its status says why
+				}
+				return seen, final, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// phaseDurations turns the times phases were first seen into durations.
+func phaseDurations(start, end time.Time, seen map[string]time.Time) map[string]float64 {
+	at := func(ph string, fallback time.Time) time.Time {
+		if t, ok := seen[ph]; ok {
+			return t
+		}
+		return fallback
+	}
+	emb, sto := at(pipeline.PhaseEmbedding, end), at(pipeline.PhaseStories, end)
+	return map[string]float64{
+		"extraction": emb.Sub(start).Seconds(),
+		"embedding":  sto.Sub(emb).Seconds(),
+		"stories":    end.Sub(sto).Seconds(),
+	}
+}
+
+// waitForPollers waits until n workers poll the task queue for activities.
+func waitForPollers(ctx context.Context, tc client.Client, queue string, n int) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := tc.DescribeTaskQueue(ctx, queue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
+		if err == nil && len(resp.Pollers) >= n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d worker(s) did not poll task queue %s within a minute", n, queue)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// terminateIndex ends the benchmark's run index, so nothing is left running in Temporal.
+func terminateIndex(tc client.Client, queue string, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := tc.TerminateWorkflow(ctx, pipeline.IndexWorkflowID(queue), "", "benchmark finished"); err != nil {
+		logger.Warn("terminate the benchmark's run index", "error", err)
+	}
+}
