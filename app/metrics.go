@@ -9,17 +9,17 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
+
+	"feedbackpipe/telemetry"
 )
 
 // metricsInterval is how often the gauges are refreshed from the run index.
 const metricsInterval = 10 * time.Second
 
-// Metrics serves the worker's Prometheus metrics: the run index's size and active runs (read
-// from the index of the worker's task queue), and the Go runtime's.
+// Metrics serves the worker's Prometheus metrics (package telemetry: the Temporal SDK's, the
+// LLM client's, the phase activities', the Go runtime's) and keeps the run index's size and
+// active runs current (read from the index of the worker's task queue).
 type Metrics struct {
 	server *http.Server
 	stop   context.CancelFunc
@@ -29,22 +29,14 @@ type Metrics struct {
 }
 
 // StartMetrics serves /metrics on addr and keeps the gauges current until Close.
-func StartMetrics(addr string, tc client.Client, taskQueue string, logger *slog.Logger) (*Metrics, error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	entries := prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "feedbackpipe_run_index_entries", Help: "Runs held in the run index of the worker's task queue.",
-	})
-	active := prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "feedbackpipe_active_runs", Help: "Runs running or stopping, per the run index.",
-	})
-	reg.MustRegister(entries, active)
+func StartMetrics(addr string, tm *telemetry.Metrics, tc client.Client, taskQueue string, logger *slog.Logger) (*Metrics, error) {
+	entries, active := tm.RunIndexEntries, tm.ActiveRuns
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", tm.Handler())
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Metrics{server: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, stop: cancel, done: make(chan struct{}), Addr: ln.Addr().String()}
 	go func() {

@@ -22,6 +22,7 @@ import (
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
+	"feedbackpipe/telemetry"
 	"feedbackpipe/workflows"
 )
 
@@ -36,6 +37,7 @@ type Worker struct {
 	worker    worker.Worker
 	stopLocal func(context.Context) error
 	stopSweep context.CancelFunc
+	telemetry *telemetry.Metrics
 	logger    *slog.Logger
 }
 
@@ -75,13 +77,21 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		logger.Info("using the OpenAI-compatible API", "base_url", displayBaseURL(llmCfg.BaseURL),
 			"model", llmCfg.ChatModel, "embedding_model", llmCfg.EmbeddingModel)
 	}
+	var tm *telemetry.Metrics
+	if cfg.MetricsAddr != "" {
+		if tm, err = telemetry.New(); err != nil {
+			w.Close(ctx)
+			return nil, err
+		}
+		w.telemetry, llmCfg.Recorder = tm, tm.LLM()
+	}
 	client := llm.New(llmCfg, logger.With("component", "llm"))
 	acfg := o.Activities
 	if len(cfg.Actionable) > 0 {
 		acfg.Actionable = cfg.Actionable
 	}
 	w.Activities = activities.New(w.Store, client, acfg, logger.With("component", "activities"))
-	if w.Temporal, err = Dial(cfg, logger); err != nil {
+	if w.Temporal, err = dial(cfg, logger, tm); err != nil {
 		w.Close(ctx)
 		return nil, err
 	}
@@ -91,11 +101,11 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		DefaultHeartbeatThrottleInterval: time.Second,
 		WorkerStopTimeout:                10 * time.Second,
 		DisableRegistrationAliasing:      true,
-		// Activity results and errors reach history as codes and IDs, never customer or model text.
-		Interceptors: []interceptor.WorkerInterceptor{activities.HistorySafe()},
+		Interceptors:                     workerInterceptors(tm),
 	})
 	w.worker.RegisterWorkflowWithOptions(workflows.PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	w.worker.RegisterWorkflowWithOptions(workflows.RunIndex, workflow.RegisterOptions{Name: pipeline.IndexWorkflowName})
+	w.worker.RegisterWorkflowWithOptions(workflows.ScheduledRun, workflow.RegisterOptions{Name: pipeline.ScheduledRunWorkflowName})
 	w.worker.RegisterActivity(w.Activities)
 	if err := w.worker.Start(); err != nil {
 		w.Close(ctx)
@@ -105,7 +115,7 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 	w.stopSweep = stopSweep
 	go activities.KeepSweeping(sweepCtx, w.Activities, activities.RunStateSweepInterval)
 	if cfg.MetricsAddr != "" {
-		if w.Metrics, err = StartMetrics(cfg.MetricsAddr, w.Temporal, cfg.TaskQueue, logger); err != nil {
+		if w.Metrics, err = StartMetrics(cfg.MetricsAddr, tm, w.Temporal, cfg.TaskQueue, logger); err != nil {
 			w.Close(ctx)
 			return nil, err
 		}
@@ -129,6 +139,11 @@ func (w *Worker) Close(ctx context.Context) {
 	if w.Temporal != nil {
 		w.Temporal.Close()
 	}
+	if w.telemetry != nil {
+		if err := w.telemetry.Close(ctx); err != nil {
+			w.logger.Warn("stop metrics", "error", err)
+		}
+	}
 	if w.stopLocal != nil {
 		if err := w.stopLocal(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			w.logger.Warn("stop local model", "error", err)
@@ -143,13 +158,32 @@ func (w *Worker) Close(ctx context.Context) {
 // starter both dial here, with the connection the configuration holds (config.Config.ClientOptions:
 // the Temporal profile and TEMPORAL_* variables, TLS and API key included, under the flags).
 func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
+	return dial(cfg, logger, nil)
+}
+
+// dial is Dial with the worker's metrics, when it serves them (tm may be nil).
+func dial(cfg config.Config, logger *slog.Logger, tm *telemetry.Metrics) (client.Client, error) {
 	opts := cfg.ClientOptions()
+	if tm != nil {
+		opts.MetricsHandler = tm.SDKHandler()
+	}
 	opts.Logger = tlog.NewStructuredLogger(logger.With("component", "temporal"))
 	c, err := client.Dial(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s, namespace %s (start the local services with `make up`, or set TEMPORAL_ADDRESS or a Temporal profile): %w", cfg.TemporalAddress, cfg.Namespace, err)
 	}
 	return c, nil
+}
+
+// workerInterceptors are the worker's interceptors: the metrics' first (when served), so they
+// see what HistorySafe lets into history.
+func workerInterceptors(tm *telemetry.Metrics) []interceptor.WorkerInterceptor {
+	// Activity results and errors reach history as codes and IDs, never customer or model text.
+	safe := activities.HistorySafe()
+	if tm == nil {
+		return []interceptor.WorkerInterceptor{safe}
+	}
+	return []interceptor.WorkerInterceptor{tm.ActivityInterceptor(), safe}
 }
 
 // displayBaseURL is the API base URL as logged: without user info or query, where secrets hide.

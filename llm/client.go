@@ -61,14 +61,16 @@ func (c *Client) EmbeddingModel() string { return c.cfg.EmbeddingModel }
 // withRetry runs call until it succeeds, fails permanently, the attempts run out, or ctx ends.
 // Each attempt waits for the rate limiter and has its own timeout; between attempts it backs off
 // exponentially with full jitter, never less than the server's Retry-After.
-func (c *Client) withRetry(ctx context.Context, estTokens int, what string, call func(context.Context) error) (calls int, err error) {
+func (c *Client) withRetry(ctx context.Context, estTokens int, model, kind, what string, call func(context.Context) error) (calls int, err error) {
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.Wait(ctx, estTokens); err != nil {
 			return calls, err
 		}
 		hint := &retryHint{}
 		callCtx, cancel := context.WithTimeout(context.WithValue(ctx, retryHintKey{}, hint), c.cfg.CallTimeout)
+		began := time.Now()
 		err = call(callCtx)
+		c.cfg.Recorder.Request(model, kind, time.Since(began), err)
 		cancel()
 		calls++
 		if err == nil {
@@ -85,6 +87,7 @@ func (c *Client) withRetry(ctx context.Context, estTokens int, what string, call
 		if attempt+1 >= c.cfg.MaxAttempts {
 			return calls, fmt.Errorf("%s: %w", what, &TransientError{Attempts: attempt + 1, Code: transientCode(err), Err: err})
 		}
+		c.cfg.Recorder.Retry(model, kind, transientCode(err))
 		delay := backoff(attempt, hint.after)
 		c.logger.Debug("LLM call failed, retrying", "call", what, "attempt", attempt+1, "delay", delay, "error", err)
 		select {
@@ -116,8 +119,9 @@ func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, k
 		{Role: openai.ChatMessageRoleUser, Content: extraction.BuildUserPrompt(conv, known, c.cfg.PromptTokens)},
 	}
 	var usage Usage
+	kind := KindExtract
 	answer := func() (string, *extraction.Theme, error) {
-		content, u, err := c.chat(ctx, msgs, c.schema)
+		content, u, err := c.chat(ctx, kind, msgs, c.schema)
 		usage.Add(u)
 		if err != nil {
 			return "", nil, err
@@ -140,17 +144,18 @@ func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, k
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: content},
 		openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: "Your answer was invalid: " +
 			invalid.Err.Error() + "\nAnswer again with one JSON object that follows the schema and fixes these problems."})
+	kind = KindCorrection
 	_, theme, err = answer()
 	return theme, usage, err
 }
 
-func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
+func (c *Client) chat(ctx context.Context, kind string, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
 	est := 0
 	for _, m := range msgs {
 		est += tokens.Estimate(m.Content)
 	}
 	var resp openai.ChatCompletionResponse
-	calls, err := c.withRetry(ctx, est, "extraction call", func(ctx context.Context) error {
+	calls, err := c.withRetry(ctx, est, c.cfg.ChatModel, kind, "extraction call", func(ctx context.Context) error {
 		var err error
 		resp, err = c.api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
 			Model:       c.cfg.ChatModel,
@@ -178,6 +183,7 @@ func (c *Client) chat(ctx context.Context, msgs []openai.ChatCompletionMessage, 
 		return "", usage, err
 	}
 	usage.TokensIn, usage.TokensOut = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	c.cfg.Recorder.Tokens(c.cfg.ChatModel, kind, usage.TokensIn, usage.TokensOut)
 	usage.CostUSD = c.cfg.Prices.Cost(c.cfg.ChatModel, usage.TokensIn, usage.TokensOut)
 	return resp.Choices[0].Message.Content, usage, nil
 }
@@ -189,7 +195,7 @@ func (c *Client) Embed(ctx context.Context, inputs []string) ([][]float32, Usage
 		est += tokens.Estimate(in) + 1
 	}
 	var resp openai.EmbeddingResponse
-	calls, err := c.withRetry(ctx, est, "embeddings call", func(ctx context.Context) error {
+	calls, err := c.withRetry(ctx, est, c.cfg.EmbeddingModel, KindEmbed, "embeddings call", func(ctx context.Context) error {
 		var err error
 		resp, err = c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
 			Input: inputs, Model: openai.EmbeddingModel(c.cfg.EmbeddingModel),
@@ -204,6 +210,7 @@ func (c *Client) Embed(ctx context.Context, inputs []string) ([][]float32, Usage
 		return nil, usage, err
 	}
 	usage.TokensIn = resp.Usage.PromptTokens
+	c.cfg.Recorder.Tokens(c.cfg.EmbeddingModel, KindEmbed, usage.TokensIn, 0)
 	usage.CostUSD = c.cfg.Prices.Cost(c.cfg.EmbeddingModel, usage.TokensIn, 0)
 	out := make([][]float32, len(inputs))
 	for i, d := range resp.Data {

@@ -24,6 +24,7 @@ type Config struct {
 	Workers           int           // LLM_WORKERS: worker processes sharing the budget; default 1
 	PromptTokens      int           // token budget of a conversation in the prompt; default 6000
 	Prices            Prices        // per model, USD per million tokens
+	Recorder          Recorder      // receives request durations, tokens and retries; nil: none
 }
 
 func (c Config) withDefaults() Config {
@@ -35,6 +36,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PromptTokens <= 0 {
 		c.PromptTokens = 6000
+	}
+	if c.Recorder == nil {
+		c.Recorder = noRecorder{}
 	}
 	if c.Prices == nil {
 		c.Prices = DefaultPrices()
