@@ -48,6 +48,8 @@ type Activities struct {
 	Signatures *signature.Registry
 	Config     Config
 	Logger     *slog.Logger
+	// Getenv reads the worker's environment (the Intercom client's configuration); os.Getenv when nil.
+	Getenv func(string) string
 }
 
 // New wires the activities with their dependencies.

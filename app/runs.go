@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
+	"feedbackpipe/admission"
 	"feedbackpipe/pipeline"
 )
 
@@ -26,47 +25,11 @@ func StartRun(ctx context.Context, tc client.Client, taskQueue string, in pipeli
 	if err != nil {
 		return "", err
 	}
-	since, until := in.Window(now)
-	summary := fmt.Sprintf("Pipeline run, %s → %s", since.Format("2006-01-02"), until.Format("2006-01-02"))
-	if in.DryRun {
-		summary += " (dry run)"
+	admitted, err := admission.Admit(ctx, tc, taskQueue, runID, in, limits, now)
+	if refused := (*admission.RefusedError)(nil); errors.As(err, &refused) {
+		return "", fmt.Errorf("run not started: %w", refused)
 	}
-	req := pipeline.AdmitRequest{
-		RunID: runID, TaskQueue: taskQueue, Input: in, Limits: limits, Summary: summary,
-		Details: fmt.Sprintf("**Window:** %s → %s\n\n**Max conversations:** %d (0 = all)\n\n**Concurrency:** %d\n\n**Dry run:** %t\n\n**Stories:** %t",
-			since.Format(time.RFC3339), until.Format(time.RFC3339), in.MaxConversations, in.EffectiveConcurrency(), in.DryRun, in.CreateStories),
-	}
-	indexID := pipeline.IndexWorkflowID(taskQueue)
-	op := tc.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       indexID,
-		TaskQueue:                taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		StaticSummary:            "Index of pipeline runs: admits runs, keeps the latest " + fmt.Sprint(limits.WithDefaults().Retention),
-	}, pipeline.IndexWorkflowName, pipeline.IndexState{Limits: limits})
-	handle, err := tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: pipeline.UpdateAdmit, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err != nil {
-		return "", fmt.Errorf("admit run: %w", err)
-	}
-	var admitted string
-	if err := handle.Get(ctx, &admitted); err != nil {
-		return "", fmt.Errorf("run not started: %w", unwrapApplication(err))
-	}
-	return admitted, nil
-}
-
-// unwrapApplication returns the message of the innermost application error (the index's own
-// words) rather than the SDK's wrapping.
-func unwrapApplication(err error) error {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
-		return errors.New(app.Message())
-	}
-	return err
+	return admitted, err
 }
 
 // Runs returns the run index of a task queue (empty when no run was ever admitted there).

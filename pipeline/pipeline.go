@@ -24,6 +24,7 @@ const (
 
 // Run phases.
 const (
+	PhaseFetch      = "fetch" // only for runs whose Source is SourceIntercom: before selection
 	PhaseExtraction = "extraction"
 	PhaseEmbedding  = "embedding"
 	PhaseStories    = "stories"
@@ -58,6 +59,11 @@ type RunInput struct {
 	DryRun           bool       `json:"dry_run,omitempty"`
 	Concurrency      int        `json:"concurrency,omitempty"`
 	CreateStories    bool       `json:"create_stories"`
+	// Source is where the run's conversations come from: empty for those already imported,
+	// SourceIntercom to fetch the window from Intercom's API first (the fetch phase).
+	Source string `json:"source,omitempty"`
+	// Schedule names the Temporal Schedule that started the run, if any.
+	Schedule string `json:"schedule,omitempty"`
 	// Resume carries a run's progress across continue-as-new; nil when a run starts.
 	Resume *Progress `json:"resume,omitempty"`
 }
@@ -114,6 +120,7 @@ type Counters struct {
 	TokensIn              int     `json:"tokens_in"`
 	TokensOut             int     `json:"tokens_out"`
 	CostUSD               float64 `json:"cost_usd"`
+	FetchCounters
 }
 
 // Add adds every counter of o to c.
@@ -135,6 +142,7 @@ func (c *Counters) Add(o Counters) {
 	c.TokensIn += o.TokensIn
 	c.TokensOut += o.TokensOut
 	c.CostUSD += o.CostUSD
+	c.FetchCounters.Add(o.FetchCounters)
 }
 
 // ItemError is a failed item: which conversation (or group) and why.

@@ -159,6 +159,9 @@ func (s *Store) RunCounters(ctx context.Context, runID string) (pipeline.Counter
 	if err != nil {
 		return c, fmt.Errorf("count run %s: %w", runID, err)
 	}
+	if err := s.fetchCounters(ctx, runID, &c.FetchCounters); err != nil {
+		return c, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT action, count(*) FROM run_group_actions WHERE run_id = $1 GROUP BY action`, runID)
 	if err != nil {
 		return c, fmt.Errorf("count groups of run %s: %w", runID, err)

@@ -66,6 +66,9 @@ func PipelineRun(ctx workflow.Context, in pipeline.RunInput) (pipeline.Status, e
 		r.cancelWork()
 	}
 	if fresh {
+		if err := r.fetchFirst(); err != nil || r.stopped() {
+			return r.finish(err)
+		}
 		var total int
 		err := workflow.ExecuteActivity(shortOptions(ctx), acts.StartRun, activities.StartRunInput{
 			RunID: r.status.RunID, Input: in, WindowSince: r.status.WindowSince,
