@@ -61,7 +61,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return Result{}, err
 	}
 	defer terminateIndex(tc, queue, logger)
-	seen, final, err := follow(ctx, tc, runID)
+	seen, final, meanInFlight, err := follow(ctx, tc, runID, model)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
@@ -75,7 +75,8 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		PhaseSeconds: phaseDurations(start, start.Add(wall), seen), Status: final.Status,
 		LLMCallsPerConv: float64(final.LLMCalls) / float64(p.N), ChatRequests: stats.ChatRequests,
 		EmbeddingRequests: stats.EmbeddingRequests, PeakCallsInFlight: stats.PeakChatInFlight,
-		CPUPerConvMS: cpu1.perConversation(cpu0, p.N),
+		MeanCallsInFlight: meanInFlight,
+		CPUPerConvMS:      cpu1.perConversation(cpu0, p.N),
 	}
 	if r.Run, err = workflowHistory(ctx, tc, cfg.Namespace, runID); err != nil {
 		return r, err
@@ -91,10 +92,18 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	return r, nil
 }
 
-// follow polls the run's status until it ends, noting when each phase was first seen.
-func follow(ctx context.Context, tc client.Client, runID string) (map[string]time.Time, pipeline.Status, error) {
+// follow polls the run's status until it ends, noting when each phase was first seen and the
+// model's chat calls in flight during extraction (their mean shows how well the run keeps its
+// concurrency busy).
+func follow(ctx context.Context, tc client.Client, runID string, model *localmodel.Server) (map[string]time.Time, pipeline.Status, float64, error) {
 	seen := map[string]time.Time{}
+	var samples, inFlight int64
+	mean := func() float64 { return float64(inFlight) / float64(max(samples, 1)) }
 	for {
+		if _, past := seen[pipeline.PhaseEmbedding]; !past {
+			samples++
+			inFlight += model.Stats().ChatInFlight
+		}
 		qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		resp, err := tc.QueryWorkflow(qctx, runID, "", pipeline.QueryStatus)
 		var s pipeline.Status
@@ -111,9 +120,9 @@ func follow(ctx context.Context, tc client.Client, runID string) (map[string]tim
 				wctx, cancel := context.WithTimeout(ctx, time.Minute)
 				defer cancel()
 				if err := tc.GetWorkflow(wctx, runID, "").Get(wctx, &final); err != nil && final.Status == "" {
-					return seen, s, nil // a failed run: its status says why
+					return seen, s, mean(), nil // a failed run: its status says why
 				}
-				return seen, final, nil
+				return seen, final, mean(), nil
 			}
 		}
 		time.Sleep(100 * time.Millisecond)

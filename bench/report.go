@@ -22,6 +22,7 @@ type Result struct {
 	ChatRequests      int64              `json:"chat_requests"`
 	EmbeddingRequests int64              `json:"embedding_requests"`
 	PeakCallsInFlight int64              `json:"peak_calls_in_flight"`
+	MeanCallsInFlight float64            `json:"mean_calls_in_flight_during_extraction"`
 	Run               historyStats       `json:"run_history"`
 	Index             historyStats       `json:"index_history"`
 	EventsPer1000     float64            `json:"history_events_per_1000_conversations"`
@@ -46,8 +47,8 @@ func (r Result) print(w io.Writer) {
 	for _, ph := range phases {
 		row("  "+ph, "%.1f s", r.PhaseSeconds[ph])
 	}
-	row("LLM calls/conversation", "%.3f (%d chat, %d embedding requests; peak %d chat calls in flight)",
-		r.LLMCallsPerConv, r.ChatRequests, r.EmbeddingRequests, r.PeakCallsInFlight)
+	row("LLM calls/conversation", "%.3f (%d chat, %d embedding requests)", r.LLMCallsPerConv, r.ChatRequests, r.EmbeddingRequests)
+	row("chat calls in flight", "peak %d, mean %.1f during extraction (C=%d)", r.PeakCallsInFlight, r.MeanCallsInFlight, p.Concurrency)
 	row("history events/1,000 conv", "%.0f (run: %d executions, largest %d events, %.1f KB; index: %d events)",
 		r.EventsPer1000, r.Run.Executions, r.Run.LargestLen, float64(r.Run.LargestBytes)/1024, r.Index.Events)
 	row("worker peak RSS", "%.0f MB", float64(r.WorkerPeakRSS)/(1<<20))
