@@ -45,49 +45,11 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
 	}
 	groups := grouping.Run(items, a.Config.Grouping)
-	outcomes, err := a.reviewCandidates(ctx, in, groups, themes, prog)
-	if err != nil {
+	if err := a.writeGroups(ctx, in, groups, themes, prog); err != nil {
 		return PhaseResult{}, err
 	}
-	usedKeys := make(map[string]bool, len(groups))
-	for _, g := range groups {
-		usedKeys[g.Key] = true
-	}
-	prog.Stage("writing", 0, len(groups))
-	for i, g := range groups {
-		if ctx.Err() != nil {
-			return PhaseResult{}, ctx.Err()
-		}
-		var write func(context.Context) error
-		if o := outcomes[i]; o != nil {
-			rw := a.reviewedWrite(in.RunID, g, themes, o, usedKeys)
-			write = func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }
-		} else {
-			w := a.groupWrite(in.RunID, g, themes)
-			write = func(ctx context.Context) error { _, err := a.Store.WriteGroup(ctx, w); return err }
-		}
-		err := retry.do(ctx, a.Logger, "write group "+g.Key, write)
-		if err != nil {
-			if ctx.Err() != nil {
-				return PhaseResult{}, ctx.Err()
-			}
-			if store.Transient(err) {
-				// Still failing after the retries: fail the activity, so Temporal retries the
-				// phase (written groups are skipped) instead of leaving the group out.
-				return PhaseResult{}, err
-			}
-			a.Logger.Warn("story group failed", "run_id", in.RunID, "group", g.Key, "error", err)
-			reason := err.Error()
-			if err := retry.do(ctx, a.Logger, "record failure of group "+g.Key, func(ctx context.Context) error {
-				return a.Store.RecordGroupFailure(ctx, in.RunID, g.Key, reason)
-			}); err != nil {
-				return PhaseResult{}, err
-			}
-		}
-		prog.Step(1)
-	}
 	var res PhaseResult
-	err = retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
+	err := retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
 		res, err = a.phaseResult(ctx, in.RunID)
 		return err
 	})
@@ -118,4 +80,54 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 		Signature: g.Signature, ProductArea: d.ProductArea, Component: d.Component,
 		Members: members, MinSize: a.Config.Grouping.MinSize,
 	}
+}
+
+// writeGroups reviews the candidate groups and writes every group, each in its own transaction
+// (a reviewed one as its review decided). It returns an error only for what must fail the
+// phase: a stop, or a database still failing for a transient reason after the retries.
+func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []grouping.Group,
+	themes []store.ThemeForGrouping, prog *progress) error {
+	retry := defaultDBRetry()
+	outcomes, err := a.reviewCandidates(ctx, in, groups, themes, prog)
+	if err != nil {
+		return err
+	}
+	usedKeys := make(map[string]bool, len(groups))
+	for _, g := range groups {
+		usedKeys[g.Key] = true
+	}
+	prog.Stage("writing", 0, len(groups))
+	for i, g := range groups {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var write func(context.Context) error
+		if o := outcomes[i]; o != nil {
+			rw := a.reviewedWrite(in.RunID, g, themes, o, usedKeys)
+			write = func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }
+		} else {
+			w := a.groupWrite(in.RunID, g, themes)
+			write = func(ctx context.Context) error { _, err := a.Store.WriteGroup(ctx, w); return err }
+		}
+		err := retry.do(ctx, a.Logger, "write group "+g.Key, write)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if store.Transient(err) {
+				// Still failing after the retries: fail the activity, so Temporal retries the
+				// phase (written groups are skipped) instead of leaving the group out.
+				return err
+			}
+			a.Logger.Warn("story group failed", "run_id", in.RunID, "group", g.Key, "error", err)
+			reason := err.Error()
+			if err := retry.do(ctx, a.Logger, "record failure of group "+g.Key, func(ctx context.Context) error {
+				return a.Store.RecordGroupFailure(ctx, in.RunID, g.Key, reason)
+			}); err != nil {
+				return err
+			}
+		}
+		prog.Step(1)
+	}
+	return nil
 }
