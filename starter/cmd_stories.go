@@ -17,7 +17,7 @@ import (
 const maxMovesShown = 1000
 
 func (c *cli) storiesCommand() *cobra.Command {
-	var runID string
+	var runID, status string
 	var asJSON, asMarkdown, asCSV bool
 	cmd := &cobra.Command{
 		Use:   "stories",
@@ -32,6 +32,12 @@ func (c *cli) storiesCommand() *cobra.Command {
 			stories, orphans, err := st.Backlog(cmd.Context(), runID)
 			if err != nil {
 				return err
+			}
+			if status != "" {
+				if stories, err = c.withStatus(cmd.Context(), st, stories, status); err != nil {
+					return err
+				}
+				orphans = nil // orphans are not triaged
 			}
 			switch {
 			case asJSON:
@@ -50,6 +56,7 @@ func (c *cli) storiesCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&runID, "run", "", "only stories and orphans this run created or updated")
+	cmd.Flags().StringVar(&status, "status", "", "only stories of this triage status: new, accepted, rejected, done or regressed (no orphans)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (with each story's and orphan's conversation IDs, and the latest moves of conversations between groups)")
 	cmd.Flags().BoolVar(&asMarkdown, "markdown", false, "print as Markdown")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "print as CSV")

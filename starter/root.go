@@ -60,7 +60,8 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS, the Temporal profile, or 127.0.0.1:7233)")
 	root.PersistentFlags().String("namespace", "", "Temporal namespace (default: env TEMPORAL_NAMESPACE, the Temporal profile, or default)")
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
-		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand())
+		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand(),
+		c.serveCommand())
 	return root
 }
 
