@@ -83,6 +83,12 @@ type Config struct {
 	MergeThreshold     float64 // centroids of two groups of one product area at least this close may merge (≤ 0: no merges)
 	CrossAreaThreshold float64 // the same across product areas; 0 disables cross-area merges
 	MemberThreshold    float64 // every member signature group must stay this close to the merged centroid
+	// WordingThreshold is the lower centroid cosine at which two signature groups of one product
+	// area merge when their wordings agree (the same words once folded, or one's words among
+	// the other's: see wording.go); 0 disables it. Such a merge also needs every signature of
+	// the one cluster to agree in wording, or reach MergeThreshold, with every signature of the
+	// other, and every member to stay this close to the merged centroid.
+	WordingThreshold float64
 	MinSize            int     // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
 	Facets             Facets  // which facets must agree (merge guard and split)
 
@@ -97,7 +103,7 @@ type Config struct {
 // signature alone while recall rises by half. Other embedding models spread cosines
 // differently; measure with `starter eval` before changing them.
 func DefaultConfig() Config {
-	return Config{MergeThreshold: 0.65, CrossAreaThreshold: 0.70, MemberThreshold: 0.60, MinSize: 3}
+	return Config{MergeThreshold: 0.65, CrossAreaThreshold: 0.70, MemberThreshold: 0.60, WordingThreshold: 0.40, MinSize: 3}
 }
 
 // Group is a set of items one fix would plausibly resolve.
@@ -123,8 +129,9 @@ type sigGroup struct {
 	area    int32 // interned product area
 	facet   facet
 	members []int32
-	weight  int   // distinct conversations
-	vectors int   // members with a usable vector
+	words   []int32 // interned folded wording, ascending
+	weight  int     // distinct conversations
+	vectors int     // members with a usable vector
 	next    int32 // circular list of the signature groups of a cluster
 }
 

@@ -26,8 +26,9 @@ const (
 
 // edge is a candidate merge of two signature groups (a < b).
 type edge struct {
-	a, b int32
-	sim  float32
+	a, b    int32
+	sim     float32
+	wording bool // below the centroid threshold, but the wordings agree (WordingThreshold)
 }
 
 // edges finds the pairs of signature groups close enough to merge: all pairs of small area
@@ -58,6 +59,9 @@ func (g *grouper) edges() []edge {
 			out = g.allPairs(out, bucket, false)
 		} else {
 			lists, crossOnly = append(lists, bucket), append(crossOnly, false)
+			if g.cfg.WordingThreshold > 0 {
+				out = append(out, g.wordingEdges(bucket)...)
+			}
 		}
 		start = end
 	}
@@ -107,8 +111,12 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 	if threshold <= 0 {
 		return edge{}, false
 	}
-	if sim := g.centroidCos(a, b); float64(sim) >= threshold {
-		return edge{a, b, sim}, true
+	sim := g.centroidCos(a, b)
+	if float64(sim) >= threshold {
+		return edge{a, b, sim, false}, true
+	}
+	if same && g.cfg.WordingThreshold > 0 && float64(sim) >= g.cfg.WordingThreshold && wordingsAgree(sa.words, sb.words) {
+		return edge{a, b, sim, true}, true
 	}
 	return edge{}, false
 }

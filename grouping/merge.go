@@ -35,6 +35,10 @@ func (g *grouper) signatureGroups() {
 		}
 		members := order[start:end:end]
 		s := sigGroup{sig: items[members[0]].Signature, members: members, next: int32(len(g.sgs))}
+		for _, w := range wording(s.sig) {
+			s.words = append(s.words, g.intern("word:"+w))
+		}
+		slices.Sort(s.words)
 		s.area = g.intern("area:" + mostCommon(members, func(i int32) string { return items[i].ProductArea }))
 		s.facet.action = g.intern("action:" + mostCommon(members, func(i int32) string {
 			action, _ := g.facets(&items[i])
@@ -109,7 +113,14 @@ func (g *grouper) merge(edges []edge) {
 		}
 		// The lower same-area threshold needs both the two signature groups and the two clusters
 		// in one area: a cluster that crossed areas does not pull in more on same-area terms.
-		threshold := g.threshold(g.sgs[e.a].area == g.sgs[e.b].area && ca.area == cb.area)
+		sameArea := g.sgs[e.a].area == g.sgs[e.b].area && ca.area == cb.area
+		threshold, member := g.threshold(sameArea), g.cfg.MemberThreshold
+		if e.wording {
+			if !sameArea || !g.clustersAgree(ra, rb) {
+				continue
+			}
+			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
+		}
 		if threshold <= 0 {
 			continue
 		}
@@ -118,7 +129,7 @@ func (g *grouper) merge(edges []edge) {
 		if ab/math.Sqrt(aa*bb) < threshold {
 			continue
 		}
-		if !g.membersFit(ra, rb, sa, sb, math.Sqrt(aa+bb+2*ab)) {
+		if !g.membersFit(ra, rb, sa, sb, math.Sqrt(aa+bb+2*ab), member) {
 			continue
 		}
 		g.union(ra, rb)
@@ -128,8 +139,8 @@ func (g *grouper) merge(edges []edge) {
 func (g *grouper) rootSum(r int32) []float64 { return g.sum[int(r)*g.dim : int(r+1)*g.dim] }
 
 // membersFit checks every signature group of both clusters against the merged centroid
-// (sa+sb)/norm.
-func (g *grouper) membersFit(ra, rb int32, sa, sb []float64, norm float64) bool {
+// (sa+sb)/norm: each must reach threshold.
+func (g *grouper) membersFit(ra, rb int32, sa, sb []float64, norm, threshold float64) bool {
 	if norm == 0 {
 		return false
 	}
@@ -138,7 +149,7 @@ func (g *grouper) membersFit(ra, rb int32, sa, sb []float64, norm float64) bool 
 		for {
 			if g.sgs[k].vectors > 0 {
 				c := g.cent[int(k)*g.dim : int(k+1)*g.dim]
-				if (dotMixed(c, sa)+dotMixed(c, sb))/norm < g.cfg.MemberThreshold {
+				if (dotMixed(c, sa)+dotMixed(c, sb))/norm < threshold {
 					return false
 				}
 			}
@@ -166,4 +177,32 @@ func (g *grouper) union(ra, rb int32) {
 	}
 	g.cl[rb].parent = ra
 	g.sgs[ra].next, g.sgs[rb].next = g.sgs[rb].next, g.sgs[ra].next // splice the circular lists
+}
+
+// maxAgreeChecks bounds the signature pairs clustersAgree compares; clusters bigger than that
+// merge on centroids alone.
+const maxAgreeChecks = 4096
+
+// clustersAgree: every signature group of ra's cluster agrees in wording with, or reaches
+// MergeThreshold against, every one of rb's, so a wording merge never chains two issues
+// together through a vague signature (export_fails between csv_export_fails and pdf_export_fails).
+func (g *grouper) clustersAgree(ra, rb int32) bool {
+	checks := 0
+	for a := ra; ; {
+		for b := rb; ; {
+			if checks++; checks > maxAgreeChecks {
+				return false
+			}
+			if !wordingsAgree(g.sgs[a].words, g.sgs[b].words) && float64(g.centroidCos(a, b)) < g.cfg.MergeThreshold {
+				return false
+			}
+			if b = g.sgs[b].next; b == rb {
+				break
+			}
+		}
+		if a = g.sgs[a].next; a == ra {
+			break
+		}
+	}
+	return true
 }

@@ -1,0 +1,88 @@
+package grouping
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestWordingFoldsParaphrases(t *testing.T) {
+	for _, c := range []struct {
+		a, b  string
+		agree bool
+	}{
+		{"csv_export_missing_columns", "missing_columns_csv_export", true},          // reordered
+		{"csv_export_missing_columns", "csv_export_dropped_columns", true},          // synonym
+		{"invoice_sent_twice", "duplicate_invoice_sent", true},                      // double/duplicate
+		{"approval_emails_not_received", "approval_email_missing", true},            // phrase, plural
+		{"ios_app_crash_attaching_video", "ios_app_video_attachment_crashes", true}, // stems
+		{"pdf_export_timeout", "pdf_report_export_times_out", true},                 // a word added
+		{"support_dark_mode", "dark_mode", true},                                    // feature filler
+		{"csv_export_missing_columns", "pdf_export_missing_columns", false},         // other object
+		{"export_fails", "csv_export_fails_with_timeout_on_retry", false},           // too many words added
+		{"sync", "sync_fails", false},                                               // a lone word vouches for nothing
+		{"login_fails", "login_slow", false},
+	} {
+		intern := map[string]int32{}
+		ids := func(sig string) []int32 {
+			var out []int32
+			for _, w := range wording(sig) {
+				if _, ok := intern[w]; !ok {
+					intern[w] = int32(len(intern) + 1)
+				}
+				out = append(out, intern[w])
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := wordingsAgree(ids(c.a), ids(c.b)); got != c.agree {
+			t.Errorf("%s ~ %s: %v (%v vs %v), want %v", c.a, c.b, got, wording(c.a), wording(c.b), c.agree)
+		}
+	}
+}
+
+// TestParaphrasedGroupsMerge: signature groups of one area whose wordings agree merge at a
+// centroid cosine below MergeThreshold; look-alikes (another object) at a higher cosine do not;
+// and the LSH path finds the same.
+func TestParaphrasedGroupsMerge(t *testing.T) {
+	items := slices.Concat(
+		bug("csv_export_missing_columns", "analytics", 4, at(0)),
+		bug("csv_export_dropped_columns", "analytics", 3, at(55)), // cos 0.57
+		bug("pdf_export_missing_pages", "analytics", 3, at(-50)),  // cos 0.64 to the first
+		bug("dark_mode", "ui", 2, []float32{0, 0, 1}),
+		bug("support_dark_mode", "settings", 2, []float32{0, 0.77, 0.64}), // another area: centroids only
+	)
+	want := []string{
+		"csv_export_missing_columns=[csv_export_dropped_columns,csv_export_missing_columns](7)",
+		"pdf_export_missing_pages=[pdf_export_missing_pages](3)",
+		"dark_mode=[dark_mode](2)", "support_dark_mode=[support_dark_mode](2)",
+	}
+	check(t, items, DefaultConfig(), want...)
+	index := DefaultConfig()
+	index.ExactLimit = -1
+	check(t, items, index, want...)
+	// Below WordingThreshold even agreeing wordings stay apart.
+	far := slices.Concat(bug("csv_export_missing_columns", "analytics", 4, at(0)), bug("csv_export_dropped_columns", "analytics", 3, at(70)))
+	check(t, far, DefaultConfig(), "csv_export_missing_columns=[csv_export_missing_columns](4)", "csv_export_dropped_columns=[csv_export_dropped_columns](3)")
+	off := DefaultConfig()
+	off.WordingThreshold = 0
+	check(t, items, off, "csv_export_missing_columns=[csv_export_missing_columns](4)", "csv_export_dropped_columns=[csv_export_dropped_columns](3)",
+		"pdf_export_missing_pages=[pdf_export_missing_pages](3)", "dark_mode=[dark_mode](2)", "support_dark_mode=[support_dark_mode](2)")
+}
+
+// TestWordingMergesNeverChain: a vague signature agrees in wording with two specific ones that do
+// not agree with each other; it joins one of them, never both.
+func TestWordingMergesNeverChain(t *testing.T) {
+	items := slices.Concat(
+		bug("csv_export_fails", "analytics", 4, at(0)),
+		bug("export_fails", "analytics", 2, at(50)), // cos 0.64 to either side
+		bug("pdf_export_fails", "analytics", 4, at(100)),
+	)
+	for _, limit := range []int{0, -1} {
+		c := DefaultConfig()
+		c.ExactLimit = limit
+		groups := Run(items, c)
+		if len(groups) != 2 {
+			t.Errorf("exact limit %d: %v, want export_fails joined to one side only", limit, layout(items, groups))
+		}
+	}
+}
