@@ -14,6 +14,7 @@ import (
 type filterView struct {
 	Source struct {
 		DeliveredAs string `json:"delivered_as"`
+		Body        string `json:"body"`
 		Author      struct {
 			Type string `json:"type"`
 		} `json:"author"`
@@ -50,6 +51,9 @@ func Classify(raw []byte) (c *conversation.Conversation, reason string) {
 	}
 	c, err := ingest.ParseIntercomConversation(raw)
 	if err != nil {
+		if ingest.IntercomHTMLToText(v.Source.Body) == "" { // only an attachment, no message
+			return nil, pipeline.SkipTooShort
+		}
 		return nil, pipeline.SkipInvalid
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(c.CustomerText())) >= pipeline.MinCustomerChars {
