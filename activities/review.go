@@ -152,16 +152,25 @@ func (a *Activities) reviewedWrite(runID string, g grouping.Group, themes []stor
 		for _, m := range mech.Members {
 			byID[m.ConversationID] = m
 		}
-		for i, ids := range o.answer.Assign(o.group, o.members) {
-			part := *mech
-			part.Members = nil
+		assigned := o.answer.Assign(o.group, o.members)
+		parts := make([]store.GroupWrite, len(assigned))
+		for i, ids := range assigned {
+			parts[i] = *mech
+			parts[i].Members = nil
 			for _, id := range ids {
-				part.Members = append(part.Members, byID[id])
+				parts[i].Members = append(parts[i].Members, byID[id])
 			}
-			part.Signature = dominantSignature(part.Members)
-			part.Key = partKey(g.Key, part.Signature, i, usedKeys)
-			usedKeys[part.Key] = true
-			w.Parts = append(w.Parts, store.ReviewedPart{Group: written(&part, o.answer.Parts[i]), Text: text(o.answer.Parts[i])})
+			parts[i].Signature = dominantSignature(parts[i].Members)
+		}
+		home := homePart(g.Key, parts)
+		for i := range parts {
+			if i == home {
+				parts[i].Key = g.Key
+			} else {
+				parts[i].Key = partKey(g.Key, parts[i].Signature, i, usedKeys)
+				usedKeys[parts[i].Key] = true
+			}
+			w.Parts = append(w.Parts, store.ReviewedPart{Group: written(&parts[i], o.answer.Parts[i]), Text: text(o.answer.Parts[i])})
 		}
 	}
 	return w
@@ -179,13 +188,24 @@ func text(p review.Part) store.StoryText {
 		InvestigationHints: p.InvestigationHints, Severity: p.Severity}
 }
 
-// partKey is a split part's stable key: the first part keeps the group's key; another takes its
-// dominant signature when no other group of the run uses it, else the group's key with the
-// part's ordinal.
-func partKey(groupKey, signature string, i int, used map[string]bool) string {
-	if i == 0 {
-		return groupKey
+// homePart is the split part that keeps the group's key: the one whose dominant signature is
+// the key, else the largest (the first of equals).
+func homePart(key string, parts []store.GroupWrite) int {
+	home := 0
+	for i, p := range parts {
+		if p.Signature == key {
+			return i
+		}
+		if len(p.Members) > len(parts[home].Members) {
+			home = i
+		}
 	}
+	return home
+}
+
+// partKey is the stable key of a split part other than the home part: its dominant signature
+// when no other group of the run uses it, else the group's key with the part's ordinal.
+func partKey(groupKey, signature string, i int, used map[string]bool) string {
 	if signature != "" && signature != groupKey && !used[signature] {
 		return signature
 	}
