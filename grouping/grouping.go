@@ -89,8 +89,8 @@ type Config struct {
 	// the one cluster to agree in wording, or reach MergeThreshold, with every signature of the
 	// other, and every member to stay this close to the merged centroid.
 	WordingThreshold float64
-	MinSize            int     // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
-	Facets             Facets  // which facets must agree (merge guard and split)
+	MinSize          int    // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
+	Facets           Facets // which facets must agree (merge guard and split)
 
 	// ExactLimit is the largest bucket whose pairs are all compared; bigger buckets use the LSH
 	// index (0: 512; negative: always the index).
@@ -132,7 +132,7 @@ type sigGroup struct {
 	words   []int32 // interned folded wording, ascending
 	weight  int     // distinct conversations
 	vectors int     // members with a usable vector
-	next    int32 // circular list of the signature groups of a cluster
+	next    int32   // circular list of the signature groups of a cluster
 }
 
 // clusterState is kept at the root of each cluster.
