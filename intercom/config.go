@@ -18,6 +18,7 @@ const (
 	EnvBaseURL    = "INTERCOM_BASE_URL"
 	EnvAPIVersion = "INTERCOM_API_VERSION"
 	EnvRate       = "INTERCOM_REQUESTS_PER_SECOND"
+	EnvPageSize   = "INTERCOM_PAGE_SIZE"
 )
 
 // Defaults of the configuration.
@@ -57,6 +58,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("%s=%q: want a positive number of requests a second", EnvRate, v)
 		}
 		c.RatePerSec = f
+	}
+	if v := strings.TrimSpace(getenv(EnvPageSize)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 150 {
+			return c, fmt.Errorf("%s=%q: want 1 to 150 conversations a page", EnvPageSize, v)
+		}
+		c.PageSize = n
 	}
 	if c.Token == "" {
 		return c, fmt.Errorf("%s is not set in the worker's environment: set it to an Intercom access token to fetch conversations from Intercom", EnvToken)
