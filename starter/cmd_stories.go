@@ -46,7 +46,13 @@ func (c *cli) storiesCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return c.printJSON(map[string]any{"stories": nonNil(stories), "orphans": nonNil(orphans), "moves": nonNil(moves)})
+				// The story review's verdict on each candidate group (keep, split, reject, fallback).
+				reviews, err := st.GroupReviews(cmd.Context(), runID, "")
+				if err != nil {
+					return err
+				}
+				return c.printJSON(map[string]any{"stories": nonNil(stories), "orphans": nonNil(orphans), "moves": nonNil(moves),
+					"reviews": nonNil(reviews)})
 			case asMarkdown:
 				return export.Markdown(c.out, stories, orphans)
 			case asCSV:
@@ -57,7 +63,7 @@ func (c *cli) storiesCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&runID, "run", "", "only stories and orphans this run created or updated")
 	cmd.Flags().StringVar(&status, "status", "", "only stories of this triage status: new, accepted, rejected, done or regressed (no orphans)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (with each story's and orphan's conversation IDs, and the latest moves of conversations between groups)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (with each story's and orphan's conversation IDs, the story review's verdict on each group, and the latest moves of conversations between groups)")
 	cmd.Flags().BoolVar(&asMarkdown, "markdown", false, "print as Markdown")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "print as CSV")
 	cmd.MarkFlagsMutuallyExclusive("json", "markdown", "csv")

@@ -34,6 +34,7 @@ func Markdown(w io.Writer, stories []store.StoryView, orphans []store.OrphanView
 		if d := Description(s.Description); d != "" {
 			p("%s\n\n", d)
 		}
+		writeStoryText(p, s)
 		for _, e := range s.Excerpts {
 			p("> %s\n\n", Inline(e))
 		}
@@ -119,4 +120,28 @@ func Description(s string) string {
 		lines[i] = line
 	}
 	return strings.Join(lines, "\n")
+}
+
+// writeStoryText writes what the story review wrote (severity, user story, acceptance
+// criteria, investigation hints), each value escaped as inert one-line text.
+func writeStoryText(p func(string, ...any), s store.StoryView) {
+	if s.Severity != "" {
+		p("**Severity:** %s\n\n", Inline(s.Severity))
+	}
+	if s.UserStory != "" {
+		p("**User story:** %s\n\n", Inline(s.UserStory))
+	}
+	for _, l := range []struct {
+		label string
+		items []string
+	}{{"Acceptance criteria", s.AcceptanceCriteria}, {"Investigation hints", s.InvestigationHints}} {
+		if len(l.items) == 0 {
+			continue
+		}
+		p("**%s:**\n\n", l.label)
+		for _, it := range l.items {
+			p("- %s\n", Inline(it))
+		}
+		p("\n")
+	}
 }
