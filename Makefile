@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: up down status build demo eval test vet fmt-check unit fuzz bench bench-go contract clean
+.PHONY: up down status build demo eval test vet fmt-check unit fuzz bench bench-go contract clean chaos
 
 up: ## start Postgres and the Temporal dev server (with UI), idempotently
 	@scripts/services.sh up
@@ -54,6 +54,13 @@ bench: build up ## the product end to end: BENCH=default|seed|cpu|scale (see REA
 
 bench-go: up ## the Go benchmarks of single parts (grouping, import, extraction activity)
 	REQUIRE_SERVICES=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+# Every chaos scenario on a private Postgres and dev server (restarted under the runs); the
+# Markdown table is printed and kept in bin/chaos.md. CHAOS_N sets the conversations per scenario.
+chaos: up ## runs under worker kills, Postgres and Temporal restarts and 20% model faults (see README)
+	@mkdir -p bin && rm -f bin/chaos.md
+	@CHAOS=full CHAOS_REPORT=$(CURDIR)/bin/chaos.md REQUIRE_SERVICES=1 $(GO) test -count=1 -run '^TestChaos$$' -timeout 60m ./integration/; \
+		rc=$$?; echo; cat bin/chaos.md 2>/dev/null; exit $$rc
 
 contract: up ## the operators' contract check, on a scratch database and task queue
 	@db=contract_$$(date +%s); scripts/services.sh db-create $$db; \

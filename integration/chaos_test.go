@@ -82,7 +82,6 @@ func TestChaos(t *testing.T) {
 		})
 	}
 	table := chaosTable(results)
-	fmt.Print(table)
 	t.Log("\n" + table)
 	if path := os.Getenv("CHAOS_REPORT"); path != "" {
 		if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
