@@ -27,14 +27,8 @@ summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workf
 A worker must poll the task queue: when none does, run says so at once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if in.Days <= 0 {
-				return fmt.Errorf("--days must be at least 1")
-			}
-			if in.Concurrency < 1 || in.Concurrency > 512 {
-				return fmt.Errorf("--concurrency must be between 1 and 512")
-			}
-			if in.MaxConversations < 0 {
-				return fmt.Errorf("--max must not be negative")
+			if err := validateRunFlags(in); err != nil {
+				return err
 			}
 			in.CreateStories = !noStories
 			until := time.Now().UTC()
@@ -79,6 +73,24 @@ A worker must poll the task queue: when none does, run says so at once.`,
 	f.IntVar(&in.Concurrency, "concurrency", pipeline.DefaultConcurrency, "LLM calls in flight for this run")
 	f.BoolVar(&noStories, "no-stories", false, "stop after the embedding phase")
 	f.BoolVar(&wait, "wait", false, "follow the run to its end and print the summary")
+	f.StringVar(&in.Source, "source", "", "where conversations come from: empty (imported) or intercom (fetched first; the worker needs INTERCOM_ACCESS_TOKEN)")
 	f.BoolVar(&asJSON, "json", false, `print {"run_id": …} (with --wait: the final status) as JSON`)
 	return cmd
+}
+
+// validateRunFlags checks the flags a run and a schedule share.
+func validateRunFlags(in pipeline.RunInput) error {
+	if in.Days <= 0 {
+		return fmt.Errorf("--days must be at least 1")
+	}
+	if in.Concurrency < 1 || in.Concurrency > 512 {
+		return fmt.Errorf("--concurrency must be between 1 and 512")
+	}
+	if in.MaxConversations < 0 {
+		return fmt.Errorf("--max must not be negative")
+	}
+	if in.Source != pipeline.SourceImported && in.Source != pipeline.SourceIntercom {
+		return fmt.Errorf("--source %q: want intercom, or nothing for imported conversations", in.Source)
+	}
+	return nil
 }

@@ -61,7 +61,7 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 	root.PersistentFlags().String("namespace", "", "Temporal namespace (default: env TEMPORAL_NAMESPACE, the Temporal profile, or default)")
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
 		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand(),
-		c.serveCommand())
+		c.serveCommand(), c.scheduleCommand())
 	return root
 }
 
