@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"feedbackpipe/codec"
 	"feedbackpipe/extraction"
 	"feedbackpipe/llm"
 	"feedbackpipe/pipeline"
@@ -37,6 +38,7 @@ type Config struct {
 	// Temporal holds the connection settings of the Temporal environment configuration (TLS,
 	// API key, gRPC headers); dial with ClientOptions, which adds the address and namespace.
 	Temporal    client.Options
+	Codec       *codec.Codec // PAYLOAD_KEY or PAYLOAD_KEY_FILE: payloads encrypted in Temporal; nil: plain
 	TaskQueue   string
 	UIURL       string
 	MetricsAddr string
@@ -74,6 +76,9 @@ func Load(getenv func(string) string) (Config, error) {
 			BaseURL: get("OPENAI_BASE_URL", ""),
 			APIKey:  get("OPENAI_API_KEY", ""),
 		},
+	}
+	if c.Codec, err = loadCodec(getenv); err != nil {
+		return c, err
 	}
 	local := c.LLM.APIKey == ""
 	c.LLM.ChatModel = get("LLM_MODEL", pick(local, LocalChatModel, DefaultChatModel))

@@ -45,7 +45,7 @@ func profileName(getenv func(string) string) string {
 func (c Config) ClientOptions() client.Options {
 	opts := c.Temporal
 	opts.HostPort, opts.Namespace = c.TemporalAddress, c.Namespace
-	return opts
+	return withCodec(opts, c.Codec)
 }
 
 // TLSEnabled reports whether the Temporal connection uses TLS.

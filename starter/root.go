@@ -62,6 +62,7 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
 		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand(),
 		c.serveCommand(), c.scheduleCommand())
+	root.AddCommand(c.codecServerCommand())
 	return root
 }
 
