@@ -61,10 +61,25 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 		return BatchResult{}, err
 	}
 	prog.Stage("extracting", len(b.ids)-len(b.todo), len(b.ids))
+	err = a.extractItems(ctx, b, in.callSlots(), prog, func(ctx context.Context, conv *conversation.Conversation, release func()) error {
+		return a.extractOne(ctx, in, conv, b.hashes[conv.ID], b.cached[conv.ID], b.cache, release)
+	})
+	if err != nil {
+		return BatchResult{}, err
+	}
+	return a.batchResult(ctx, in.RunID, b.ids)
+}
 
+// extractItems runs one for each conversation of the batch still to do, at most slots at once.
+// one gets a release that frees its slot as soon as its LLM call returned, so storing a result
+// does not hold up the next call. The first error one returns stops the batch (a wrong
+// configuration fails fast); on cancellation (a stop) it stops taking items and waits for those
+// in flight, which keep what they stored.
+func (a *Activities) extractItems(ctx context.Context, b *extractionBatch, slots int, prog *progress,
+	one func(ctx context.Context, conv *conversation.Conversation, release func()) error) error {
 	workCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	sem := make(chan struct{}, in.callSlots())
+	sem := make(chan struct{}, max(slots, 1))
 	var wg sync.WaitGroup
 	for _, conv := range b.todo {
 		acquired := false
@@ -84,7 +99,7 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 			defer wg.Done()
 			release := sync.OnceFunc(func() { <-sem })
 			defer release()
-			if err := a.extractOne(workCtx, in, conv, b.hashes[conv.ID], b.cached[conv.ID], b.cache, release); err != nil {
+			if err := one(workCtx, conv, release); err != nil {
 				cancel(err)
 				return
 			}
@@ -93,18 +108,20 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 	}
 	wg.Wait()
 	if cause := context.Cause(workCtx); cause != nil && ctx.Err() == nil {
-		return BatchResult{}, failFastOnConfig(cause)
+		return failFastOnConfig(cause)
 	}
-	if ctx.Err() != nil {
-		return BatchResult{}, ctx.Err()
-	}
-	dbCtx, done := dbContext(ctx)
-	defer done()
-	counters, errs, err := a.Store.ExtractionCounters(dbCtx, in.RunID, b.ids)
+	return ctx.Err()
+}
+
+// batchResult is the account of ids in the run, computed from their stored rows.
+func (a *Activities) batchResult(ctx context.Context, runID string, ids []string) (BatchResult, error) {
+	ctx, cancel := dbContext(ctx)
+	defer cancel()
+	counters, errs, err := a.Store.ExtractionCounters(ctx, runID, ids)
 	if err != nil {
 		return BatchResult{}, err
 	}
-	return BatchResult{Items: len(b.ids), Counters: counters, Errors: errs}, nil
+	return BatchResult{Items: len(ids), Counters: counters, Errors: errs}, nil
 }
 
 // callSlots is how many LLM calls the batch may make at once. Batches scheduled by the released
@@ -129,13 +146,13 @@ type extractionBatch struct {
 }
 
 func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extractionBatch, error) {
-	ctx, cancel := dbContext(ctx)
+	dbCtx, cancel := dbContext(ctx)
 	defer cancel()
-	ids, err := a.Store.RunConversationIDs(ctx, in.RunID, in.From, in.To)
+	ids, err := a.Store.RunConversationIDs(dbCtx, in.RunID, in.From, in.To)
 	if err != nil {
 		return nil, err
 	}
-	done, err := a.Store.ExtractedIDs(ctx, in.RunID, ids)
+	done, err := a.Store.ExtractedIDs(dbCtx, in.RunID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -145,13 +162,22 @@ func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extr
 			want = append(want, id)
 		}
 	}
+	return a.loadItems(ctx, in.RunID, ids, want)
+}
+
+// loadItems loads what extracting want (a part of the batch's ids) needs: the conversations
+// (one deleted since selection has nothing to extract), their content hashes, themes extracted
+// from the same content before, and the run's signature cache.
+func (a *Activities) loadItems(ctx context.Context, runID string, ids, want []string) (*extractionBatch, error) {
+	ctx, cancel := dbContext(ctx)
+	defer cancel()
 	convs, err := a.Store.GetConversations(ctx, want)
 	if err != nil {
 		return nil, err
 	}
 	b := &extractionBatch{ids: ids, hashes: make(map[string]string, len(convs))}
 	for _, id := range want {
-		if c := convs[id]; c != nil { // absent: deleted since selection, nothing to extract
+		if c := convs[id]; c != nil {
 			b.todo = append(b.todo, c)
 			b.hashes[id] = c.ContentHash()
 		}
@@ -159,7 +185,7 @@ func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extr
 	if b.cached, err = a.Store.CachedThemes(ctx, b.hashes, extraction.PromptVersion, a.LLM.ChatModel()); err != nil {
 		return nil, err
 	}
-	if b.cache, err = a.Signatures.ForRun(ctx, in.RunID); err != nil {
+	if b.cache, err = a.Signatures.ForRun(ctx, runID); err != nil {
 		return nil, err
 	}
 	return b, nil

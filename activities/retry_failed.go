@@ -3,11 +3,9 @@ package activities
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"feedbackpipe/conversation"
-	"feedbackpipe/extraction"
 	"feedbackpipe/llm"
 	"feedbackpipe/store"
 )
@@ -46,73 +44,24 @@ func (a *Activities) RetryFailedExtractions(ctx context.Context, in RetryFailedI
 		return BatchResult{}, err
 	}
 	prog.Stage("retrying", 0, len(b.ids))
-
-	workCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sem := make(chan struct{}, max(in.Concurrency, 1))
-	var wg sync.WaitGroup
-	for _, conv := range b.todo {
-		select {
-		case sem <- struct{}{}:
-		case <-workCtx.Done():
-		}
-		if workCtx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			release := sync.OnceFunc(func() { <-sem })
-			defer release()
-			if err := a.retryOne(workCtx, in, conv, b, release); err != nil {
-				cancel(err)
-				return
-			}
-			prog.Step(1)
-		}()
-	}
-	wg.Wait()
-	if cause := context.Cause(workCtx); cause != nil && ctx.Err() == nil {
-		return BatchResult{}, failFastOnConfig(cause)
-	}
-	if ctx.Err() != nil {
-		return BatchResult{}, ctx.Err()
-	}
-	dbCtx, done := dbContext(ctx)
-	defer done()
-	counters, errs, err := a.Store.ExtractionCounters(dbCtx, in.RunID, b.ids)
+	err = a.extractItems(ctx, b, in.Concurrency, prog, func(ctx context.Context, conv *conversation.Conversation, release func()) error {
+		return a.retryOne(ctx, in, conv, b, release)
+	})
 	if err != nil {
 		return BatchResult{}, err
 	}
-	return BatchResult{Items: len(b.ids), Counters: counters, Errors: errs}, nil
+	return a.batchResult(ctx, in.RunID, b.ids)
 }
 
 // loadRetries loads the items to retry like loadBatch loads a batch's.
 func (a *Activities) loadRetries(ctx context.Context, in RetryFailedInput) (*extractionBatch, error) {
-	ctx, cancel := dbContext(ctx)
+	dbCtx, cancel := dbContext(ctx)
 	defer cancel()
-	ids, err := a.Store.TransientFailures(ctx, in.RunID)
+	ids, err := a.Store.TransientFailures(dbCtx, in.RunID)
 	if err != nil || len(ids) == 0 {
 		return &extractionBatch{}, err
 	}
-	convs, err := a.Store.GetConversations(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	b := &extractionBatch{ids: ids, hashes: make(map[string]string, len(convs))}
-	for _, id := range ids {
-		if c := convs[id]; c != nil {
-			b.todo = append(b.todo, c)
-			b.hashes[id] = c.ContentHash()
-		}
-	}
-	if b.cached, err = a.Store.CachedThemes(ctx, b.hashes, extraction.PromptVersion, a.LLM.ChatModel()); err != nil {
-		return nil, err
-	}
-	if b.cache, err = a.Signatures.ForRun(ctx, in.RunID); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return a.loadItems(ctx, in.RunID, ids, ids)
 }
 
 // retryOne extracts one item again and replaces its transient failure with the new outcome.
