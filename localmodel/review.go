@@ -243,12 +243,13 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 	return p
 }
 
-// salientSymptoms ranks the members' symptoms by how many members share their words.
+// salientSymptoms ranks the members' symptoms as title phrases: short phrases (a clause of a
+// longer symptom, greetings dropped) whose words most members share come first.
 func salientSymptoms(members []review.Member) []string {
 	df := map[string]int{}
 	for _, m := range members {
 		seen := map[string]bool{}
-		for _, s := range m.Symptoms {
+		for _, s := range append(append([]string(nil), m.Symptoms...), m.UserIntent, strings.ReplaceAll(m.Signature, "_", " ")) {
 			for _, w := range contentWords(s) {
 				if !seen[w] {
 					seen[w] = true
@@ -261,28 +262,64 @@ func salientSymptoms(members []review.Member) []string {
 	var out []string
 	for _, m := range members {
 		for _, s := range m.Symptoms {
-			s = strings.Join(strings.Fields(s), " ")
-			if s == "" {
-				continue
+			for _, c := range clauses(s) {
+				if _, ok := score[c]; ok {
+					continue
+				}
+				ws := contentWords(c)
+				if len(ws) == 0 {
+					continue
+				}
+				total := 0.0
+				for _, w := range ws {
+					total += float64(df[w]) / float64(len(members))
+				}
+				// The mean share of members using the phrase's words, a little more for a
+				// second informative word, less for a long phrase.
+				sc := total / float64(len(ws)) * math.Min(float64(len(ws)), 3) / 3
+				if n := len(strings.Fields(c)); n > 7 {
+					sc /= float64(n) / 7
+				}
+				score[c] = sc
+				out = append(out, c)
 			}
-			if _, ok := score[s]; ok {
-				continue
-			}
-			ws := contentWords(s)
-			total := 0
-			for _, w := range ws {
-				total += df[w]
-			}
-			score[s] = float64(total) / math.Sqrt(float64(len(ws)+1))
-			out = append(out, s)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if score[out[i]] != score[out[j]] {
 			return score[out[i]] > score[out[j]]
 		}
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) < len(out[j])
+		}
 		return out[i] < out[j]
 	})
+	return out
+}
+
+// greetings open a clause that says nothing about the failure.
+var greetings = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks": true, "thank": true, "update": true,
+	"quick": true, "please": true, "dear": true, "team": true, "so": true, "also": true, "ok": true, "okay": true}
+
+// clauses splits a symptom into its clauses (at sentence and clause punctuation), each without
+// leading greetings or article, lower-cased first letter, one line.
+func clauses(s string) []string {
+	var out []string
+	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(".,;:!?—–()\"\n", r) }) {
+		ws := strings.Fields(c)
+		for len(ws) > 0 {
+			l := strings.ToLower(strings.Trim(ws[0], "'\""))
+			if greetings[l] || l == "the" || l == "a" || l == "an" || l == "postwise" {
+				ws = ws[1:]
+				continue
+			}
+			break
+		}
+		if len(ws) < 2 {
+			continue
+		}
+		out = append(out, lowerFirst(strings.Join(ws, " ")))
+	}
 	return out
 }
 

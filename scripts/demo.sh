@@ -28,6 +28,18 @@ echo
 echo "== the backlog"
 bin/starter stories | head -40
 echo
+echo "== the largest stories as the story review wrote them (stories --markdown)"
+bin/starter stories --markdown | awk '/^## /{n++} n<=3 && c++<60'
+echo
+echo "== groups the story review rejected or split (stories --json: reviews)"
+bin/starter stories --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["reviews"]:
+    if r["verdict"] != "keep":
+        print("  %-8s %s: %s (%d conversations) %s" % (r["verdict"], r["group_key"], r["reason"],
+              len(r["member_ids"]), " ".join(r["part_keys"])))
+'
+echo
 echo "== grouping quality against the sample's ground-truth labels"
 bin/starter eval --labels sampledata/labels.csv
 echo
@@ -35,3 +47,22 @@ echo "Browse runs in the Temporal UI: http://localhost:8233/namespaces/default/w
 echo "Filter them there with: WorkflowType='PipelineRun' AND PipelineStatus='completed'"
 echo "The demo's data is in its own database: DATABASE_URL=postgres://feedback@127.0.0.1:55432/feedback_demo"
 echo "Stop the local services with: make down"
+echo
+# The backlog in a browser, left serving (loopback only) after the demo ends; a demo run again
+# replaces the server it started before.
+web_addr=${DEMO_WEB_ADDR:-127.0.0.1:8080}
+web_log=.dev/demo-web.log
+old_web=$(cat .dev/demo-web.pid 2>/dev/null || true)
+if [ -n "$old_web" ] && ps -p "$old_web" -o args= 2>/dev/null | grep -q "starter serve"; then
+  kill "$old_web" 2>/dev/null || true
+  sleep 0.5
+fi
+nohup bin/starter serve --addr "$web_addr" >"$web_log" 2>&1 &
+echo $! >.dev/demo-web.pid
+for _ in $(seq 1 40); do
+  grep -q "serving the backlog" "$web_log" && break
+  kill -0 "$(cat .dev/demo-web.pid)" 2>/dev/null || { echo "the web backlog did not start:"; tail -5 "$web_log"; exit 1; }
+  sleep 0.25
+done
+echo "Stop the backlog's web server with: kill \$(cat .dev/demo-web.pid)"
+echo "== the backlog in a browser: http://$web_addr/"
