@@ -32,6 +32,7 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
 test: fmt-check vet fuzz up ## every test, integration tests against real Postgres and Temporal included
+	@scripts/tools.sh chromium
 	REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 40m ./...
 
 # Each fuzz target runs for FUZZTIME on top of its checked-in corpus (testdata/fuzz);

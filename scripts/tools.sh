@@ -2,6 +2,8 @@
 # Builds the tools the project needs into .tools/bin when they are missing:
 # the Temporal CLI (dev server + UI), pinned; about three minutes the first time, then cached.
 #   scripts/tools.sh temporal-path   # ensure it, print its path
+# and headless Chromium for the browser test of the web backlog (Debian package chromium):
+#   scripts/tools.sh chromium        # install it when missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_CLI_VERSION=v1.5.1
@@ -18,5 +20,12 @@ case "${1:-}" in
     fi
     echo "$BIN/temporal"
     ;;
-  *) echo "usage: $0 temporal-path" >&2; exit 2 ;;
+  chromium)
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+      echo "installing chromium (headless browser for the web backlog's browser test)" >&2
+      sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get install -y chromium >&2 || { $sudo apt-get update >&2 && $sudo apt-get install -y chromium >&2; }
+    fi
+    ;;
+  *) echo "usage: $0 temporal-path|chromium" >&2; exit 2 ;;
 esac

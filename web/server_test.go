@@ -386,3 +386,9 @@ func TestSafeLink(t *testing.T) {
 		assert.Equal(t, want, safeLink(in), in)
 	}
 }
+
+func TestTrendPoints(t *testing.T) {
+	assert.Equal(t, "", trendPoints(nil))
+	assert.Equal(t, "0.0,1.0 80.0,1.0", trendPoints([]int{5}), "one run: a flat line")
+	assert.Equal(t, "0.0,10.0 40.0,1.0 80.0,1.0", trendPoints([]int{1, 2, 2}))
+}

@@ -54,6 +54,9 @@ func trendPoints(counts []int) string {
 	if len(counts) == 0 {
 		return ""
 	}
+	if len(counts) == 1 { // one run: a flat line at its height
+		counts = []int{counts[0], counts[0]}
+	}
 	top := 1
 	for _, c := range counts {
 		top = max(top, c)
