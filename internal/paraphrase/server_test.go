@@ -27,12 +27,14 @@ func TestAnswersEverySampleConversationWithItsIssue(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs := SampleSpecs()
-	m, err := New(res.Conversations, labels, specs, localmodel.New(localmodel.Config{}, nil))
+	m, err := New(res.Conversations, labels, specs, localmodel.New(localmodel.Config{}, nil), Options{EmbeddingNoise: 1.5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
+	builtin := httptest.NewServer(localmodel.New(localmodel.Config{}, nil))
+	defer builtin.Close()
 	client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "test", ChatModel: "paraphrase", EmbeddingModel: "local",
 		MaxAttempts: 1, CallTimeout: 10e9, PromptTokens: 4000}, nil)
 	ctx := context.Background()
@@ -64,8 +66,32 @@ func TestAnswersEverySampleConversationWithItsIssue(t *testing.T) {
 			t.Errorf("%s worded %d ways, want 3: %v", l, len(variants[l]), variants[l])
 		}
 	}
-	vecs, _, err := client.Embed(ctx, []string{"the export lost its columns", "dark mode please"})
-	if err != nil || len(vecs) != 2 || len(vecs[0]) == 0 {
+	texts := []string{"the export lost its columns", "dark mode please", "the export lost its columns"}
+	vecs, _, err := client.Embed(ctx, texts)
+	if err != nil || len(vecs) != 3 || len(vecs[0]) == 0 {
 		t.Fatalf("embeddings: %v, %d vectors", err, len(vecs))
 	}
+	plain, _, err := llm.New(llm.Config{BaseURL: builtin.URL + "/v1", APIKey: "test", ChatModel: "c", EmbeddingModel: "local",
+		MaxAttempts: 1, CallTimeout: 10e9}, nil).Embed(ctx, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Blurred, deterministically per text, and still unit vectors.
+	if c := cosine(vecs[0], plain[0]); c > 0.8 || c < 0.2 {
+		t.Errorf("blurred vector's cosine to the built-in one %.2f, want about 0.55", c)
+	}
+	if c := cosine(vecs[0], vecs[2]); c < 0.9999 {
+		t.Errorf("one text embedded twice: cosine %.4f", c)
+	}
+	if n := cosine(vecs[1], vecs[1]); n < 0.999 || n > 1.001 {
+		t.Errorf("norm² %.4f, want 1", n)
+	}
+}
+
+func cosine(a, b []float32) float64 {
+	var ab float64
+	for i := range a {
+		ab += float64(a[i]) * float64(b[i])
+	}
+	return ab
 }
