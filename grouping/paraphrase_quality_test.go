@@ -110,4 +110,3 @@ func TestParaphrasedSignaturesMerge(t *testing.T) {
 		t.Errorf("pairwise P %.3f R %.3f F1 %.3f, want F1 ≥ 0.85 with P ≥ 0.95", r.PairwisePrecision, r.PairwiseRecall, r.PairwiseF1)
 	}
 }
-
