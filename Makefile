@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: up down status build demo eval test vet fmt-check unit fuzz bench bench-go contract clean chaos
+.PHONY: up down status build demo eval test vet fmt-check unit fuzz bench bench-go clean chaos
 
 up: ## start Postgres and the Temporal dev server (with UI), idempotently
 	@scripts/services.sh up
@@ -62,14 +62,6 @@ chaos: up ## runs under worker kills, Postgres and Temporal restarts and 20% mod
 	@mkdir -p bin && rm -f bin/chaos.md
 	@CHAOS=full CHAOS_REPORT=$(CURDIR)/bin/chaos.md REQUIRE_SERVICES=1 $(GO) test -count=1 -run '^TestChaos$$' -timeout 60m ./integration/; \
 		rc=$$?; echo; cat bin/chaos.md 2>/dev/null; exit $$rc
-
-contract: up ## the operators' contract check, on a scratch database and task queue
-	@db=contract_$$(date +%s); scripts/services.sh db-create $$db; \
-	DATABASE_URL="postgres://feedback@127.0.0.1:55432/$$db?sslmode=disable" TASK_QUEUE=$$db \
-		../shared/checks/contract.sh sampledata/conversations.jsonl; rc=$$?; \
-	temporal workflow terminate --query "TaskQueue='$$db' AND ExecutionStatus='Running'" \
-		--reason "make contract ended" --yes >/dev/null 2>&1; \
-	scripts/services.sh db-drop $$db; exit $$rc
 
 clean:
 	rm -rf bin
