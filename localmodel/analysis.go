@@ -58,7 +58,13 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 	a.specific = symptomScore > 0
 	a.scores = scoreTypes(a.subject, a.bodies, cueWeight, symptomScore, negated)
 	_, bodySymptom := detectSymptom(nil, a.bodies, 0)
-	a.convType = a.scores.conversationType(scoreTypes(nil, a.bodies, 0, bodySymptom, bodyNegated))
+	messagesOnly := scoreTypes(nil, a.bodies, 0, bodySymptom, bodyNegated)
+	if !isReply(p.Subject) {
+		// the subject was written for these messages: a "ty" closing them does not turn the
+		// subject's report into a thank-you
+		messagesOnly = a.scores
+	}
+	a.convType = a.scores.conversationType(messagesOnly)
 	a.thanks = a.scores.thanks > 0
 	a.deletion = a.anyCue(deleteCues)
 	var stripped []string

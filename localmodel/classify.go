@@ -13,7 +13,19 @@ var (
 		cues(1, "error", "crash", "broken", "fail", "failure", "not working", "doesnt work", "stopped working",
 			"wont work", "stuck", "bug", "blank", "missing", "wrong", "glitch", "freezes", "incorrect", "invalid",
 			"couldnt", "could not", "known issue", "please fix", "pls fix", "plz fix", "fix this", "used to",
-			"404", "500", "502", "503", "dead"),
+			"404", "500", "502", "503", "dead", "401", "403", "429", "too many requests", "throttled", "throttling",
+			"rate limited", "unauthorized", "doesnt match", "dont match", "keeps asking", "in a loop", "loop",
+			"over and over", "cant install", "wont install", "doesnt install", "no reason", "for no reason",
+			"never arrived", "never got", "didnt receive", "not received", "still no", "still waiting for",
+			"where is my", "broke",
+			// Spanish, French, German, Portuguese
+			"no funciona", "falla", "error", "no puedo", "no me llegó", "no llega", "duplicado", "duplicados",
+			"dos veces", "ne fonctionne pas", "ne marche pas", "impossible", "échoue", "erreur", "deux fois",
+			"ne reçois plus", "funktioniert nicht", "fehler", "geht nicht", "kommt nicht an", "stürzt",
+			"schlägt fehl", "nicht erhalten", "não funciona", "erro", "não consigo", "não atualiza", "falha",
+			"parou", "fehl", "equivocada", "equivocado", "incorrecto", "falsch", "errado", "todavía no",
+			"no recibí", "pas reçu", "não recebi", "havent got", "still havent", "no updates", "not what i",
+			"someone elses", "but no"),
 		cues(0.5, "doesnt", "wont", "cant", "cannot", "didnt", "unable to", "no longer", "anymore", "did not",
 			"does not", "will not", "not able", "nothing happens", "nothing happened", "why does", "why doesnt",
 			"why is", "weird", "strange", "not happy"),
@@ -24,13 +36,16 @@ var (
 			"add support for", "add an option", "add the ability", "would you consider", "pls add", "plz add"),
 		cues(1, "wish", "support for", "ability to", "option to", "suggestion", "suggest", "any plans",
 			"roadmap", "it would help", "do you support", "will you support", "any news on", "when will",
-			"keep asking", "is there any plan"),
+			"keep asking", "is there any plan", "sería genial", "me encantaría", "jaimerais", "ce serait",
+			"wäre toll", "wäre schön", "gostaria", "seria ótimo", "any chance", "please start", "please offer",
+			"please support"),
 		cues(0.5, "coming", "integration", "consider", "asking for"),
 	)
 	howToCues = cues(1, "how do i", "how can i", "how to", "how do you", "how does", "how would i", "where is",
 		"where can i", "where do i", "where to", "is there a way", "is it possible", "what is the best way",
 		"can you explain", "instructions", "can i", "cant find", "cannot find", "unable to find",
-		"not sure how", "dont know how", "figure out how", "couldnt find", "can it", "can we")
+		"not sure how", "dont know how", "figure out how", "couldnt find", "can it", "can we", "how can",
+		"cómo", "como faço", "comment faire", "comment puis je", "wie kann ich", "wie geht")
 	billingCues = concat(
 		cues(1, "invoice", "refund", "charge", "charged", "billing", "bill", "receipt", "subscription",
 			"overcharged", "renewal", "coupon", "subscription price"),
@@ -44,7 +59,8 @@ var (
 		"cancel my account", "deactivate", "gdpr")
 	thanksCues = cues(1, "thank", "thx", "ty", "appreciate", "great job", "well done", "kudos", "love", "amazing",
 		"awesome", "excellent", "fantastic", "brilliant", "keep up the", "good work", "great work",
-		"did the trick", "that worked", "that helps", "that helped", "helpful", "got it", "works now")
+		"did the trick", "that worked", "that helps", "that helped", "helpful", "got it", "works now",
+		"gracias", "merci", "danke", "obrigado", "obrigada", "grazie", "all good now", "the best", "keep it up")
 	// politeCues thank before anything was done; they are not gratitude.
 	politeCues = cues(1, "thank in advance", "thank you in advance", "thx in advance")
 	spamCues   = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
@@ -54,19 +70,25 @@ var (
 		"increase your traffic", "traffic to your website", "our services", "outsourcing", "guaranteed",
 		"congratulations", "claim your", "selected for", "verify your account", "renew now", "expiring soon",
 		"we provide", "we can build", "lower cost", "schedule a call", "book a call", "our team of",
-		"instant delivery", "100 safe", "act now", "free quote", "special offer", "hire")
+		"instant delivery", "100 safe", "act now", "free quote", "special offer", "hire",
+		// marketing mail: events, newsletters, partnership and growth offers
+		"webinar", "newsletter", "weekly digest", "sponsor", "sponsorship", "sponsored", "register now",
+		"early bird", "trade show", "booth", "partnership proposal", "collab", "press release", "free trial",
+		"catalog", "podcast", "recruitment agency", "buy reviews", "followers", "downloads guaranteed",
+		"wholesale", "cross promote", "influencer", "seats are limited", "tickets", "subscribers")
 )
 
 // negators make a following verb a symptom ("not syncing", "never loading").
-var negators = surfaceSet("not never isnt arent wasnt werent stopped")
+var negators = surfaceSet("not never isnt arent wasnt werent stopped hasnt havent hadnt didnt doesnt dont wont cant")
 
-// negatedProgressives counts a negator right before an -ing verb, which is how customers
-// describe a broken function in any domain.
+// negatedProgressives counts a negator right before an -ing or -ed verb ("not syncing", "hasn't
+// changed", "is not placed"), which is how customers describe a broken function in any domain.
 func negatedProgressives(tokens []token) float64 {
 	n := 0.0
 	for i := 1; i < len(tokens); i++ {
 		w := tokens[i].surface
-		if negators[tokens[i-1].surface] && !tokens[i].brk && len(w) > 5 && strings.HasSuffix(w, "ing") && !stopwords[w] {
+		verbal := len(w) > 5 && strings.HasSuffix(w, "ing") || len(w) > 4 && strings.HasSuffix(w, "ed")
+		if negators[tokens[i-1].surface] && !tokens[i].brk && verbal && !stopwords[w] {
 			n++
 		}
 	}
@@ -76,6 +98,7 @@ func negatedProgressives(tokens []token) float64 {
 // typeScores are the cue scores of one conversation.
 type typeScores struct {
 	bug, request, howTo, billing, account, thanks, spam float64
+	symptom                                             float64 // score of the specific symptom cues
 }
 
 // scoreTypes scores the customer's text, the subject counting subjectWeight times. Specific
@@ -97,6 +120,7 @@ func scoreTypes(subject []string, bodies [][]string, subjectWeight, symptomScore
 		account: score(accountCues),
 		thanks:  max(0, score(thanksCues)-score(politeCues)),
 		spam:    score(spamCues),
+		symptom: symptomScore,
 	}
 }
 
@@ -119,6 +143,13 @@ func (s typeScores) conversationType(messagesOnly typeScores) string {
 	switch actionable {
 	case s.bug:
 		return extraction.TypeProductIssue
+	}
+	if s.symptom > 0 && s.bug > 0 && (actionable == s.account || actionable == s.billing) {
+		// a payment or sign-in that misbehaves in a specific way (charged twice, a code
+		// rejected, a login that loops) is a defect of the product, not a question
+		return extraction.TypeProductIssue
+	}
+	switch actionable {
 	case s.account:
 		return extraction.TypeAccountIssue
 	case s.billing:

@@ -21,9 +21,9 @@ const (
 
 // Thresholds for reusing a known signature.
 const (
-	minCoverage       = 0.6 // share of the known signature's object tokens found in the conversation
-	minPairScore      = 2.3 // weighted score of two or more matching tokens
-	minSingleSalience = 0.6 // salience of the only object token of a one-token signature
+	minCoverage       = 0.6  // share of the known signature's object tokens found in the conversation
+	minPairScore      = 2.3  // weighted score of two or more matching tokens
+	minSingleSalience = 0.45 // salience of the only object token of a one-token signature
 )
 
 // sigShape is a signature split into its object tokens and the kind its affix says it is.
@@ -76,7 +76,7 @@ func (s sigShape) objectStems() []string {
 // 0 across kinds (a feature request never reuses a bug's signature). A vague conversation (a
 // general inquiry without thanks: no cue says what it is) may reuse any kind but spam, at a
 // discount, since its terms are then the only evidence.
-func compatibility(known string, convType string, class symptomClass, vague bool) float64 {
+func compatibility(known string, convType string, class symptomClass, specific, vague bool) float64 {
 	bugLike := convType == extraction.TypeProductIssue || convType == extraction.TypeBillingQuestion ||
 		convType == extraction.TypeAccountIssue
 	switch {
@@ -102,7 +102,7 @@ func compatibility(known string, convType string, class symptomClass, vague bool
 	if !bugLike {
 		return 0
 	}
-	if known == class.name || known == classFails {
+	if known == class.name || (known == classFails && !specific) {
 		return 1
 	}
 	return 0.8 // a different specific symptom, or a vague one against a specific signature
@@ -163,7 +163,7 @@ func matchKnown(known []extraction.KnownSignature, ev evidence) (knownMatch, boo
 func scoreKnown(k extraction.KnownSignature, ev evidence) (knownMatch, bool) {
 	shape := parseSignature(k.Signature)
 	objs := shape.objectStems()
-	compat := compatibility(shape.kind, ev.convType, ev.class, ev.vague)
+	compat := compatibility(shape.kind, ev.convType, ev.class, ev.specific, ev.vague)
 	if len(objs) == 0 || compat == 0 {
 		return knownMatch{}, false
 	}

@@ -11,11 +11,12 @@ import (
 
 // Weights of salience.
 const (
-	subjectWeight = 3.0  // a subject word counts three times a message word (once in a reply's subject)
-	headBonus     = 0.5  // last word of a noun phrase opened by a determiner or preposition
-	phraseBonus   = 0.25 // other words of such a noun phrase
-	maxGap        = 1    // stopwords allowed between the two words of a bigram (which then counts half)
-	minPairWeight = 1.0  // bigram weight that joins two terms into one object
+	subjectWeight      = 3.0  // a subject word counts three times a message word (once in a reply's subject)
+	headBonus          = 0.5  // last word of a noun phrase opened by a determiner or preposition
+	phraseBonus        = 0.25 // other words of such a noun phrase
+	maxGap             = 1    // stopwords allowed between the two words of a bigram (which then counts half)
+	minCompoundWeight  = 2.0  // bigram weight that joins two terms into one object
+	laterMessageWeight = 0.5  // a customer message after the first
 )
 
 // termStats are the salient terms of a conversation: content words by stem with a salience
@@ -35,8 +36,12 @@ func analyzeTerms(subject string, subjectWeight float64, bodies []string) *termS
 	ts := &termStats{score: map[string]float64{}, forms: map[string]map[string]float64{},
 		bigrams: map[[2]string]float64{}, first: map[string]int{}}
 	ts.add(subject, subjectWeight)
-	for _, b := range bodies {
-		ts.add(b, 1)
+	for i, b := range bodies {
+		w := 1.0
+		if i > 0 { // a later message ("any update?") rarely names the thing better than the first
+			w = laterMessageWeight
+		}
+		ts.add(b, w)
 	}
 	for s := range ts.score {
 		ts.ranked = append(ts.ranked, s)
@@ -62,7 +67,7 @@ func (ts *termStats) add(text string, w float64) {
 			}
 			continue
 		}
-		s := w
+		s := w * informativeness(t.stem)
 		if strings.HasSuffix(t.surface, "ly") {
 			s *= 0.5
 		}
@@ -119,10 +124,13 @@ func (ts *termStats) objectCandidate(stem string) bool {
 // head ("monthly report") but is never the head itself.
 func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(stem, "ly") }
 
-// object returns the stems naming the affected thing, in display order: the most salient
-// candidate term, joined by the candidate it most often forms a bigram with (when they are
-// written together at least once and the partner is reasonably salient). The pair is ordered as
-// written most often, alphabetically on a tie.
+// object returns the stems naming the affected thing: the most salient candidate term (salience
+// already weighs how rare a word is in general English, so the head is usually the noun that
+// names a component). It is joined by a partner only for a compound written as one unit more
+// than once ("gift card", "api key"): the partner must be rare in general English, form the
+// bigram with weight at least minCompoundWeight, and be nearly as salient. Keeping the object
+// short makes paraphrases of one issue reach one signature. The pair is ordered as written most
+// often, alphabetically on a tie.
 func (ts *termStats) object() []string {
 	var cands []string
 	for _, s := range ts.ranked {
@@ -141,7 +149,7 @@ func (ts *termStats) object() []string {
 	partner, bestPair := "", 0.0
 	for _, c := range cands {
 		pair := ts.bigrams[[2]string{head, c}] + ts.bigrams[[2]string{c, head}]
-		if c == head || pair < minPairWeight || ts.score[c] < 0.25*ts.score[head] {
+		if c == head || pair < minCompoundWeight || commonness(c) > 0 || ts.verbForm(c) || ts.score[c] < 0.5*ts.score[head] {
 			continue
 		}
 		if pair > bestPair || (pair == bestPair && ts.score[c] > ts.score[partner]) {
@@ -156,6 +164,20 @@ func (ts *termStats) object() []string {
 		return []string{head, partner}
 	}
 	return []string{partner, head}
+}
+
+// verbForm reports a term seen mostly as an -ed or -ing form ("delivered", "firing"): it says
+// what happened rather than what it happened to.
+func (ts *termStats) verbForm(stem string) bool {
+	var verb, other float64
+	for surface, w := range ts.forms[stem] {
+		if strings.HasSuffix(surface, "ed") || strings.HasSuffix(surface, "ing") {
+			verb += w
+		} else {
+			other += w
+		}
+	}
+	return verb > other
 }
 
 // display is the readable form of a stem: the most frequent uninflected surface form seen

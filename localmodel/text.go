@@ -13,7 +13,8 @@ type token struct {
 	brk     bool   // a clause or sentence break (punctuation, line end) precedes the word
 }
 
-// tokenize splits text into lower-case words of letters and digits. Apostrophes inside words are
+// tokenize splits text into lower-case words of letters and digits (a common foreign support
+// noun becomes its English word, see foreignNouns). Apostrophes inside words are
 // dropped so contractions become one word; any other non-alphanumeric rune separates words, and
 // punctuation other than hyphens, slashes and underscores also marks a clause break.
 func tokenize(text string) []token {
@@ -24,7 +25,7 @@ func tokenize(text string) []token {
 		if b.Len() == 0 {
 			return
 		}
-		w := b.String()
+		w := english(b.String())
 		out = append(out, token{surface: w, stem: stem(w), brk: brk})
 		b.Reset()
 		brk = false

@@ -13,12 +13,16 @@ const (
 	unigramWeight = 1.0
 	bigramWeight  = 0.6
 	trigramWeight = 0.25
+	symptomWeight = 2.0 // the failure mode named by the text, whatever its wording
 )
 
-// embed turns text into a deterministic unit vector of dim dimensions: stemmed content words,
-// bigrams of neighbouring content words (stopwords between them skipped, clause breaks respected)
-// and character trigrams of the stems, each with sublinear term frequency (1 + ln tf), signed
-// FNV-1a feature hashing, and L2 normalisation. A text with no content words falls back to all
+// embed turns text into a deterministic unit vector of dim dimensions: stemmed content words
+// (weighted by how rare they are in general English, so the words naming a component outweigh
+// everyday ones), bigrams of neighbouring content words (stopwords between them skipped, clause
+// breaks respected), character trigrams of the stems (so a typo still shares most features), and
+// the specific failure mode the text names (a symptom class: "twice", "double" and "duplicated"
+// are one feature), each with sublinear term frequency (1 + ln tf), signed FNV-1a feature
+// hashing, and L2 normalisation. A text with no content words falls back to all
 // its words, then to the whole text, so a non-empty input never gives a zero vector.
 func embed(text string, dim int) []float32 {
 	counts := features(text, true)
@@ -65,22 +69,29 @@ func features(text string, contentOnly bool) map[string]float64 {
 		kind[f] = w
 	}
 	prev := ""
-	for _, t := range tokenize(text) {
+	tokens := tokenize(text)
+	for _, t := range tokens {
 		if t.brk {
 			prev = ""
 		}
 		if contentOnly && !isContent(t) {
 			continue
 		}
-		add("w:"+t.stem, unigramWeight)
+		inf := informativeness(t.stem)
+		add("w:"+t.stem, unigramWeight*inf)
 		if prev != "" && prev != t.stem {
-			add("b:"+prev+" "+t.stem, bigramWeight)
+			add("b:"+prev+" "+t.stem, bigramWeight*min(inf, informativeness(prev)))
 		}
 		padded := []rune("<" + t.stem + ">")
 		for i := 0; i+3 <= len(padded); i++ {
 			add("c:"+string(padded[i:i+3]), trigramWeight)
 		}
 		prev = t.stem
+	}
+	if contentOnly && len(tf) > 0 {
+		if class, score := detectSymptom(nil, [][]string{cueSeq(tokens)}, 0); score > 0 {
+			add("s:"+class.name, symptomWeight)
+		}
 	}
 	out := make(map[string]float64, len(tf))
 	for f, n := range tf {

@@ -20,6 +20,21 @@ would wouldnt you youd youll youre youve your yours yourself yourselves yes yeah
 anything everything nothing something anyone everyone someone nobody somebody anybody already
 really actually maybe perhaps either neither though although however therefore whether via per
 etc eg ie lot lots bit kind sort thing things stuff way ways yet since ago soon later still set
+` +
+	// Spanish, French, German and Portuguese function words, so a message in those languages never
+	// names its object with one.
+	`
+el la los las un una unos unas de del al y o que en con por para es son no mi mis tu su sus se lo le
+les me te nos pero muy mas más ya como cómo cuando donde dónde porque este esta esto ese esa hay fue
+ha he han hace sin sobre todo todos también pero si sí nada
+le la les un une des du de et ou que qui en dans avec pour par sur est sont ne pas plus mon ma mes
+ton ta tes son sa ses ce cette ces il elle ils elles je tu nous vous on au aux mais très déjà
+comment quand où pourquoi tout tous aussi avoir être ça cela quoi
+der die das den dem des ein eine einen einem einer und oder aber nicht kein keine ich du er sie es
+wir ihr mit von zu zum zur für auf aus bei nach seit ist sind war hat haben wird werden kann können
+mein meine dein sein ihr unser noch schon sehr auch wie wo warum wann was wenn dass obwohl kaum
+o a os as um uma uns umas do da dos das em no na nos nas com por para é são não meu minha seu sua
+mas muito já como quando onde porque isso isto esse essa há foi tem também
 `)
 
 // genericWords are words of support conversations that say nothing about the affected thing:
@@ -44,6 +59,9 @@ happy unhappy frustrated annoying annoyed wait waiting reply response respond
 contact reach ticket case info information detail details old first last next
 one two three many much lot little bit sure right left okay fine yes attached screenshot video
 appreciate appreciated assist assistance guide tutorial click
+hiya howdy greetings morning afternoon there everybody anyone folks friend friends
+gracias merci danke obrigado obrigada grazie hola bonjour hallo olá ola salut buenos buenas dias
+por favor bitte svp ty tyvm anyone update updates waiting still
 `)
 
 // symptomWords describe how something misbehaves rather than what misbehaves; they never become
@@ -66,6 +84,7 @@ start starts started starting happen happens happened happening occur occurs occ
 seems lose loses lost revert reverts reverted resets resetting forgets forgot correct correctly
 properly proper empty reconnect reconnects reconnected reconnecting unlinked expired expires
 expiring shifted invalid dead incomplete removed fewer loops looping quit quits quitting
+rate limit limited limiting throttle throttled throttles throttling loop inflated 2x 3x zero
 `)
 
 // nounCues often precede a noun: determiners, possessives and prepositions. A word right after one

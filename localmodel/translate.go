@@ -1,0 +1,41 @@
+package localmodel
+
+import "strings"
+
+// foreignNouns maps common support nouns of Spanish, French, German and Portuguese to their
+// English word, so a message in one of those languages names its object as an English message
+// about the same thing would. General language only: orders, payments, accounts, messages.
+var foreignNouns = pairSet(`
+pedido:order pedidos:order paquete:package paquetes:package reembolso:refund devolución:return
+devolucion:return pago:payment tarjeta:card contraseña:password envío:shipping envio:shipping
+notificación:notification notificaciones:notification sincronización:sync sincronizacion:sync
+correo:email factura:invoice talla:size código:code codigo:code cargo:charge pantalla:screen
+aplicación:app aplicacion:app error:error
+commande:order colis:package remboursement:refund paiement:payment carte:card livraison:delivery
+synchronisation:sync facture:invoice taille:size connexion:login écran:screen rappel:reminder
+rappels:reminder notification:notification
+bestellung:order paket:package rückerstattung:refund zahlung:payment karte:card passwort:password
+lieferung:delivery benachrichtigung:notification benachrichtigungen:notification
+synchronisierung:sync rechnung:invoice größe:size anmeldung:login bildschirm:screen
+rücksendung:return
+pacote:package pagamento:payment cartão:card senha:password entrega:delivery notificação:notification
+notificações:notification sincronização:sync fatura:invoice tamanho:size rastreamento:tracking
+chave:key painel:dashboard celular:phone
+`)
+
+func pairSet(pairs string) map[string]string {
+	m := map[string]string{}
+	for _, p := range strings.Fields(pairs) {
+		from, to, _ := strings.Cut(p, ":")
+		m[from] = to
+	}
+	return m
+}
+
+// english is the English word for a common foreign support noun, else the word itself.
+func english(w string) string {
+	if e, ok := foreignNouns[w]; ok {
+		return e
+	}
+	return w
+}
