@@ -120,3 +120,28 @@ func TestStoryDetailAndFilters(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"publishing"}, areas)
 }
+
+// A rejected story emptied by a later run (its conversations moved to another story) and opened
+// again by a run after that is still rejected: triage belongs to the key, which runs never write.
+func TestTriageSurvivesCloseAndReopen(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	seedConversations(t, st, 6)
+	for _, id := range []string{"r1", "r2", "r3"} {
+		createRun(t, st, id, false)
+	}
+	_, err := st.WriteGroup(ctx, group("r1", "sync_fails", "c01", "c02", "c03"))
+	require.NoError(t, err)
+	require.NoError(t, st.SetTriage(ctx, "sync_fails", store.TriageRejected, "pat"))
+	_, err = st.WriteGroup(ctx, group("r2", "sync_slow", "c01", "c02", "c03"))
+	require.NoError(t, err)
+	d, err := st.Story(ctx, "sync_fails")
+	require.NoError(t, err)
+	require.True(t, d.Closed, "emptied by the move")
+
+	action, err := st.WriteGroup(ctx, group("r3", "sync_fails", "c04", "c05", "c06"))
+	require.NoError(t, err)
+	assert.Equal(t, store.ActionStoryCreated, action, "reopened")
+	assert.Equal(t, store.TriageRejected, triageOf(t, st, "sync_fails").Status)
+	assert.Equal(t, store.TriageNew, triageOf(t, st, "sync_slow").Status)
+}
