@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
 
 	"feedbackpipe/app"
@@ -19,6 +20,7 @@ import (
 	"feedbackpipe/conversation"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/signature"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
@@ -219,4 +221,34 @@ func (f *fleet) status(runID string) (pipeline.Status, error) {
 	}
 	var s pipeline.Status
 	return s, resp.Get(&s)
+}
+
+// assertNoDuplicateSignatures checks that no canonical signature is one another worker's
+// spelling of: resolved against all the others of its product area by the cache's own rules,
+// each would be minted anew.
+func (f *fleet) assertNoDuplicateSignatures() {
+	f.t.Helper()
+	rows, err := f.st.Pool().Query(context.Background(), `SELECT signature, product_area FROM signatures ORDER BY 1`)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (signature.Entry, error) {
+		var e signature.Entry
+		return e, r.Scan(&e.Signature, &e.ProductArea)
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for i, e := range all {
+		var others []signature.Entry
+		for j, o := range all {
+			if j != i && o.ProductArea == e.ProductArea {
+				others = append(others, o)
+			}
+		}
+		res, err := signature.Decide(e.Signature, e.ProductArea, others, nil)
+		if err == nil && !res.Minted {
+			f.t.Errorf("canonical signatures %s and %s are one signature spelled twice", e.Signature, res.Canonical)
+		}
+	}
 }

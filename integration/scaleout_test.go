@@ -31,6 +31,7 @@ func TestRunAcrossWorkerProcesses(t *testing.T) {
 			t.Fatalf("%d workers: run ended %s: %s", workers, s.Status, s.FailureMessage)
 		}
 		f.assertAccountedOnce(id, s)
+		f.assertNoDuplicateSignatures()
 		return outcome{status: s, signatures: f.count(`SELECT count(*) FROM signatures`), peak: f.model.Stats().PeakChatInFlight}
 	}
 	one, three := runWith(1), runWith(3)
@@ -44,8 +45,12 @@ func TestRunAcrossWorkerProcesses(t *testing.T) {
 			t.Errorf("%s: at most %d calls in flight: the run does not use its concurrency %d", name, o.peak, conc)
 		}
 	}
-	if three.signatures > one.signatures {
-		t.Errorf("3 workers minted %d canonical signatures, 1 worker %d", three.signatures, one.signatures)
+	// Which spelling of an issue a run meets first, and so which signatures become established
+	// and offered to later prompts, depends on the order calls return: two runs with one worker
+	// differ by a few signatures too. Duplicates are excluded above; the count may differ by that
+	// noise (5%), not by the 35% that workers deciding alone added.
+	if limit := one.signatures + one.signatures/20 + 1; three.signatures > limit {
+		t.Errorf("3 workers minted %d canonical signatures, 1 worker %d (at most %d expected)", three.signatures, one.signatures, limit)
 	}
 	if a, b := one.status.Counters, three.status.Counters; a.ThemesExtracted+a.ThemesFiltered != b.ThemesExtracted+b.ThemesFiltered ||
 		a.NotActionable != b.NotActionable || a.ExtractionFailed != b.ExtractionFailed {
