@@ -49,20 +49,27 @@ echo "The demo's data is in its own database: DATABASE_URL=postgres://feedback@1
 echo "Stop the local services with: make down"
 echo
 # The backlog in a browser, left serving (loopback only) after the demo ends; a demo run again
-# replaces the server it started before.
-web_addr=${DEMO_WEB_ADDR:-127.0.0.1:8080}
+# replaces the server it started before. Port 8080, or the next free one up to 8089
+# (DEMO_WEB_ADDR=host:port to choose).
 web_log=.dev/demo-web.log
 old_web=$(cat .dev/demo-web.pid 2>/dev/null || true)
 if [ -n "$old_web" ] && ps -p "$old_web" -o args= 2>/dev/null | grep -q "starter serve"; then
   kill "$old_web" 2>/dev/null || true
   sleep 0.5
 fi
-nohup bin/starter serve --addr "$web_addr" >"$web_log" 2>&1 &
-echo $! >.dev/demo-web.pid
-for _ in $(seq 1 40); do
-  grep -q "serving the backlog" "$web_log" && break
-  kill -0 "$(cat .dev/demo-web.pid)" 2>/dev/null || { echo "the web backlog did not start:"; tail -5 "$web_log"; exit 1; }
-  sleep 0.25
+web_addr=""
+for addr in ${DEMO_WEB_ADDR:-127.0.0.1:8080 127.0.0.1:8081 127.0.0.1:8082 127.0.0.1:8083 127.0.0.1:8084 127.0.0.1:8085 127.0.0.1:8086 127.0.0.1:8087 127.0.0.1:8088 127.0.0.1:8089}; do
+  nohup bin/starter serve --addr "$addr" >"$web_log" 2>&1 &
+  echo $! >.dev/demo-web.pid
+  for _ in $(seq 1 40); do
+    grep -q "serving the backlog" "$web_log" && { web_addr=$addr; break; }
+    kill -0 "$(cat .dev/demo-web.pid)" 2>/dev/null || break
+    sleep 0.25
+  done
+  [ -n "$web_addr" ] && break
 done
+if [ -z "$web_addr" ]; then
+  echo "the web backlog did not start:"; tail -5 "$web_log"; exit 1
+fi
 echo "Stop the backlog's web server with: kill \$(cat .dev/demo-web.pid)"
 echo "== the backlog in a browser: http://$web_addr/"
