@@ -128,7 +128,7 @@ func actionClass(t string) string {
 func facetSplit(members []review.Member) [][]review.Member {
 	n := len(members)
 	need := max(2, int(math.Ceil(float64(n)/4)))
-	for _, facet := range []func(review.Member) string{
+	for f, facet := range []func(review.Member) string{
 		func(m review.Member) string { return actionClass(m.ActionType) + "/" + m.Direction },
 		func(m review.Member) string { return m.Component },
 	} {
@@ -142,7 +142,7 @@ func facetSplit(members []review.Member) [][]review.Member {
 				big = append(big, k)
 			}
 		}
-		if len(big) < 2 {
+		if len(big) < 2 || (f == 1 && !disjointTerms(big)) {
 			continue
 		}
 		sort.Strings(big)
@@ -172,9 +172,91 @@ func facetSplit(members []review.Member) [][]review.Member {
 				parts[best] = append(parts[best], m)
 			}
 		}
+		if !distinctVocabulary(parts) {
+			return nil // the facets disagree but the members tell one story
+		}
 		return parts
 	}
 	return nil
+}
+
+// distinctVocabulary reports whether every two parts describe different things: the words most
+// members of one part use (in symptoms and intents) are mostly absent from the other part.
+func distinctVocabulary(parts [][]review.Member) bool {
+	for i := range parts {
+		for j := range parts {
+			if i != j && sharedShare(parts[i], parts[j]) >= 0.5 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sharedShare is the share of a's characteristic words (used by at least two of its members, the
+// six most used) that b's members use too.
+func sharedShare(a, b []review.Member) float64 {
+	words := func(m review.Member) map[string]bool {
+		set := map[string]bool{}
+		for _, s := range append(append([]string(nil), m.Symptoms...), m.UserIntent) {
+			for _, w := range contentWords(s) {
+				set[w] = true
+			}
+		}
+		return set
+	}
+	df := map[string]int{}
+	for _, m := range a {
+		for w := range words(m) {
+			df[w]++
+		}
+	}
+	vocab := map[string]bool{}
+	for _, m := range b {
+		for w := range words(m) {
+			vocab[w] = true
+		}
+	}
+	var top []string
+	for w, n := range df {
+		if n >= 2 {
+			top = append(top, w)
+		}
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if df[top[i]] != df[top[j]] {
+			return df[top[i]] > df[top[j]]
+		}
+		return top[i] < top[j]
+	})
+	top = top[:min(6, len(top))]
+	if len(top) == 0 {
+		return 1 // nothing characteristic: no evidence of a distinct issue
+	}
+	shared := 0
+	for _, w := range top {
+		if vocab[w] {
+			shared++
+		}
+	}
+	return float64(shared) / float64(len(top))
+}
+
+// disjointTerms reports whether no two components share a word ("instagram" and
+// "instagram_banner" name one component, spelled two ways).
+func disjointTerms(components []string) bool {
+	seen := map[string]bool{}
+	for _, c := range components {
+		for _, w := range strings.Split(c, "_") {
+			if seen[w] {
+				return false
+			}
+		}
+		for _, w := range strings.Split(c, "_") {
+			seen[w] = true
+		}
+	}
+	return true
 }
 
 // writeStory writes a part's story from its members' themes.

@@ -26,7 +26,7 @@ echo "== running the pipeline (extraction → embedding → stories)"
 bin/starter run --days 3650 --wait
 echo
 echo "== the backlog"
-bin/starter stories | head -40
+bin/starter stories | awk 'NR<=40'
 echo
 echo "== the largest stories as the story review wrote them (stories --markdown)"
 bin/starter stories --markdown | awk '/^## /{n++} n<=3 && c++<60'
@@ -34,10 +34,12 @@ echo
 echo "== groups the story review rejected or split (stories --json: reviews)"
 bin/starter stories --json | python3 -c '
 import json, sys
-for r in json.load(sys.stdin)["reviews"]:
-    if r["verdict"] != "keep":
-        print("  %-8s %s: %s (%d conversations) %s" % (r["verdict"], r["group_key"], r["reason"],
-              len(r["member_ids"]), " ".join(r["part_keys"])))
+reviews = json.load(sys.stdin)["reviews"]
+other = [r for r in reviews if r["verdict"] != "keep"]
+print("  %d groups reviewed, %d kept as they were" % (len(reviews), len(reviews) - len(other)))
+for r in other:
+    print("  %-8s %s: %s (%d conversations) %s" % (r["verdict"], r["group_key"], r["reason"],
+          len(r["member_ids"]), " ".join(r["part_keys"])))
 '
 echo
 echo "== grouping quality against the sample's ground-truth labels"
