@@ -17,7 +17,14 @@
 //     at most ExactLimit, through the index otherwise. A pair is an edge when its facets are
 //     compatible (step 4) and its centroid cosine reaches MergeThreshold (same product area) or
 //     the stricter CrossAreaThreshold (different areas: extractors name areas inconsistently, so
-//     only stronger evidence may cross them).
+//     only stronger evidence may cross them). Two groups of one area whose signatures say the
+//     same in other words (wording.go: words folded by light stemming, a small table of general
+//     support synonyms such as lost/missing/dropped and double/duplicate, two-word phrases such as
+//     not_received, fillers dropped; then one wording's words all among the other's, at most two
+//     more) are an edge from the lower WordingThreshold. A wording that has a word the other
+//     lacks on both sides (csv_export vs pdf_export) may name another object and never agrees. In
+//     big buckets such pairs are found by hashing each wording whole and with one or two words
+//     left out, so they meet without comparing all pairs.
 //
 //  3. Agglomeration. Edges are taken by decreasing cosine (ties by group number). An edge joins
 //     the two clusters it connects only if, for the clusters as they are now: their facets are
@@ -25,8 +32,12 @@
 //     cluster cannot creep towards unrelated groups one edge at a time; the same-area threshold
 //     applies only when both clusters are also of that area); and every member signature
 //     group's centroid stays within MemberThreshold of the merged centroid (complete-linkage
-//     like: A~B and B~C never pull in a C far from A). Memory is linear: one sum vector per
-//     signature group, the index's codes, and the edges found.
+//     like: A~B and B~C never pull in a C far from A). A wording edge joins two clusters at the
+//     lower threshold only if every signature of the one agrees in wording, or reaches
+//     MergeThreshold, with every signature of the other, so a vague signature never chains two
+//     issues (export_fails between csv_export_fails and pdf_export_fails). Memory is linear: one
+//     sum vector and one folded wording per signature group, the index's codes and wording keys,
+//     and the edges found.
 //
 //  4. Facets and split. Facets says which facets must agree: by default (FacetsPolar) the
 //     action_type and the polar directions (excess, deficit, creation, deletion: "too many" and

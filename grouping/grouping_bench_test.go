@@ -18,11 +18,15 @@ import (
 // (run_heap_MB), and the pairwise precision and recall against the synthetic issues.
 //
 //	go test -run '^$' -bench Grouping -benchtime 1x ./grouping/
-func BenchmarkGrouping10k(b *testing.B)  { benchGrouping(b, 10_000, 2_000) }
-func BenchmarkGrouping100k(b *testing.B) { benchGrouping(b, 100_000, 20_000) }
+func BenchmarkGrouping10k(b *testing.B)  { benchGrouping(b, 10_000, 2_000, nil) }
+func BenchmarkGrouping100k(b *testing.B) { benchGrouping(b, 100_000, 20_000, nil) }
 
-func benchGrouping(b *testing.B, n, sigs int) {
+// benchGrouping groups synthetic items; reword, when set, renames their signatures first.
+func benchGrouping(b *testing.B, n, sigs int, reword func([]Item)) {
 	items, truth := synthetic(n, sigs, 50, 256, 1)
+	if reword != nil {
+		reword(items)
+	}
 	cfg := DefaultConfig()
 	b.ResetTimer()
 	for range b.N {
