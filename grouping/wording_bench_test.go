@@ -8,7 +8,9 @@ import (
 
 // BenchmarkGroupingWordy100k is BenchmarkGrouping100k with signatures of 3 to 6 words drawn from
 // a vocabulary of 300, so many wordings share words and the wording index has work to do.
-func BenchmarkGroupingWordy100k(b *testing.B) { benchGrouping(b, 100_000, 20_000, rewordFromVocabulary) }
+func BenchmarkGroupingWordy100k(b *testing.B) {
+	benchGrouping(b, 100_000, 20_000, rewordFromVocabulary)
+}
 
 func rewordFromVocabulary(items []Item) {
 	for i := range items {
