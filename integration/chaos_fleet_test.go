@@ -202,3 +202,26 @@ func (g *embeddingGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	g.next.ServeHTTP(w, r)
 }
+
+// retriedActivities counts, by activity type, the activities of the run's latest execution that
+// ran more than one attempt: a kill that landed in an activity shows as its retry.
+func (c *chaosFleet) retriedActivities(runID string) (map[string]int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	types := map[int64]string{}
+	retried := map[string]int{}
+	it := c.tc.GetWorkflowHistory(ctx, runID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read the history of %s: %w", runID, err)
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+			types[ev.GetEventId()] = a.GetActivityType().GetName()
+		}
+		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && a.GetAttempt() > 1 {
+			retried[types[a.GetScheduledEventId()]]++
+		}
+	}
+	return retried, nil
+}

@@ -183,7 +183,9 @@ func runChaosScenario(t *testing.T, svc chaosServices, r *chaosResult) {
 		r.callsPerConv = float64(s.Counters.LLMCalls) / float64(n)
 	}
 	r.netPerConv = netCallsPerConversation(s.Counters, r.faults)
-	event("run %s ended %s: %+v", runID, s.Status, s.Counters)
+	c := s.Counters
+	event("run %s ended %s: %d themes, %d filtered, %d failed, %d not actionable; %d stories, %d orphans; %d LLM calls",
+		runID, s.Status, c.ThemesExtracted, c.ThemesFiltered, c.ExtractionFailed, c.NotActionable, c.StoriesCreated, c.OrphansCreated, c.LLMCalls)
 	if s.Status != pipeline.StatusCompleted {
 		t.Fatalf("run ended %s: %s\n%s", s.Status, s.FailureMessage, f.logTails())
 	}
@@ -191,6 +193,17 @@ func runChaosScenario(t *testing.T, svc chaosServices, r *chaosResult) {
 		r.problems = append(r.problems, fmt.Sprintf("%d conversations selected of %d", s.Counters.ConversationsSelected, sc.conversations))
 	}
 	f.assertAccountedOnce(runID, s)
+	if retried, err := f.retriedActivities(runID); err != nil {
+		r.problems = append(r.problems, err.Error())
+	} else {
+		event("activities retried after a failed attempt: %v", retried)
+		if sc.embeddingKill && retried["EmbedThemes"] == 0 {
+			r.problems = append(r.problems, "the embedding phase was never retried: the kill missed it")
+		}
+		if sc.storiesKill && retried["BuildStories"] == 0 {
+			r.problems = append(r.problems, "the stories phase was never retried: the kill missed it")
+		}
+	}
 	if sc.faultRate > 0 && r.faults == 0 {
 		r.problems = append(r.problems, "no fault was injected")
 	}
@@ -235,6 +248,12 @@ func chaosTable(results []chaosResult) string {
 		}
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %.1f s | %.3f | %d | %.3f |\n", sc.name, sc.conversations,
 			strings.Join(chaos, ", "), r.outcome, checks, r.duration.Seconds(), r.callsPerConv, r.faults, r.netPerConv)
+	}
+	for _, r := range results {
+		fmt.Fprintf(&b, "\n%s:\n", r.scenario.name)
+		for _, e := range r.events {
+			fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(e))
+		}
 	}
 	fmt.Fprintf(&b, "\n%d worker processes, concurrency %d, model latency %v; each scenario on a fresh database. "+
 		"Duration: from the run's start to its end. LLM calls: the run's llm_calls (retries, corrective calls and "+
