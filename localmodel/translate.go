@@ -4,7 +4,8 @@ import "strings"
 
 // foreignNouns maps common support nouns of Spanish, French, German and Portuguese to their
 // English word, so a message in one of those languages names its object as an English message
-// about the same thing would. General language only: orders, payments, accounts, messages.
+// about the same thing would, and a few English synonyms to one of them. General language only:
+// orders, payments, accounts, messages.
 var foreignNouns = pairSet(`
 pedido:order pedidos:order paquete:package paquetes:package reembolso:refund devolución:return
 devolucion:return pago:payment tarjeta:card contraseña:password envío:shipping envio:shipping
@@ -21,6 +22,12 @@ rücksendung:return
 pacote:package pagamento:payment cartão:card senha:password entrega:delivery notificação:notification
 notificações:notification sincronização:sync fatura:invoice tamanho:size rastreamento:tracking
 chave:key painel:dashboard celular:phone
+` +
+	// English synonyms of general support nouns, so paraphrases name one object
+	`
+parcel:package parcels:package shipment:package shipments:package voucher:coupon vouchers:coupon
+promo:coupon alert:notification alerts:notification mail:email emails:email passcode:password
+signin:login logon:login
 `)
 
 func pairSet(pairs string) map[string]string {

@@ -13,7 +13,7 @@ const (
 	unigramWeight = 1.0
 	bigramWeight  = 0.6
 	trigramWeight = 0.25
-	symptomWeight = 2.0 // the failure mode named by the text, whatever its wording
+	symptomWeight = 1.5 // the failure mode named by the text, whatever its wording
 )
 
 // embed turns text into a deterministic unit vector of dim dimensions: stemmed content words
