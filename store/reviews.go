@@ -313,3 +313,25 @@ func (s *Store) storyTexts(ctx context.Context, stories []StoryView) error {
 	}
 	return nil
 }
+
+// OrphanOthers counts, for each key with an open orphan, its members that are not among ids (the
+// run's grouped conversations): with a group of the run of that key, whether the orphan would
+// graduate.
+func (s *Store) OrphanOthers(ctx context.Context, keys, ids []string) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT o.orphan_key, count(*)
+		FROM orphans o JOIN group_members g ON g.orphan_id = o.id
+		WHERE o.orphan_key = ANY(@keys::text[]) AND o.graduated_at IS NULL AND o.closed_at IS NULL
+			AND NOT (g.conversation_id = ANY(@ids::text[]))
+		GROUP BY o.orphan_key`, pgx.NamedArgs{"keys": keys, "ids": ids})
+	if err != nil {
+		return nil, fmt.Errorf("count orphan members: %w", err)
+	}
+	out := map[string]int{}
+	var key string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&key, &n}, func() error { out[key] = n; return nil }); err != nil {
+		return nil, fmt.Errorf("count orphan members: %w", err)
+	}
+	return out, nil
+}
