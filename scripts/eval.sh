@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
-  set -- sampledata evalsets/*/
+  set -- sampledata
+  for d in evalsets/*/; do [ -f "$d/labels.csv" ] && set -- "$@" "$d"; done
 fi
 mkdir -p .dev
 BIN=${BIN:-bin} # where the worker and starter binaries are
