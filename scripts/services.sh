@@ -130,7 +130,7 @@ case "${1:-}" in
       rm -f "$DEV/pg.started"
     fi
     ;;
-  db-create|db-drop) # a scratch database on the local Postgres, e.g. for `make contract`
+  db-create|db-drop) # a scratch database on the local Postgres, e.g. for `make eval`
     bin=$(pg_bin)
     if [ "$1" = db-create ]; then sql="CREATE DATABASE ${2:?database name}"; else sql="DROP DATABASE IF EXISTS ${2:?database name} WITH (FORCE)"; fi
     as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U feedback -d postgres -qc "$sql"
