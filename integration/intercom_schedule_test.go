@@ -11,6 +11,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"feedbackpipe/app"
 	"feedbackpipe/intercom"
 	"feedbackpipe/intercom/intercomtest"
 	"feedbackpipe/localmodel"
@@ -124,7 +125,7 @@ func TestScheduledRunsTileAndObeyTheIndex(t *testing.T) {
 	ctx := context.Background()
 	name := testenv.UniqueName("daily")
 	input := pipeline.ScheduledRunInput{Schedule: name, TaskQueue: e.cfg.TaskQueue, Limits: e.cfg.Index,
-		Input: pipeline.RunInput{Days: 1, CreateStories: true, Concurrency: 4}} // imported: quick runs
+		Input: pipeline.RunInput{Days: 1, Concurrency: 4}} // imported, no stories: quick runs
 	h := testenv.Schedule(t, e.tc, client.ScheduleOptions{
 		ID:      "daily",
 		Spec:    client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: 4 * time.Second}}},
@@ -183,7 +184,13 @@ func TestScheduledRunsTileAndObeyTheIndex(t *testing.T) {
 	release := make(chan struct{})
 	fake.OnGet = func(string) { <-release }
 	defer close(release)
-	blocking := e.start(pipeline.RunInput{Days: 1, CreateStories: true, Source: pipeline.SourceIntercom})
+	// A start of the schedule may still be on its way after the pause: retry until admitted.
+	var blocking string
+	waitUntil(t, 20*time.Second, "a manual run admitted", func() bool {
+		id, err := app.StartRun(ctx, e.tc, e.cfg.TaskQueue, pipeline.RunInput{Days: 1, CreateStories: true, Source: pipeline.SourceIntercom}, e.cfg.Index, time.Now())
+		blocking = id
+		return err == nil
+	})
 	e.waitFor(blocking, 10*time.Second, func(s pipeline.Status) bool { return s.Phase == pipeline.PhaseFetch })
 	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL}); err != nil {
 		t.Fatal(err)
