@@ -120,7 +120,12 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 			return nil, err
 		}
 	}
-	logger.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "tls", cfg.TLSEnabled(), "task_queue", cfg.TaskQueue)
+	payloadKey := "off"
+	if cfg.Codec != nil {
+		payloadKey = cfg.Codec.CurrentKeyID()
+	}
+	logger.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.Namespace, "tls", cfg.TLSEnabled(),
+		"task_queue", cfg.TaskQueue, "payload_encryption_key_id", payloadKey)
 	return w, nil
 }
 
