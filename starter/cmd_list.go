@@ -25,6 +25,8 @@ type listRow struct {
 	Failed          int        `json:"extraction_failed"`
 	StoriesCreated  int        `json:"stories_created"`
 	StoriesUpdated  int        `json:"stories_updated"`
+	Schedule        string     `json:"schedule,omitempty"` // a refused scheduled run's schedule
+	Refusal         string     `json:"refusal,omitempty"`  // and what the run index answered
 }
 
 func (c *cli) listCommand() *cobra.Command {
@@ -70,6 +72,9 @@ instead, with a note on stderr.`,
 					}
 					rows = append(rows, row)
 				}
+				if rows, err = withRefusals(ctx, st, rows); err != nil {
+					return err
+				}
 				if asJSON {
 					return c.printJSON(rows)
 				}
@@ -100,6 +105,14 @@ func (c *cli) printRuns(rows []listRow, limits pipeline.IndexLimits) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	c.printf("\n%d run(s) in the index (keeps %d; at most %d active)\n", len(rows), limits.Retention, limits.MaxActive)
+	indexed := 0
+	for _, r := range rows {
+		if r.Status == statusRefused {
+			c.printf("%s (schedule %s) was refused: %s\n", r.RunID, r.Schedule, r.Refusal)
+		} else {
+			indexed++
+		}
+	}
+	c.printf("\n%d run(s) in the index (keeps %d; at most %d active)\n", indexed, limits.Retention, limits.MaxActive)
 	return nil
 }
