@@ -114,8 +114,9 @@ type Config struct {
 // signature alone while recall rises by half. Other embedding models spread cosines
 // differently; measure with `starter eval` before changing them. WordingThreshold was measured
 // with the paraphrasing test model (internal/paraphrase, TestParaphrasedSignaturesMerge): on the
-// sample its groups of one issue worded differently sit at centroid cosines 0.5–0.9, unrelated
-// groups of one area at up to 0.52, and no two of those agree in wording.
+// sample, with the built-in embeddings, its groups of one issue worded differently sit at
+// centroid cosines 0.5–0.9, unrelated groups of one area at up to 0.52, and no two of those
+// agree in wording.
 func DefaultConfig() Config {
 	return Config{MergeThreshold: 0.65, CrossAreaThreshold: 0.70, MemberThreshold: 0.60, WordingThreshold: 0.40, MinSize: 3}
 }
