@@ -54,6 +54,18 @@ func (s Spec) theme(variant int, subject string) extraction.Theme {
 	return t
 }
 
+// offered is the first of the spec's wordings among the known signatures (most used first).
+func (s Spec) offered(known []extraction.KnownSignature) (int, bool) {
+	for _, k := range known {
+		for v, sig := range s.Signatures {
+			if k.Signature == sig {
+				return v, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // Variant picks the wording of a conversation's signature: a hash of its id, so the choice is
 // the same on every call and spread evenly over the three.
 func Variant(conversationID string) int {

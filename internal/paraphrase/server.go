@@ -23,6 +23,7 @@ type Server struct {
 	byText   map[string]entry // snippet → the conversation's id and spec
 	fallback http.Handler     // embeddings, calls that are not extractions, unknown conversations
 	noise    float64          // blur of the fallback's embeddings (0: none)
+	reuse    bool             // reuse an offered wording of the issue
 	answered atomic.Int64
 	unknown  atomic.Int64
 }
@@ -38,13 +39,17 @@ type Options struct {
 	// through; 1.5 makes the centroids of one issue's signature groups mostly miss the grouping's
 	// centroid threshold on the sample data.
 	EmbeddingNoise float64
+	// ReuseOffered makes the model reuse an offered known signature when it is one of the
+	// issue's wordings (matched_existing true), as a model that follows the prompt does; by
+	// default it ignores the offered signatures.
+	ReuseOffered bool
 }
 
 // New builds the model from conversations, their labels and the spec of each label. Every
 // labelled conversation must be told apart by its subject and first customer message, and every label
 // must have a spec. fallback answers everything else.
 func New(convs []conversation.Conversation, labels map[string]string, specs map[string]Spec, fallback http.Handler, opts Options) (*Server, error) {
-	s := &Server{byText: make(map[string]entry, len(convs)), fallback: fallback, noise: opts.EmbeddingNoise}
+	s := &Server{byText: make(map[string]entry, len(convs)), fallback: fallback, noise: opts.EmbeddingNoise, reuse: opts.ReuseOffered}
 	for i := range convs {
 		c := &convs[i]
 		label, ok := labels[c.ID]
@@ -137,7 +142,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.answered.Add(1)
-	content, err := json.Marshal(e.spec.theme(Variant(e.id), p.Subject))
+	theme := e.spec.theme(Variant(e.id), p.Subject)
+	if s.reuse {
+		if v, ok := e.spec.offered(p.Known); ok {
+			theme = e.spec.theme(v, p.Subject)
+			theme.MatchedExisting = true
+		}
+	}
+	content, err := json.Marshal(theme)
 	if err != nil {
 		http.Error(w, "encode theme", http.StatusInternalServerError)
 		return

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"feedbackpipe/conversation"
 	"feedbackpipe/extraction"
 	"feedbackpipe/ingest"
 	"feedbackpipe/llm"
@@ -94,4 +95,50 @@ func cosine(a, b []float32) float64 {
 		ab += float64(a[i]) * float64(b[i])
 	}
 	return ab
+}
+
+// TestReusesOfferedWordingOnRequest: with ReuseOffered the model answers with an offered wording of
+// the issue (and says so); an offered signature of another issue is ignored.
+func TestReusesOfferedWordingOnRequest(t *testing.T) {
+	res, err := ingest.Read("conversations.jsonl", bytes.NewReader(sampledata.ConversationsJSONL()), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := sampledata.Labels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := SampleSpecs()
+	m, err := New(res.Conversations, labels, specs, localmodel.New(localmodel.Config{}, nil), Options{ReuseOffered: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "test", ChatModel: "paraphrase", EmbeddingModel: "local",
+		MaxAttempts: 1, CallTimeout: 10e9}, nil)
+	var c *conversation.Conversation
+	for i := range res.Conversations {
+		if labels[res.Conversations[i].ID] == "csv_export_missing_columns" {
+			c = &res.Conversations[i]
+			break
+		}
+	}
+	spec := specs["csv_export_missing_columns"]
+	other := specs["pdf_export_timeout"].Signatures[0]
+	offered := spec.Signatures[(Variant(c.ID)+2)%3]
+	theme, _, err := client.Extract(context.Background(), c, []extraction.KnownSignature{{Signature: other, Count: 9}, {Signature: offered, Count: 2}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if theme.IssueSignature != offered || !theme.MatchedExisting {
+		t.Errorf("answered %s (matched %v), want the offered %s", theme.IssueSignature, theme.MatchedExisting, offered)
+	}
+	theme, _, err = client.Extract(context.Background(), c, []extraction.KnownSignature{{Signature: other, Count: 9}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := spec.Signatures[Variant(c.ID)]; theme.IssueSignature != want || theme.MatchedExisting {
+		t.Errorf("answered %s (matched %v), want its own %s", theme.IssueSignature, theme.MatchedExisting, want)
+	}
 }
