@@ -126,6 +126,7 @@ func TestFetchIntercomResumesAfterACrashWithoutDuplicates(t *testing.T) {
 	run, err := h.st.GetRun(context.Background(), "fetch-crash")
 	require.NoError(t, err)
 	require.Equal(t, pipeline.PhaseFetch, run.Phase)
+	require.Equal(t, c, run.Counters.FetchCounters, "the run's row reads back the fetch counters")
 	counters, err := h.st.RunCounters(context.Background(), "fetch-crash")
 	require.NoError(t, err)
 	require.Equal(t, c, counters.FetchCounters, "the pipeline_runs mirror holds the fetch counters")

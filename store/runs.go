@@ -246,7 +246,8 @@ func (s *Store) queryRuns(ctx context.Context, where string, args ...any) ([]Run
 			window_until, started_at, ended_at, conversations_selected, themes_extracted, themes_new,
 			themes_filtered, extraction_failed, not_actionable, embeddings_generated, embeddings_failed,
 			stories_created, stories_updated, orphans_created, orphans_updated, orphans_graduated,
-			groups_failed, llm_calls, tokens_in, tokens_out, cost_usd::float8, failure_message
+			groups_failed, llm_calls, tokens_in, tokens_out, cost_usd::float8, failure_message,
+			conversations_fetched, conversations_skipped, conversations_stored, conversations_skipped_by
 		FROM pipeline_runs `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
@@ -260,7 +261,7 @@ func (s *Store) queryRuns(ctx context.Context, where string, args ...any) ([]Run
 			&c.ExtractionFailed, &c.NotActionable, &c.EmbeddingsGenerated, &c.EmbeddingsFailed,
 			&c.StoriesCreated, &c.StoriesUpdated, &c.OrphansCreated, &c.OrphansUpdated,
 			&c.OrphansGraduated, &c.GroupsFailed, &c.LLMCalls, &c.TokensIn, &c.TokensOut, &c.CostUSD,
-			&r.FailureMessage)
+			&r.FailureMessage, &c.ConversationsFetched, &c.ConversationsSkipped, &c.ConversationsStored, &c.SkippedBy)
 		return r, err
 	})
 	if err != nil {
