@@ -1,0 +1,63 @@
+package localmodel
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"feedbackpipe/review"
+)
+
+func reviewGroup(ms ...review.Member) review.Group {
+	for i := range ms {
+		ms[i].ID = string(rune('a' + i))
+	}
+	return review.Sample(ms)
+}
+
+func member(sig, component, action, direction, symptom string) review.Member {
+	return review.Member{Signature: sig, ProductArea: "scheduling", Component: component, ActionType: action,
+		Direction: direction, UserIntent: "intent", Symptoms: []string{symptom}}
+}
+
+func TestBuiltInReviewVerdicts(t *testing.T) {
+	noise := reviewGroup(member("general_feedback", "general", "unknown", "neutral", "thanks"),
+		member("general_question", "general", "inquiry", "neutral", "hello"),
+		member("calendar_sync_duplicate_events", "calendar_sync", "bug_report", "excess", "events duplicated"))
+	a := decideReview(noise)
+	assert.Equal(t, review.DecisionReject, a.Decision)
+	assert.Equal(t, review.ReasonNoise, a.Reason)
+
+	bug := member("calendar_sync_duplicate_events", "calendar_sync", "bug_report", "excess", "Hello, events duplicated after reconnect")
+	feature := member("calendar_sync_outlook", "calendar_sync", "feature_request", "creation", "no outlook option offered")
+	mixed := reviewGroup(bug, bug, bug, feature, feature, feature)
+	a = decideReview(mixed)
+	require.Equal(t, review.DecisionSplit, a.Decision)
+	_, err := review.Parse(string(answerJSON(&a)), mixed)
+	require.NoError(t, err, "the built-in model's split is a valid answer")
+
+	// Facets disagree but every member says the same thing: one issue.
+	same := member("calendar_sync_duplicate_events", "calendar_sync", "complaint", "creation", "events duplicated after reconnect")
+	a = decideReview(reviewGroup(bug, bug, bug, same, same, same))
+	assert.Equal(t, review.DecisionKeep, a.Decision)
+
+	a = decideReview(reviewGroup(bug, bug, bug))
+	require.Equal(t, review.DecisionKeep, a.Decision)
+	assert.Equal(t, "Calendar sync: events duplicated after reconnect", a.Parts[0].Title)
+	_, err = review.Parse(string(answerJSON(&a)), reviewGroup(bug, bug, bug))
+	require.NoError(t, err)
+}
+
+func TestBuiltInReviewTitlesStayOneShortLine(t *testing.T) {
+	long := member("x_fails", "very_long_component_name_for_a_test", "bug_report", "neutral",
+		strings.Repeat("something\nbreaks badly in every single way ", 10))
+	a := decideReview(reviewGroup(long, long, long))
+	title := a.Parts[0].Title
+	assert.LessOrEqual(t, utf8.RuneCountInString(title), review.MaxTitle)
+	assert.NotContains(t, title, "\n")
+}
+
+func answerJSON(a *review.Answer) []byte { return a.Encode() }
