@@ -73,9 +73,9 @@ var (
 		"instant delivery", "100 safe", "act now", "free quote", "special offer", "hire",
 		// marketing mail: events, newsletters, partnership and growth offers
 		"webinar", "newsletter", "weekly digest", "sponsor", "sponsorship", "sponsored", "register now",
-		"early bird", "trade show", "booth", "partnership proposal", "collab", "press release", "free trial",
-		"catalog", "podcast", "recruitment agency", "buy reviews", "followers", "downloads guaranteed",
-		"wholesale", "cross promote", "influencer", "seats are limited", "tickets", "subscribers")
+		"early bird", "trade show", "partnership proposal", "press release", "free trial", "podcast",
+		"recruitment agency", "buy reviews", "buy followers", "downloads guaranteed", "wholesale",
+		"cross promote", "influencer", "seats are limited")
 )
 
 // negators make a following verb a symptom ("not syncing", "never loading").
