@@ -222,3 +222,27 @@ func TestScheduledRunsTileAndObeyTheIndex(t *testing.T) {
 		t.Fatalf("the refused start ended with %v, want its failure naming the refusal", err)
 	}
 }
+
+func TestIntercomRunStopsDuringFetch(t *testing.T) {
+	fake := intercomFake(t, intercomtest.Token)
+	release := make(chan struct{})
+	fake.OnGet = func(string) { <-release }
+	defer close(release)
+	e := newEnv(t, localmodel.Config{})
+	runID := e.start(pipeline.RunInput{Days: 1, CreateStories: true, Source: pipeline.SourceIntercom})
+	e.waitFor(runID, 10*time.Second, func(s pipeline.Status) bool { return s.Phase == pipeline.PhaseFetch })
+	if err := e.tc.SignalWorkflow(context.Background(), runID, "", pipeline.SignalStop, nil); err != nil {
+		t.Fatal(err)
+	}
+	asked := time.Now()
+	final, err := e.result(runID, 20*time.Second)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if final.Status != pipeline.StatusStopped || final.Phase != pipeline.PhaseFetch {
+		t.Fatalf("status %s phase %s", final.Status, final.Phase)
+	}
+	if d := time.Since(asked); d > 10*time.Second {
+		t.Fatalf("the stop took %s", d)
+	}
+}
