@@ -36,7 +36,12 @@ for dir in "$@"; do
     sleep 0.5
   done
   "$BIN/starter" import "$dir/conversations.jsonl" >/dev/null
-  "$BIN/starter" run --days 3650 --wait >/dev/null
+  # a worker that just started may not show as a poller yet: retry the refusal for a while
+  for attempt in $(seq 1 15); do
+    if out=$("$BIN/starter" run --days 3650 --wait 2>&1); then break; fi
+    grep -q "no worker is polling" <<<"$out" && [ "$attempt" -lt 15 ] || { echo "$out" >&2; exit 1; }
+    sleep 2
+  done
   json=$("$BIN/starter" eval --labels "$dir/labels.csv" --json)
   results+=("$name	$json")
   cleanup
