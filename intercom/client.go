@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -109,7 +110,11 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte) (in
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, nil, err // the URL is the base URL and path: no token in it
+		var ue *url.Error
+		if errors.As(err, &ue) { // say the path, not the URL: a base URL may carry credentials
+			err = fmt.Errorf("%s %s: %w", method, path, ue.Err)
+		}
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))

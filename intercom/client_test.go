@@ -214,3 +214,14 @@ func TestServerErrorsGiveUpAfterTheAttempts(t *testing.T) {
 		t.Fatalf("error %v, want a 503 after 3 attempts", err)
 	}
 }
+
+func TestConnectionErrorsAreRetriedAndNameNoCredentials(t *testing.T) {
+	fake := intercomtest.New(t)
+	base := strings.Replace(fake.URL, "http://", "http://user:hunter2@", 1)
+	fake.Close() // nothing listens there any more
+	c := intercom.New(intercom.Config{Token: intercomtest.Token, BaseURL: base, MaxAttempts: 2, MinBackoff: time.Millisecond, Timeout: time.Second}, quiet())
+	_, err := c.Conversation(context.Background(), "1")
+	if err == nil || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), intercomtest.Token) {
+		t.Fatalf("error %v", err)
+	}
+}
