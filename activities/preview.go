@@ -18,6 +18,8 @@ type Preview struct {
 	Samples        []PreviewSample `json:"samples"`
 	WouldBeStories []SignatureStat `json:"would_be_stories"`
 	WouldBeOrphans []SignatureStat `json:"would_be_orphans"`
+	// Would-be stories the story review rejects (key, size, reason code), left out of WouldBeStories.
+	WouldBeRejected []RejectedGroup `json:"would_be_rejected"`
 }
 
 // SignatureStat is a signature with how many conversations carry it.
@@ -72,6 +74,9 @@ func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
 		} else {
 			p.WouldBeOrphans = append(p.WouldBeOrphans, s)
 		}
+	}
+	if p.WouldBeStories, p.WouldBeRejected, err = a.previewReviews(ctx, in.RunID, p.WouldBeStories); err != nil {
+		return err
 	}
 	p.Samples = diverseSamples(rows)
 	return a.Store.SavePreview(ctx, in.RunID, p)

@@ -39,7 +39,7 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 	eg.SetLimit(max(concurrency, 1))
 	for _, i := range candidates {
 		eg.Go(func() error {
-			o, err := a.reviewGroup(ectx, runID, groups[i], themes)
+			o, err := a.reviewGroup(ectx, runID, groups[i], themes, false)
 			if err != nil {
 				return err
 			}
@@ -54,8 +54,9 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 }
 
 // reviewGroup reviews one group: from the cache, or with one review call (and its corrective
-// retry), whose usage is stored with the answer.
-func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.Group, themes []store.ThemeForGrouping) (*reviewOutcome, error) {
+// retry), whose usage is stored with the answer. A dry run reads the cache but stores only the
+// call's usage (with its run), nothing shared.
+func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.Group, themes []store.ThemeForGrouping, dry bool) (*reviewOutcome, error) {
 	o := &reviewOutcome{members: reviewMembers(g, themes)}
 	o.group = review.Sample(o.members)
 	ids := make([]string, len(o.members))
@@ -88,7 +89,10 @@ func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.G
 		a.Logger.Warn("story review failed: writing the mechanical draft", "run_id", runID, "group", g.Key,
 			"reason", o.failed, "error", err)
 	} else {
-		o.answer, answer = ans, ans.Encode()
+		o.answer = ans
+		if !dry {
+			answer = ans.Encode()
+		}
 	}
 	u := store.ReviewUsage{RunID: runID, GroupKey: g.Key, Calls: usage.Calls, TokensIn: usage.TokensIn,
 		TokensOut: usage.TokensOut, CostUSD: usage.CostUSD}

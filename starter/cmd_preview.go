@@ -46,7 +46,14 @@ func (c *cli) previewCommand() *cobra.Command {
 			for _, s := range p.TopSignatures {
 				c.printf("  %4d  %s\n", s.Count, s.Signature)
 			}
-			c.printf("\nwould create %d stories and %d orphans\n\nsamples:\n", len(p.WouldBeStories), len(p.WouldBeOrphans))
+			c.printf("\nwould create %d stories and %d orphans\n", len(p.WouldBeStories), len(p.WouldBeOrphans))
+			if len(p.WouldBeRejected) > 0 {
+				c.printf("\nthe story review would reject %d group(s):\n", len(p.WouldBeRejected))
+				for _, r := range p.WouldBeRejected {
+					c.printf("  %4d  %s: %s\n", r.Count, oneLine(r.Key), oneLine(r.Reason))
+				}
+			}
+			c.printf("\nsamples:\n")
 			for _, s := range p.Samples {
 				c.printf("  %s [%s] %s\n      %s\n", s.ConversationID, s.ConversationType, s.Signature, s.Snippet)
 			}

@@ -335,3 +335,31 @@ func (s *Store) OrphanOthers(ctx context.Context, keys, ids []string) (map[strin
 	}
 	return out, nil
 }
+
+// PreviewThemes returns a dry run's themes (from its extractions' results), in conversation
+// order, without vectors: what a preview's story review sees.
+func (s *Store) PreviewThemes(ctx context.Context, runID string) ([]ThemeForGrouping, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT x.conversation_id, c.created_at, x.signature,
+			coalesce(x.result->>'product_area', '') AS product_area, coalesce(x.result->>'component', '') AS component,
+			coalesce(x.result->>'user_intent', '') AS user_intent,
+			coalesce(ARRAY(SELECT jsonb_array_elements_text(coalesce(x.result->'symptoms', '[]'::jsonb))), '{}') AS symptoms,
+			coalesce(x.result->>'affected_flow', '') AS affected_flow,
+			coalesce(ARRAY(SELECT jsonb_array_elements_text(coalesce(x.result->'key_excerpts', '[]'::jsonb))), '{}') AS key_excerpts,
+			coalesce(x.result->>'action_type', '') AS action_type, coalesce(x.result->>'direction', '') AS direction
+		FROM extractions x JOIN conversations c ON c.id = x.conversation_id
+		WHERE x.run_id = $1 AND x.outcome = 'theme' AND x.result IS NOT NULL
+		ORDER BY x.conversation_id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("read preview themes of %s: %w", runID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ThemeForGrouping, error) {
+		var t ThemeForGrouping
+		return t, r.Scan(&t.ConversationID, &t.CreatedAt, &t.Signature, &t.ProductArea, &t.Component, &t.UserIntent,
+			&t.Symptoms, &t.AffectedFlow, &t.KeyExcerpts, &t.ActionType, &t.Direction)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read preview themes of %s: %w", runID, err)
+	}
+	return out, nil
+}
