@@ -183,8 +183,8 @@ func scoreKnown(k extraction.KnownSignature, ev evidence) (knownMatch, bool) {
 			}
 			continue
 		}
-		if ev.terms.score[s] > 0 {
-			sal := ev.terms.salience(s)
+		if t := ev.terms.lookup(s); t != "" {
+			sal := ev.terms.salience(t)
 			matched++
 			words++
 			score += 1 + sal

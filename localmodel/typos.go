@@ -1,0 +1,55 @@
+package localmodel
+
+// minTypoLength is the shortest stem a typo is forgiven in: shorter words are too often other
+// words one letter apart ("cart" and "card").
+const minTypoLength = 5
+
+// lookup finds the conversation's term for the stem of a known signature: the stem itself, or a
+// term one typo away (two neighbouring letters swapped, one letter dropped, added or replaced)
+// when both are at least minTypoLength long, the most salient such term on a tie. "" when none.
+func (ts *termStats) lookup(stem string) string {
+	if ts.score[stem] > 0 {
+		return stem
+	}
+	if len(stem) < minTypoLength {
+		return ""
+	}
+	for _, t := range ts.ranked { // ranked by salience: the first match is the most salient
+		if len(t) >= minTypoLength && oneTypo(stem, t) {
+			return t
+		}
+	}
+	return ""
+}
+
+// oneTypo reports whether a and b differ by exactly one edit: a transposition of neighbouring
+// bytes, a deletion, an insertion or a substitution.
+func oneTypo(a, b string) bool {
+	if a == b {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		diff := -1
+		for i := 0; i < len(a); i++ {
+			if a[i] != b[i] {
+				if diff >= 0 {
+					// a second difference: only a swap of the two neighbours is one typo
+					return i == diff+1 && a[diff] == b[i] && a[i] == b[diff] && a[i+1:] == b[i+1:]
+				}
+				diff = i
+			}
+		}
+		return true
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return a[i:] == b[i+1:]
+	}
+	return false
+}
