@@ -184,6 +184,11 @@ func (c *cli) printSummary(s pipeline.Status) {
 		c.printf("failure: %s\n", s.FailureMessage)
 	}
 	n := s.Counters
+	if f := n.FetchCounters; f.ConversationsFetched > 0 || s.Phase == pipeline.PhaseFetch {
+		b := f.SkippedBy
+		c.printf("fetched %d from Intercom · stored %d · skipped %d (not customer-initiated %d, bot %d, template click %d, too short %d, invalid %d)\n",
+			f.ConversationsFetched, f.ConversationsStored, f.ConversationsSkipped, b.NotCustomer, b.Bot, b.Template, b.TooShort, b.Invalid)
+	}
 	c.printf("conversations %d · themes %d (new signatures %d, filtered %d, failed %d, not actionable %d)\n",
 		n.ConversationsSelected, n.ThemesExtracted, n.ThemesNew, n.ThemesFiltered, n.ExtractionFailed, n.NotActionable)
 	c.printf("embeddings %d (failed %d) · stories %d new, %d updated · orphans %d new, %d updated, %d graduated · groups failed %d\n",
