@@ -71,6 +71,9 @@ func itemCodes(errs []pipeline.ItemError) []pipeline.ItemError {
 	out := make([]pipeline.ItemError, len(errs))
 	for i, e := range errs {
 		e.Error = errcode.FromDetail(e.Error)
+		if e.Phase == pipeline.PhaseStories {
+			e.ID = errcode.GroupRef(e.ID) // a group key is a signature: model output
+		}
 		out[i] = e
 	}
 	return out

@@ -181,7 +181,7 @@ func TestReviewRejectsSplitsKeepsAndCaches(t *testing.T) {
 	assert.Positive(t, c1.TokensIn)
 	_, warns, err := h.st.RunErrors(ctx, "r1", 10)
 	require.NoError(t, err)
-	assert.Contains(t, warns, "general_feedback: rejected: noise")
+	assert.Contains(t, warns, "group general_feedback: rejected: noise")
 
 	// A second run over the unchanged groups: every review comes from the cache.
 	h.write(a, "r2", h.groups)
@@ -228,7 +228,7 @@ func TestReviewInvalidAnswerFallsBack(t *testing.T) {
 	assert.Empty(t, stories[0].UserStory)
 	_, warns, err := h.st.RunErrors(ctx, "r1", 10)
 	require.NoError(t, err)
-	assert.Contains(t, warns, "photo_upload_fails: review_fallback: invalid_output")
+	assert.Contains(t, warns, "group photo_upload_fails: review_fallback: invalid_output")
 	c, err := h.st.RunCounters(ctx, "r1")
 	require.NoError(t, err)
 	assert.Equal(t, 2, c.LLMCalls)

@@ -9,6 +9,8 @@ package errcode
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -142,13 +144,26 @@ func FromDetail(detail string) string {
 	return withAttempts(code, detail)
 }
 
-// Warning is the code of a stored warning "ID: reason": the ID and the reason's code.
+// Warning is the code of a stored warning "ID: reason": the ID and the reason's code. A story
+// group is named by its key, a signature the model wrote ("group KEY: reason"): it leaves as
+// GroupRef(KEY).
 func Warning(w string) string {
 	id, reason, ok := strings.Cut(w, ": ")
 	if !ok {
 		return FromDetail(w)
 	}
+	if key, isGroup := strings.CutPrefix(id, "group "); isGroup {
+		id = GroupRef(key)
+	}
 	return id + ": " + FromDetail(reason)
+}
+
+// GroupRef names a story group in Temporal history without its key, which is model output:
+// "group:" and the first 10 hex digits of the key's MD5, which SQL computes too
+// ('group:' || left(md5(group_key), 10)), so an operator finds the group in Postgres.
+func GroupRef(key string) string {
+	sum := md5.Sum([]byte(key))
+	return "group:" + hex.EncodeToString(sum[:])[:10]
 }
 
 func withAttempts(code, text string) string {

@@ -216,7 +216,7 @@ func (s *Store) RunErrors(ctx context.Context, runID string, limit int) ([]pipel
 		(SELECT conversation_id || ': ' || detail FROM extractions
 		WHERE run_id = $1 AND outcome = 'filtered' ORDER BY conversation_id LIMIT $2)
 		UNION ALL
-		(SELECT group_key || ': ' || reason FROM run_group_reviews
+		(SELECT 'group ' || group_key || ': ' || reason FROM run_group_reviews
 		WHERE run_id = $1 AND verdict IN ('reject', 'fallback') ORDER BY group_key LIMIT $2)`, runID, limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read warnings of run %s: %w", runID, err)
