@@ -121,7 +121,7 @@ func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, k
 	var usage Usage
 	kind := KindExtract
 	answer := func() (string, *extraction.Theme, error) {
-		content, u, err := c.chat(ctx, kind, msgs, c.schema)
+		content, u, err := c.chat(ctx, kind, "extraction call", extraction.SchemaName, msgs, c.schema)
 		usage.Add(u)
 		if err != nil {
 			return "", nil, err
@@ -149,13 +149,15 @@ func (c *Client) Extract(ctx context.Context, conv *conversation.Conversation, k
 	return theme, usage, err
 }
 
-func (c *Client) chat(ctx context.Context, kind string, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
+// chat is one chat completion whose answer must follow the named strict JSON schema, with the
+// client's retries; what names the call in errors ("extraction call", "review call").
+func (c *Client) chat(ctx context.Context, kind, what, schemaName string, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
 	est := 0
 	for _, m := range msgs {
 		est += tokens.Estimate(m.Content)
 	}
 	var resp openai.ChatCompletionResponse
-	calls, err := c.withRetry(ctx, est, c.cfg.ChatModel, kind, "extraction call", func(ctx context.Context) error {
+	calls, err := c.withRetry(ctx, est, c.cfg.ChatModel, kind, what, func(ctx context.Context) error {
 		var err error
 		resp, err = c.api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
 			Model:       c.cfg.ChatModel,
@@ -164,7 +166,7 @@ func (c *Client) chat(ctx context.Context, kind string, msgs []openai.ChatComple
 			ResponseFormat: &openai.ChatCompletionResponseFormat{
 				Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
 				JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{
-					Name: extraction.SchemaName, Schema: schema, Strict: true,
+					Name: schemaName, Schema: schema, Strict: true,
 				},
 			},
 		})

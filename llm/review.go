@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
 	openai "github.com/sashabaranov/go-openai"
 
 	"feedbackpipe/review"
-	"feedbackpipe/tokens"
 )
 
 // KindStoryReview is the story review call, as the Recorder sees it.
@@ -31,7 +29,7 @@ func (c *Client) Review(ctx context.Context, g review.Group) (*review.Answer, Us
 	}
 	var usage Usage
 	answer := func() (string, *review.Answer, error) {
-		content, u, err := c.reviewChat(ctx, msgs, schema)
+		content, u, err := c.chat(ctx, KindStoryReview, "review call", review.SchemaName, msgs, schema)
 		usage.Add(u)
 		if err != nil {
 			return "", nil, err
@@ -53,43 +51,4 @@ func (c *Client) Review(ctx context.Context, g review.Group) (*review.Answer, Us
 			invalid.Err.Error() + "\nAnswer again with one JSON object that follows the schema and fixes these problems."})
 	_, a, err = answer()
 	return a, usage, err
-}
-
-// reviewChat is one chat completion under the review schema.
-func (c *Client) reviewChat(ctx context.Context, msgs []openai.ChatCompletionMessage, schema json.RawMessage) (string, Usage, error) {
-	est := 0
-	for _, m := range msgs {
-		est += tokens.Estimate(m.Content)
-	}
-	var resp openai.ChatCompletionResponse
-	calls, err := c.withRetry(ctx, est, c.cfg.ChatModel, KindStoryReview, "review call", func(ctx context.Context) error {
-		var err error
-		resp, err = c.api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
-			Model:       c.cfg.ChatModel,
-			Messages:    msgs,
-			Temperature: 0,
-			ResponseFormat: &openai.ChatCompletionResponseFormat{
-				Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
-				JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{
-					Name: review.SchemaName, Schema: schema, Strict: true,
-				},
-			},
-		})
-		switch {
-		case err != nil:
-		case len(resp.Choices) == 0:
-			err = fmt.Errorf("answer has no choices")
-		case resp.Choices[0].FinishReason == openai.FinishReasonContentFilter:
-			err = &RefusedError{Status: http.StatusOK, Code: "content_filter"}
-		}
-		return err
-	})
-	usage := Usage{Calls: calls}
-	if err != nil {
-		return "", usage, err
-	}
-	usage.TokensIn, usage.TokensOut = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
-	c.cfg.Recorder.Tokens(c.cfg.ChatModel, KindStoryReview, usage.TokensIn, usage.TokensOut)
-	usage.CostUSD = c.cfg.Prices.Cost(c.cfg.ChatModel, usage.TokensIn, usage.TokensOut)
-	return resp.Choices[0].Message.Content, usage, nil
 }
