@@ -17,6 +17,9 @@ import (
 // EmbedInput names the run whose themes to embed.
 type EmbedInput struct {
 	RunID string
+	// Background marks an embedding that runs while extraction goes on: what fails for a
+	// transient reason is left for the embedding phase, and no counters are computed.
+	Background bool
 }
 
 // PhaseResult is a phase's account, computed from the stored rows.
@@ -57,6 +60,9 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 	again, err := a.embedAll(ctx, in.RunID, model, a.packEmbeddingBatches(items), false, prog)
 	if err != nil {
 		return PhaseResult{}, failFastOnConfig(err)
+	}
+	if in.Background {
+		return PhaseResult{}, nil
 	}
 	if len(again) > 0 {
 		if err := sleepCtx(ctx, transientRetryPause); err != nil {

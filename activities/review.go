@@ -235,12 +235,13 @@ func dominantSignature(members []store.Member) string {
 	return best
 }
 
-// reviewCandidates reviews the groups that become stories: those of at least MinSize distinct
-// conversations, and those whose orphan graduates with them.
+// reviewCandidates picks the groups to review, those that become stories: those of at least
+// MinSize distinct conversations, and those whose orphan graduates with them. It returns their
+// indexes and the run's concurrency, which bounds the review calls in flight.
 func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, groups []grouping.Group,
-	themes []store.ThemeForGrouping, prog *progress) (map[int]*reviewOutcome, error) {
+	themes []store.ThemeForGrouping) ([]int, int, error) {
 	if len(groups) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	retry := defaultDBRetry()
 	keys := make([]string, len(groups))
@@ -256,7 +257,7 @@ func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, grou
 		others, err = a.Store.OrphanOthers(ctx, keys, ids)
 		return err
 	}); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var candidates []int
 	for i, g := range groups {
@@ -271,10 +272,9 @@ func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, grou
 			run, err = a.Store.GetRun(ctx, in.RunID)
 			return err
 		}); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		concurrency = run.Concurrency
 	}
-	prog.Stage("reviewing", 0, len(candidates))
-	return a.reviewGroups(ctx, in.RunID, groups, candidates, themes, concurrency, prog)
+	return candidates, concurrency, nil
 }

@@ -83,12 +83,13 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 }
 
 // writeGroups reviews the candidate groups and writes every group, each in its own transaction
-// (a reviewed one as its review decided). It returns an error only for what must fail the
-// phase: a stop, or a database still failing for a transient reason after the retries.
+// (a reviewed one as its review decided). The groups that need no review are written while the
+// review calls are in flight, so the phase takes about one model latency more than its writes.
+// It returns an error only for what must fail the phase: a stop, or a database still failing for
+// a transient reason after the retries.
 func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []grouping.Group,
 	themes []store.ThemeForGrouping, prog *progress) error {
-	retry := defaultDBRetry()
-	outcomes, err := a.reviewCandidates(ctx, in, groups, themes, prog)
+	candidates, concurrency, err := a.reviewCandidates(ctx, in, groups, themes)
 	if err != nil {
 		return err
 	}
@@ -96,38 +97,75 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 	for _, g := range groups {
 		usedKeys[g.Key] = true
 	}
-	prog.Stage("writing", 0, len(groups))
+	isCandidate := make(map[int]bool, len(candidates))
+	for _, i := range candidates {
+		isCandidate[i] = true
+	}
+	prog.Stage("reviewing and writing", 0, len(groups)+len(candidates))
+	reviewCtx, cancelReviews := context.WithCancel(ctx)
+	defer cancelReviews()
+	type reviewed struct {
+		outcomes map[int]*reviewOutcome
+		err      error
+	}
+	done := make(chan reviewed, 1)
+	go func() {
+		out, err := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, prog)
+		done <- reviewed{out, err}
+	}()
 	for i, g := range groups {
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if isCandidate[i] {
+			continue
 		}
-		var write func(context.Context) error
-		if o := outcomes[i]; o != nil {
+		if err := a.writeGroup(ctx, in.RunID, g, a.mechanicalWrite(in.RunID, g, themes)); err != nil {
+			cancelReviews()
+			<-done
+			return err
+		}
+		prog.Step(1)
+	}
+	r := <-done
+	if r.err != nil {
+		return r.err
+	}
+	for _, i := range candidates {
+		g, write := groups[i], a.mechanicalWrite(in.RunID, groups[i], themes)
+		if o := r.outcomes[i]; o != nil {
 			rw := a.reviewedWrite(in.RunID, g, themes, o, usedKeys)
 			write = func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }
-		} else {
-			w := a.groupWrite(in.RunID, g, themes)
-			write = func(ctx context.Context) error { _, err := a.Store.WriteGroup(ctx, w); return err }
 		}
-		err := retry.do(ctx, a.Logger, "write group "+g.Key, write)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if store.Transient(err) {
-				// Still failing after the retries: fail the activity, so Temporal retries the
-				// phase (written groups are skipped) instead of leaving the group out.
-				return err
-			}
-			a.Logger.Warn("story group failed", "run_id", in.RunID, "group", g.Key, "error", err)
-			reason := err.Error()
-			if err := retry.do(ctx, a.Logger, "record failure of group "+g.Key, func(ctx context.Context) error {
-				return a.Store.RecordGroupFailure(ctx, in.RunID, g.Key, reason)
-			}); err != nil {
-				return err
-			}
+		if err := a.writeGroup(ctx, in.RunID, g, write); err != nil {
+			return err
 		}
 		prog.Step(1)
 	}
 	return nil
+}
+
+// mechanicalWrite writes the group's mechanical draft.
+func (a *Activities) mechanicalWrite(runID string, g grouping.Group, themes []store.ThemeForGrouping) func(context.Context) error {
+	w := a.groupWrite(runID, g, themes)
+	return func(ctx context.Context) error { _, err := a.Store.WriteGroup(ctx, w); return err }
+}
+
+// writeGroup writes one group with write (one transaction), retrying transient failures. A group that fails for its own reason is recorded as
+// failed and the phase goes on; what still fails for a transient reason after the retries fails
+// the phase, so Temporal retries it (written groups are skipped) instead of leaving it out.
+func (a *Activities) writeGroup(ctx context.Context, runID string, g grouping.Group, write func(context.Context) error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	retry := defaultDBRetry()
+	err := retry.do(ctx, a.Logger, "write group "+g.Key, write)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil || store.Transient(err) {
+		return err
+	}
+	a.Logger.Warn("story group failed", "run_id", runID, "group", g.Key, "error", err)
+	reason := err.Error()
+	return retry.do(ctx, a.Logger, "record failure of group "+g.Key, func(ctx context.Context) error {
+		return a.Store.RecordGroupFailure(ctx, runID, g.Key, reason)
+	})
 }

@@ -91,6 +91,12 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		acfg.Actionable = cfg.Actionable
 	}
 	w.Activities = activities.New(w.Store, client, acfg, logger.With("component", "activities"))
+	if tm != nil {
+		if err := tm.WatchSignatureCaches(w.Activities.Signatures.Stats); err != nil {
+			w.Close(ctx)
+			return nil, err
+		}
+	}
 	if w.Temporal, err = dial(cfg, logger, tm); err != nil {
 		w.Close(ctx)
 		return nil, err
@@ -101,7 +107,14 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 		DefaultHeartbeatThrottleInterval: time.Second,
 		WorkerStopTimeout:                10 * time.Second,
 		DisableRegistrationAliasing:      true,
-		Interceptors:                     workerInterceptors(tm),
+		// A run keeps up to ⌈C/4⌉ batch activities in flight and starts the next as soon as one
+		// ends: enough pollers that a batch waits for its worker in milliseconds, not a poll
+		// round-trip behind others, and eager starts on the worker that scheduled it when the
+		// server allows them (system.enableActivityEagerExecution).
+		MaxConcurrentActivityTaskPollers:            8,
+		MaxConcurrentWorkflowTaskPollers:            4,
+		MaxEagerActivityReservationsPerWorkflowTask: ptr(8),
+		Interceptors: workerInterceptors(tm),
 	})
 	w.worker.RegisterWorkflowWithOptions(workflows.PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	w.worker.RegisterWorkflowWithOptions(workflows.RunIndex, workflow.RegisterOptions{Name: pipeline.IndexWorkflowName})
@@ -198,3 +211,5 @@ func displayBaseURL(u string) string {
 	}
 	return config.RedactBaseURL(u)
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -23,6 +23,7 @@ import (
 	"feedbackpipe/activities"
 	"feedbackpipe/llm"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/signature"
 	"feedbackpipe/telemetry"
 	"feedbackpipe/testenv"
 )
@@ -122,6 +123,9 @@ func exportedNames(t *testing.T) map[string]bool {
 		rec.Tokens("m", kind, 100, 20)
 	}
 	tm.ItemFailed("extraction", telemetry.Reason("low_quality: 0.20 < 0.30"))
+	if err := tm.WatchSignatureCaches(func() signature.Stats { return signature.Stats{Runs: 1, Entries: 4, Hits: 3, Misses: 1} }); err != nil {
+		t.Fatalf("watch signature caches: %v", err)
+	}
 	tm.RunIndexEntries.Set(3)
 	tm.ActiveRuns.Set(1)
 

@@ -84,6 +84,7 @@ temporal_up() {
     nohup "$TEMPORAL" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
       --db-filename "$DEV/temporal.db" --log-level warn \
       --dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=true \
+      --dynamic-config-value system.enableActivityEagerExecution=true \
       >"$DEV/temporal.log" 2>&1 </dev/null &
     echo $! >"$DEV/temporal.pid"
     for _ in $(seq 1 120); do

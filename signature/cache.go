@@ -75,6 +75,8 @@ type Cache struct {
 	syncCursor int64     // last stored sighting learnt (see SyncDue)
 	syncedAt   time.Time // when the last sync ended
 	syncing    bool      // a caller is fetching sightings
+
+	hits, misses int64 // Match's answers from memory, and the proposals it left to Postgres
 }
 
 // knownRefresh bounds how many resolutions may pass before the prompt's list is recomputed; a
@@ -145,7 +147,20 @@ func (c *Cache) Match(proposed, productArea, conversation string) (res Resolutio
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	res, ok = c.match(sig, area, conversation)
+	if ok {
+		c.hits++
+	} else {
+		c.misses++
+	}
 	return res, ok, nil
+}
+
+// Lookups returns how many proposals Match answered from memory (hits) and how many it left to
+// the caller (misses).
+func (c *Cache) Lookups() (hits, misses int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
 }
 
 // Learn adds what Postgres holds (canonical signatures and aliases found while deciding a miss)

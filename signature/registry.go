@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Loader reads the canonical signatures and aliases earlier runs stored.
@@ -19,12 +20,30 @@ type Registry struct {
 	maxEntries int
 	caches     map[string]*runCache
 	order      []string
+
+	droppedHits, droppedMisses int64 // lookups of the caches dropped so far
+}
+
+// Stats is what the registry's caches hold and how well they answer, for metrics.
+type Stats struct {
+	Runs    int   // run caches held
+	Entries int   // signatures held, over all run caches
+	Hits    int64 // proposals answered from memory since the process started
+	Misses  int64 // proposals left to Postgres since the process started
 }
 
 type runCache struct {
 	once  sync.Once
-	cache *Cache
+	cache atomic.Pointer[Cache] // set once loaded; read by Stats while another caller loads
 	err   error
+}
+
+// loaded is the run's cache once loaded, else nil (also for a nil runCache).
+func (rc *runCache) loaded() *Cache {
+	if rc == nil {
+		return nil
+	}
+	return rc.cache.Load()
 }
 
 // NewRegistry makes a registry that seeds caches with load.
@@ -41,8 +60,7 @@ func (r *Registry) ForRun(ctx context.Context, runID string) (*Cache, error) {
 		r.caches[runID] = rc
 		r.order = append(r.order, runID)
 		for len(r.order) > r.maxRuns {
-			delete(r.caches, r.order[0])
-			r.order = r.order[1:]
+			r.forget(r.order[0])
 		}
 	}
 	r.mu.Unlock()
@@ -52,19 +70,29 @@ func (r *Registry) ForRun(ctx context.Context, runID string) (*Cache, error) {
 			rc.err = fmt.Errorf("seed signature cache of run %s: %w", runID, err)
 			return
 		}
-		rc.cache = NewCache(seed, aliases, r.maxEntries)
+		rc.cache.Store(NewCache(seed, aliases, r.maxEntries))
 	})
 	if rc.err != nil {
 		r.Drop(runID)
 		return nil, rc.err
 	}
-	return rc.cache, nil
+	return rc.cache.Load(), nil
 }
 
 // Drop forgets the run's cache.
 func (r *Registry) Drop(runID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.forget(runID)
+}
+
+// forget drops a run's cache, keeping its lookups in the totals; r.mu is held.
+func (r *Registry) forget(runID string) {
+	if c := r.caches[runID].loaded(); c != nil {
+		h, m := c.Lookups()
+		r.droppedHits += h
+		r.droppedMisses += m
+	}
 	delete(r.caches, runID)
 	for i, id := range r.order {
 		if id == runID {
@@ -86,4 +114,22 @@ func (r *Registry) Held() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.order...)
+}
+
+// Stats sums the caches held and the lookups of every cache since the process started.
+func (r *Registry) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := Stats{Runs: len(r.caches), Hits: r.droppedHits, Misses: r.droppedMisses}
+	for _, rc := range r.caches {
+		c := rc.loaded()
+		if c == nil {
+			continue
+		}
+		st.Entries += c.Len()
+		h, m := c.Lookups()
+		st.Hits += h
+		st.Misses += m
+	}
+	return st
 }

@@ -229,3 +229,31 @@ func TestKnownTakesTurnsAcrossAreas(t *testing.T) {
 		t.Fatalf("Known(10) returned %d of 5", len(all))
 	}
 }
+
+// Stats counts what the caches hold and how their lookups went, dropped caches' lookups included.
+func TestRegistryStatsCountHitsAndMisses(t *testing.T) {
+	reg := NewRegistry(func(context.Context) ([]Entry, map[string]string, error) {
+		return []Entry{{Signature: "csv_export_missing_columns", ProductArea: "export", Count: 3}}, nil, nil
+	}, 4, 100)
+	ctx := context.Background()
+	a, _ := reg.ForRun(ctx, "a")
+	b, _ := reg.ForRun(ctx, "b")
+	if _, ok, _ := a.Match("csv_export_missing_columns", "export", "c1"); !ok {
+		t.Fatal("a seeded signature missed")
+	}
+	if _, ok, _ := a.Match("login_sso_redirect_loop", "auth", "c2"); ok {
+		t.Fatal("an unknown signature hit")
+	}
+	if _, ok, _ := b.Match("csv_export_missing_columns", "export", "c3"); !ok {
+		t.Fatal("a seeded signature missed")
+	}
+	st := reg.Stats()
+	if st.Runs != 2 || st.Entries != 2 || st.Hits != 2 || st.Misses != 1 {
+		t.Fatalf("stats %+v, want 2 runs, 2 entries, 2 hits, 1 miss", st)
+	}
+	reg.Drop("a")
+	st = reg.Stats()
+	if st.Runs != 1 || st.Entries != 1 || st.Hits != 2 || st.Misses != 1 {
+		t.Fatalf("after dropping a run: stats %+v, want its lookups kept in the totals", st)
+	}
+}

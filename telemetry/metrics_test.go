@@ -7,6 +7,8 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+
+	"feedbackpipe/signature"
 )
 
 func TestLLMRecorderCountsRateLimitsApartFromOtherRetries(t *testing.T) {
@@ -81,4 +83,23 @@ func has(s *dto.Metric, label, val string) bool {
 		}
 	}
 	return false
+}
+
+func TestSignatureCacheMetricsReadTheRegistry(t *testing.T) {
+	m, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = m.Close(context.Background()) }()
+	st := signature.Stats{Runs: 1, Entries: 7, Hits: 30, Misses: 10}
+	if err := m.WatchSignatureCaches(func() signature.Stats { return st }); err != nil {
+		t.Fatal(err)
+	}
+	if got := value(t, m, "feedbackpipe_signature_cache_lookups_total", "result", "hit"); got != 30 {
+		t.Errorf("hits = %v, want 30", got)
+	}
+	st.Misses = 12
+	if got := value(t, m, "feedbackpipe_signature_cache_lookups_total", "result", "miss"); got != 12 {
+		t.Errorf("misses = %v, want 12 (read at scrape time)", got)
+	}
 }

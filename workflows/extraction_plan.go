@@ -21,6 +21,19 @@ const (
 	secondPass       = workflow.Version(1)
 )
 
+// Version 1 of the background-embedding change embeds the themes stored so far while extraction
+// goes on (one EmbedThemes at a time, each taking what has no vector yet), so the embedding phase
+// after extraction only embeds the last batches' themes. Runs of the shape released before it
+// embed everything after extraction.
+const (
+	backgroundEmbedChange = "embed-during-extraction"
+	backgroundEmbed       = workflow.Version(1)
+)
+
+// backgroundEmbedEvery is how many conversations extraction finishes between two background
+// embeddings: enough to fill a good part of one embeddings request, few enough events in history.
+const backgroundEmbedEvery = 1000
+
 // slotsPerBatch is the most LLM calls one batch activity makes at once; roundsPerBatch how many
 // calls each of its slots makes at most, so a batch takes about roundsPerBatch model latencies
 // and the pause between a batch and its successor stays a small share of the slot's time.

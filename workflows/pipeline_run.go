@@ -124,6 +124,13 @@ func (r *run) extract() error {
 	sel := workflow.NewSelector(r.ctx)
 	pending, started := 0, 0
 	var firstErr error
+	fail := func(err error) {
+		if !isCancel(err) && firstErr == nil {
+			firstErr = err
+			r.cancelWork()
+		}
+	}
+	embedder := r.backgroundEmbedder(sel, fail)
 	for {
 		for !r.stopped() && firstErr == nil && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
 			units, size, slots := plan.next(r.status.Total - r.nextSeq)
@@ -143,10 +150,7 @@ func (r *run) extract() error {
 				plan.release(units)
 				var res activities.BatchResult
 				if err := f.Get(r.ctx, &res); err != nil {
-					if !isCancel(err) && firstErr == nil {
-						firstErr = err
-						r.cancelWork()
-					}
+					fail(err)
 					return
 				}
 				r.status.Done += res.Items
@@ -155,7 +159,10 @@ func (r *run) extract() error {
 				r.details()
 			})
 		}
-		if pending == 0 {
+		if pending > 0 && !r.stopped() && firstErr == nil {
+			embedder.maybeStart()
+		}
+		if pending == 0 && !embedder.running {
 			break
 		}
 		sel.Select(r.ctx)
@@ -169,6 +176,40 @@ func (r *run) extract() error {
 		return r.retryTransientFailures()
 	}
 	return r.continueAsNew()
+}
+
+// backgroundEmbedder embeds, while extraction goes on, the themes stored so far: one EmbedThemes
+// in background mode (it leaves what fails for the embedding phase) whenever backgroundEmbedEvery
+// more conversations are done and none is running. Its counters are not taken: the embedding
+// phase recounts the run. Dry runs, and runs of the shape released before it, embed nothing here.
+type backgroundEmbedder struct {
+	r        *run
+	sel      workflow.Selector
+	fail     func(error)
+	enabled  bool
+	running  bool
+	lastDone int
+}
+
+func (r *run) backgroundEmbedder(sel workflow.Selector, fail func(error)) *backgroundEmbedder {
+	v := workflow.GetVersion(r.ctx, backgroundEmbedChange, workflow.DefaultVersion, backgroundEmbed)
+	return &backgroundEmbedder{r: r, sel: sel, fail: fail, enabled: v >= backgroundEmbed && !r.in.DryRun,
+		lastDone: r.status.Done}
+}
+
+func (e *backgroundEmbedder) maybeStart() {
+	if !e.enabled || e.running || e.r.status.Done-e.lastDone < backgroundEmbedEvery {
+		return
+	}
+	e.running, e.lastDone = true, e.r.status.Done
+	f := workflow.ExecuteActivity(phaseOptions(e.r.workCtx), acts.EmbedThemes,
+		activities.EmbedInput{RunID: e.r.status.RunID, Background: true})
+	e.sel.AddFuture(f, func(f workflow.Future) {
+		e.running = false
+		if err := f.Get(e.r.ctx, nil); err != nil {
+			e.fail(fmt.Errorf("background embedding: %w", err))
+		}
+	})
 }
 
 // retryTransientFailures gives the items that failed for a transient reason (a provider outage

@@ -999,3 +999,51 @@ func TestSecondPassAfterTheLastBatch(t *testing.T) {
 	assert.Less(t, h.index("done", "ExtractBatch", len(rangesAt(120, 12))-1), h.index("start", "RetryFailedExtractions", 0))
 	assert.Less(t, h.index("done", "RetryFailedExtractions", 0), h.index("start", "EmbedThemes", 0))
 }
+
+// Embedding runs behind extraction: one background EmbedThemes at a time while batches run, then
+// the embedding phase (not in background) after the last batch and the second pass. A dry run
+// embeds nothing.
+func TestEmbeddingRunsBehindExtraction(t *testing.T) {
+	const total, conc = 4000, 16
+	h := newHarness(t)
+	h.mockBookkeeping(total)
+	h.mockExtractRanges(rangesAt(total, conc), func(int, int) time.Duration { return time.Minute })
+	h.mockEmbed(30 * time.Second)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 7, CreateStories: true, Concurrency: conc})
+	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
+
+	lastBatch := h.index("done", "ExtractBatch", len(rangesAt(total, conc))-1)
+	var background, phase []int
+	running := false
+	for i, e := range h.events {
+		if e.name != "EmbedThemes" {
+			continue
+		}
+		switch e.kind {
+		case "start":
+			require.False(t, running, "one EmbedThemes at a time")
+			running = true
+			if e.input.(*activities.EmbedInput).Background {
+				background = append(background, i)
+			} else {
+				phase = append(phase, i)
+			}
+		case "done":
+			running = false
+		}
+	}
+	require.GreaterOrEqual(t, len(background), 2, "themes are embedded while extraction goes on")
+	for _, i := range background {
+		assert.Less(t, i, lastBatch, "background embeddings start while batches run")
+	}
+	require.Len(t, phase, 1)
+	assert.Less(t, h.index("done", "RetryFailedExtractions", 0), phase[0], "the embedding phase follows the second pass")
+
+	dry := newHarness(t)
+	dry.mockBookkeeping(total)
+	dry.mockExtractRanges(rangesAt(total, conc), func(int, int) time.Duration { return time.Minute })
+	dry.mockPreview(0)
+	dry.run(pipeline.RunInput{Days: 7, DryRun: true, Concurrency: conc})
+	assert.Zero(t, dry.count("start", "EmbedThemes"), "a dry run embeds nothing")
+}
