@@ -44,16 +44,33 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 		items[i] = grouping.Item{ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea,
 			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
 	}
-	groups := grouping.Run(items, a.Config.Grouping)
+	groups, err := groupOrStop(ctx, items, a.Config.Grouping)
+	if err != nil {
+		return PhaseResult{}, err
+	}
 	if err := a.writeGroups(ctx, in, groups, themes, prog); err != nil {
 		return PhaseResult{}, err
 	}
 	var res PhaseResult
-	err := retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
+	err = retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
 		res, err = a.phaseResult(ctx, in.RunID)
 		return err
 	})
 	return res, err
+}
+
+// groupOrStop groups the items, or returns ctx's error at once when the run is stopped: grouping
+// 100k themes takes seconds and a stop does not wait for it (the abandoned grouping ends in the
+// background and its result is dropped; nothing was written).
+func groupOrStop(ctx context.Context, items []grouping.Item, cfg grouping.Config) ([]grouping.Group, error) {
+	done := make(chan []grouping.Group, 1)
+	go func() { done <- grouping.Run(items, cfg) }()
+	select {
+	case groups := <-done:
+		return groups, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // groupWrite turns a group into the story or orphan to write; its key is the group's key (the

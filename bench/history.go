@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 )
@@ -14,6 +15,8 @@ type historyStats struct {
 	Events       int64 `json:"events"`
 	LargestLen   int64 `json:"largest_history_length"`
 	LargestBytes int64 `json:"largest_history_bytes"`
+	// RetriedActivities counts the activities that ran more than one attempt.
+	RetriedActivities int `json:"retried_activities"`
 }
 
 // workflowHistory describes every execution of workflowID in visibility.
@@ -37,9 +40,30 @@ func workflowHistory(ctx context.Context, tc client.Client, namespace, workflowI
 			s.Events += info.HistoryLength
 			s.LargestLen = max(s.LargestLen, info.HistoryLength)
 			s.LargestBytes = max(s.LargestBytes, info.HistorySizeBytes)
+			retried, err := retriedActivities(ctx, tc, workflowID, e.Execution.RunId)
+			if err != nil {
+				return s, err
+			}
+			s.RetriedActivities += retried
 		}
 		if token = resp.NextPageToken; len(token) == 0 {
 			return s, nil
 		}
 	}
+}
+
+// retriedActivities counts the activities of one execution whose last attempt was not the first.
+func retriedActivities(ctx context.Context, tc client.Client, workflowID, runID string) (int, error) {
+	n := 0
+	it := tc.GetWorkflowHistory(ctx, workflowID, runID, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return n, fmt.Errorf("read the history of %s/%s: %w", workflowID, runID, err)
+		}
+		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && a.GetAttempt() > 1 {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -61,7 +61,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return Result{}, err
 	}
 	defer terminateIndex(tc, queue, logger)
-	seen, final, meanInFlight, err := follow(ctx, tc, runID, model)
+	seen, final, meanInFlight, stopSent, err := follow(ctx, tc, runID, model, p.StopIn)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
@@ -78,6 +78,9 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		MeanCallsInFlight: meanInFlight,
 		CPUPerConvMS:      cpu1.perConversation(cpu0, p.N),
 	}
+	if !stopSent.IsZero() {
+		r.StopSeconds = start.Add(wall).Sub(stopSent).Seconds()
+	}
 	if r.Run, err = workflowHistory(ctx, tc, cfg.Namespace, runID); err != nil {
 		return r, err
 	}
@@ -92,14 +95,45 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	return r, nil
 }
 
-// follow polls the run's status until it ends, noting when each phase was first seen and the
-// model's chat calls in flight during extraction (their mean shows how well the run keeps its
-// concurrency busy).
-func follow(ctx context.Context, tc client.Client, runID string, model *localmodel.Server) (map[string]time.Time, pipeline.Status, float64, error) {
-	seen := map[string]time.Time{}
+// follow waits for the run to end (its result, as a client waiting on it gets it) while polling
+// its status, noting when each phase was first seen and the model's chat calls in flight during
+// extraction (their mean shows how well the run keeps its concurrency busy). With stopIn set, it
+// sends the run stop when its status first shows that phase, and returns when it sent it.
+func follow(ctx context.Context, tc client.Client, runID string, model *localmodel.Server, stopIn string) (
+	seen map[string]time.Time, final pipeline.Status, meanInFlight float64, stopSent time.Time, err error) {
+	type ended struct {
+		status pipeline.Status
+		err    error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		var final pipeline.Status
+		err := tc.GetWorkflow(ctx, runID, "").Get(ctx, &final)
+		done <- ended{final, err}
+	}()
+	seen = map[string]time.Time{}
 	var samples, inFlight int64
 	mean := func() float64 { return float64(inFlight) / float64(max(samples, 1)) }
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
 	for {
+		select {
+		case e := <-done:
+			if e.err == nil {
+				return seen, e.status, mean(), stopSent, nil
+			}
+			// A failed run returns an error: its status says why.
+			resp, qerr := tc.QueryWorkflow(ctx, runID, "", pipeline.QueryStatus)
+			var s pipeline.Status
+			if qerr == nil {
+				qerr = resp.Get(&s)
+			}
+			if err := qerr; err != nil {
+				return seen, s, mean(), stopSent, fmt.Errorf("run %s: %w (its status: %w)", runID, e.err, err)
+			}
+			return seen, s, mean(), stopSent, nil
+		case <-tick.C:
+		}
 		if _, past := seen[pipeline.PhaseEmbedding]; !past {
 			samples++
 			inFlight += model.Stats().ChatInFlight
@@ -111,21 +145,15 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 			err = resp.Get(&s)
 		}
 		cancel()
-		if err == nil {
-			if _, ok := seen[s.Phase]; !ok {
-				seen[s.Phase] = time.Now()
-			}
-			if pipeline.IsTerminal(s.Status) {
-				var final pipeline.Status
-				wctx, cancel := context.WithTimeout(ctx, time.Minute)
-				defer cancel()
-				if err := tc.GetWorkflow(wctx, runID, "").Get(wctx, &final); err != nil && final.Status == "" {
-					return seen, s, mean(), nil // a failed run: its status says why
-				}
-				return seen, final, mean(), nil
+		if _, ok := seen[s.Phase]; err == nil && !ok {
+			seen[s.Phase] = time.Now()
+		}
+		if _, reached := seen[stopIn]; stopIn != "" && reached && stopSent.IsZero() {
+			stopSent = time.Now()
+			if err := tc.SignalWorkflow(ctx, runID, "", pipeline.SignalStop, nil); err != nil {
+				return seen, s, mean(), stopSent, fmt.Errorf("stop run %s: %w", runID, err)
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

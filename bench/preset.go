@@ -14,6 +14,9 @@ type Preset struct {
 	Concurrency int           `json:"concurrency"`
 	Latency     time.Duration `json:"latency_ns"`
 	Workers     int           `json:"workers"`
+	// StopIn names a phase: the run is sent stop when its status first shows it, and the
+	// benchmark reports how long the run took to end stopped.
+	StopIn string `json:"stop_in,omitempty"`
 }
 
 // presets are the documented cases: the default, the system this replaces on its own case
@@ -27,7 +30,8 @@ var presets = map[string]Preset{
 }
 
 // presetFromEnv returns the preset BENCH names (default when empty), with BENCH_N,
-// BENCH_CONCURRENCY, BENCH_LATENCY and BENCH_WORKERS overriding its fields.
+// BENCH_CONCURRENCY, BENCH_LATENCY and BENCH_WORKERS overriding its fields, and BENCH_STOP naming
+// the phase in which to stop the run.
 func presetFromEnv(getenv func(string) string) (Preset, error) {
 	name := getenv("BENCH")
 	if name == "" {
@@ -48,6 +52,12 @@ func presetFromEnv(getenv func(string) string) (Preset, error) {
 			}
 			*o.dst = n
 		}
+	}
+	switch v := getenv("BENCH_STOP"); v {
+	case "", "extraction", "embedding", "stories":
+		p.StopIn = v
+	default:
+		return p, fmt.Errorf("BENCH_STOP=%q: want a phase (extraction, embedding, stories)", v)
 	}
 	if v := getenv("BENCH_LATENCY"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -30,6 +30,8 @@ type Result struct {
 	PostgresBytes     int64              `json:"postgres_database_bytes"`
 	CPUPerConvMS      map[string]float64 `json:"cpu_ms_per_conversation"`
 	Status            string             `json:"status"`
+	// StopSeconds is the time from the stop signal to the run's end (BENCH_STOP only).
+	StopSeconds float64 `json:"stop_seconds,omitempty"`
 }
 
 // phases in the order a run goes through them.
@@ -41,6 +43,9 @@ func (r Result) print(w io.Writer) {
 	row := func(k, format string, v ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, v...)) }
 	row("preset", "%s: N=%d C=%d L=%v workers=%d", p.Name, p.N, p.Concurrency, p.Latency, p.Workers)
 	row("status", "%s", r.Status)
+	if p.StopIn != "" {
+		row("stop latency", "%.2f s (stop sent when the run entered %s)", r.StopSeconds, p.StopIn)
+	}
 	row("wall time", "%.1f s (ideal N·L/C %.1f s)", r.WallSeconds, r.IdealSeconds)
 	row("efficiency", "%.3f", r.Efficiency)
 	row("conversations/s", "%.1f", r.ConvPerSecond)
@@ -51,6 +56,7 @@ func (r Result) print(w io.Writer) {
 	row("chat calls in flight", "peak %d, mean %.1f during extraction (C=%d)", r.PeakCallsInFlight, r.MeanCallsInFlight, p.Concurrency)
 	row("history events/1,000 conv", "%.0f (run: %d executions, largest %d events, %.1f KB; index: %d events)",
 		r.EventsPer1000, r.Run.Executions, r.Run.LargestLen, float64(r.Run.LargestBytes)/1024, r.Index.Events)
+	row("activities retried", "%d (a heartbeat or start-to-close timeout, or a failed attempt)", r.Run.RetriedActivities)
 	row("worker peak RSS", "%.0f MB", float64(r.WorkerPeakRSS)/(1<<20))
 	row("Postgres database", "%.0f MB", float64(r.PostgresBytes)/(1<<20))
 	for _, k := range []string{"worker", "built-in model", "temporal", "postgres", "pipeline (all but the model)"} {
