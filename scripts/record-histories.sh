@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Records the workflow histories the replay test (workflows/replay_test.go) replays: a completed
-# run, a dry run, a run stopped mid-extraction, and the run index that admitted them. Run it
+# run, a completed run of 1,400 conversations (long enough to embed in the background during
+# extraction), a dry run, a run stopped mid-extraction, and the run index that admitted them. Run it
 # after `make up` whenever the workflows change shape on purpose:
 #   scripts/record-histories.sh [PREFIX]   (default prefix: today's date; an existing one is refused)
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 prefix=${1:-$(date -u +%Y%m%d)}
 out=workflows/testdata/histories
 # Histories of released shapes are kept forever: never record over one.
-for f in "$out/run_${prefix}_completed.json" "$out/run_${prefix}_dry_run.json" \
+for f in "$out/run_${prefix}_completed.json" "$out/run_${prefix}_completed_large.json" "$out/run_${prefix}_dry_run.json" \
   "$out/run_${prefix}_stopped_during_extraction.json" "$out/index_${prefix}.json"; do
   if [ -e "$f" ]; then echo "$f exists: histories are never re-recorded; pick another PREFIX" >&2; exit 1; fi
 done
@@ -26,10 +27,20 @@ worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$tmp"' EXIT
 sleep 2
 "$tmp/starter" import sampledata/conversations.jsonl >/dev/null
+# The sample three more times under other IDs: 1,400 conversations in all.
+for copy in 1 2 3; do
+  python3 -c "import json,sys
+for line in sys.stdin:
+    c = json.loads(line); c['id'] = c['id'] + '-copy$copy'; print(json.dumps(c))" \
+    <sampledata/conversations.jsonl >"$tmp/copy$copy.jsonl"
+  "$tmp/starter" import "$tmp/copy$copy.jsonl" >/dev/null
+done
 id() { python3 -c "import json,sys; print(json.load(sys.stdin)['run_id'])"; }
 completed=$("$tmp/starter" run --days 3650 --max 120 --json | id)
 "$tmp/starter" status "$completed" >/dev/null
 until "$tmp/starter" status "$completed" --json | grep -q '"status": "completed"'; do sleep 0.5; done
+large=$("$tmp/starter" run --days 3650 --concurrency 16 --json | id)
+until "$tmp/starter" status "$large" --json | grep -q '"status": "completed"'; do sleep 0.5; done
 dry=$("$tmp/starter" run --days 3650 --max 60 --dry-run --json | id)
 until "$tmp/starter" status "$dry" --json | grep -q '"status": "completed"'; do sleep 0.5; done
 stopped=$("$tmp/starter" run --days 3650 --concurrency 1 --json | id)
@@ -37,8 +48,8 @@ sleep 3
 "$tmp/starter" stop "$stopped" >/dev/null
 until "$tmp/starter" status "$stopped" --json | grep -q '"status": "stopped"'; do sleep 0.5; done
 sleep 1
-for pair in "completed:$completed" "dry_run:$dry" "stopped_during_extraction:$stopped"; do
+for pair in "completed:$completed" "completed_large:$large" "dry_run:$dry" "stopped_during_extraction:$stopped"; do
   "$T" workflow show --workflow-id "${pair#*:}" --output json >"$out/run_${prefix}_${pair%%:*}.json"
 done
 "$T" workflow show --workflow-id "pipeline-run-index-$queue" --output json >"$out/index_${prefix}.json"
-echo "recorded into $out: run_${prefix}_{completed,dry_run,stopped_during_extraction}.json, index_${prefix}.json"
+echo "recorded into $out: run_${prefix}_{completed,completed_large,dry_run,stopped_during_extraction}.json, index_${prefix}.json"
