@@ -71,6 +71,9 @@ func (s *Store) StoreFetchedPage(ctx context.Context, p FetchedPage) (bool, erro
 		if err := upsertConversations(ctx, tx, p.Conversations); err != nil {
 			return err
 		}
+		if err := recordFetched(ctx, tx, p.RunID, p.Conversations); err != nil {
+			return err
+		}
 		c := p.Counters
 		skipped, err := json.Marshal(c.SkippedBy)
 		if err != nil {
@@ -100,6 +103,23 @@ func (s *Store) StoreFetchedPage(ctx context.Context, p FetchedPage) (bool, erro
 		return false, fmt.Errorf("store fetched page of run %s: %w", p.RunID, err)
 	}
 	return stored, nil
+}
+
+// recordFetched notes the conversations the run's fetch stored, for its selection.
+func recordFetched(ctx context.Context, tx pgx.Tx, runID string, convs []conversation.Conversation) error {
+	if len(convs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(convs))
+	for i := range convs {
+		ids[i] = convs[i].ID
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO run_fetched (run_id, conversation_id) SELECT $1, unnest($2::text[])
+		ON CONFLICT DO NOTHING`, runID, ids); err != nil {
+		return fmt.Errorf("record fetched conversations: %w", err)
+	}
+	return nil
 }
 
 // upsertConversations writes conversations, leaving unchanged ones as they are.

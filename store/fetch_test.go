@@ -62,3 +62,26 @@ func TestStoreFetchedPageOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "The export times out on big files", convs["ic-1"].Messages[0].Text)
 }
+
+// A conversation created before the run's window but fetched in it (Intercom found it updated
+// there) is selected with the window's own; one the fetch did not store is not.
+func TestFetchedConversationsJoinTheSelection(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	createRun(t, st, "fetch-run", false)
+	old := conv("ic-old", -72*time.Hour, "The export still times out, it is worse since Monday")
+	_, err := st.UpsertConversations(ctx, []conversation.Conversation{
+		conv("ic-other-old", -96*time.Hour, "Never fetched by this run"),
+	})
+	require.NoError(t, err)
+	_, err = st.StoreFetchedPage(ctx, store.FetchedPage{RunID: "fetch-run", Conversations: []conversation.Conversation{
+		old, conv("ic-new", time.Minute, "Login fails after reset"),
+	}, Counters: pipeline.FetchCounters{ConversationsFetched: 2, ConversationsStored: 2}})
+	require.NoError(t, err)
+	n, err := st.SelectRunConversations(ctx, "fetch-run", base.Add(-24*time.Hour), base.Add(24*time.Hour), 0)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	ids, err := st.RunConversationIDs(ctx, "fetch-run", 0, n)
+	require.NoError(t, err)
+	require.Equal(t, []string{"ic-old", "ic-new"}, ids, "oldest first, the updated one included")
+}

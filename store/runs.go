@@ -46,7 +46,8 @@ func (s *Store) CreateRun(ctx context.Context, r Run) error {
 	return nil
 }
 
-// SelectRunConversations numbers the conversations of the run's window (oldest first, at most
+// SelectRunConversations numbers the conversations of the run's window, and those its Intercom
+// fetch stored (created earlier, updated in the window; see run_fetched), oldest first, at most
 // max when max > 0) into run_conversations and returns how many there are. It selects once: a
 // retry returns the selection already made.
 func (s *Store) SelectRunConversations(ctx context.Context, runID string, since, until time.Time, max int) (int, error) {
@@ -66,7 +67,8 @@ func (s *Store) SelectRunConversations(ctx context.Context, runID string, since,
 			INSERT INTO run_conversations (run_id, seq, conversation_id)
 			SELECT $1, row_number() OVER (ORDER BY created_at, id) - 1, id
 			FROM (SELECT id, created_at FROM conversations
-			      WHERE created_at >= $2 AND created_at < $3
+			      WHERE (created_at >= $2 AND created_at < $3)
+			         OR id IN (SELECT conversation_id FROM run_fetched WHERE run_id = $1)
 			      ORDER BY created_at, id LIMIT $4) c`,
 			runID, since, until, limit)
 		if err != nil {
