@@ -20,7 +20,6 @@ import (
 	"feedbackpipe/config"
 	"feedbackpipe/conversation"
 	"feedbackpipe/localmodel"
-	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
 
@@ -61,17 +60,7 @@ func newChaosFleet(t testing.TB, svc chaosServices, convs []conversation.Convers
 	} else {
 		dbURL = testenv.Database(t)
 	}
-	if _, err := store.Migrate(dbURL); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	if _, err := st.UpsertConversations(context.Background(), convs); err != nil {
-		t.Fatal(err)
-	}
+	st := storeWith(t, dbURL, convs)
 	model := localmodel.New(localmodel.Config{Latency: latency, FaultRate: faultRate, Seed: 11, TimeoutHang: 10 * time.Second}, nil)
 	gate := &embeddingGate{next: model}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

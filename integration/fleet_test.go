@@ -82,17 +82,7 @@ func newFleetWith(t testing.TB, latency time.Duration, convs []conversation.Conv
 	t.Helper()
 	tc := testenv.Temporal(t)
 	dbURL := testenv.Database(t)
-	if _, err := store.Migrate(dbURL); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	if _, err := st.UpsertConversations(context.Background(), convs); err != nil {
-		t.Fatal(err)
-	}
+	st := storeWith(t, dbURL, convs)
 	model := localmodel.New(localmodel.Config{Latency: latency}, nil)
 	baseURL, stop, err := model.Start("127.0.0.1:0")
 	if err != nil {
@@ -251,4 +241,21 @@ func (f *fleet) assertNoDuplicateSignatures() {
 			f.t.Errorf("canonical signatures %s and %s are one signature spelled twice", e.Signature, res.Canonical)
 		}
 	}
+}
+
+// storeWith migrates the database at dbURL, opens it (closed when the test ends) and stores convs.
+func storeWith(t testing.TB, dbURL string, convs []conversation.Conversation) *store.Store {
+	t.Helper()
+	if _, err := store.Migrate(dbURL); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	if _, err := st.UpsertConversations(context.Background(), convs); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

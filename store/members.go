@@ -145,51 +145,40 @@ func refreshGroups(ctx context.Context, tx pgx.Tx, runID string, groups []groupR
 			orphans = append(orphans, g.ID)
 		}
 	}
-	sort.Slice(stories, func(i, j int) bool { return stories[i] < stories[j] })
-	sort.Slice(orphans, func(i, j int) bool { return orphans[i] < orphans[j] })
-	args := pgx.NamedArgs{"stories": stories, "orphans": orphans, "run": runID}
-	if len(stories) > 0 {
-		if _, err := tx.Exec(ctx, `SELECT id FROM stories WHERE id = ANY(@stories::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
-			return fmt.Errorf("lock stories: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE stories s SET
-				conversation_count = m.n,
-				first_seen = coalesce(m.first_seen, s.first_seen),
-				last_seen = coalesce(m.last_seen, s.last_seen),
-				closed_at = CASE WHEN m.n = 0 THEN coalesce(s.closed_at, now()) END,
-				updated_by_run = @run, updated_at = now()
-			FROM (
-				SELECT t.id, count(c.id) AS n, min(c.created_at) AS first_seen, max(c.created_at) AS last_seen
-				FROM unnest(@stories::bigint[]) AS t(id)
-				LEFT JOIN group_members g ON g.story_id = t.id
-				LEFT JOIN conversations c ON c.id = g.conversation_id
-				GROUP BY t.id
-			) m
-			WHERE s.id = m.id`, args); err != nil {
-			return fmt.Errorf("refresh stories: %w", err)
-		}
+	if err := refreshKind(ctx, tx, runID, "stories", "story_id", "conversation_count = m.n,", stories); err != nil {
+		return err
 	}
-	if len(orphans) > 0 {
-		if _, err := tx.Exec(ctx, `SELECT id FROM orphans WHERE id = ANY(@orphans::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
-			return fmt.Errorf("lock orphans: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE orphans o SET
-				first_seen = coalesce(m.first_seen, o.first_seen),
-				last_seen = coalesce(m.last_seen, o.last_seen),
-				closed_at = CASE WHEN m.n = 0 THEN coalesce(o.closed_at, now()) END,
-				updated_by_run = @run, updated_at = now()
-			FROM (
-				SELECT t.id, count(c.id) AS n, min(c.created_at) AS first_seen, max(c.created_at) AS last_seen
-				FROM unnest(@orphans::bigint[]) AS t(id)
-				LEFT JOIN group_members g ON g.orphan_id = t.id
-				LEFT JOIN conversations c ON c.id = g.conversation_id
-				GROUP BY t.id
-			) m
-			WHERE o.id = m.id`, args); err != nil {
-			return fmt.Errorf("refresh orphans: %w", err)
-		}
+	return refreshKind(ctx, tx, runID, "orphans", "orphan_id", "", orphans)
+}
+
+// refreshKind locks the groups of one table (stories or orphans) in id order and refreshes them
+// from their members; extraSet is more of the SET list (a story's conversation count). table,
+// memberCol and extraSet are constants of refreshGroups, never input.
+func refreshKind(ctx context.Context, tx pgx.Tx, runID, table, memberCol, extraSet string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	args := pgx.NamedArgs{"ids": ids, "run": runID}
+	if _, err := tx.Exec(ctx, `SELECT id FROM `+table+` WHERE id = ANY(@ids::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
+		return fmt.Errorf("lock %s: %w", table, err)
+	}
+	if _, err := tx.Exec(ctx, `
+		UPDATE `+table+` g SET
+			`+extraSet+`
+			first_seen = coalesce(m.first_seen, g.first_seen),
+			last_seen = coalesce(m.last_seen, g.last_seen),
+			closed_at = CASE WHEN m.n = 0 THEN coalesce(g.closed_at, now()) END,
+			updated_by_run = @run, updated_at = now()
+		FROM (
+			SELECT t.id, count(c.id) AS n, min(c.created_at) AS first_seen, max(c.created_at) AS last_seen
+			FROM unnest(@ids::bigint[]) AS t(id)
+			LEFT JOIN group_members gm ON gm.`+memberCol+` = t.id
+			LEFT JOIN conversations c ON c.id = gm.conversation_id
+			GROUP BY t.id
+		) m
+		WHERE g.id = m.id`, args); err != nil {
+		return fmt.Errorf("refresh %s: %w", table, err)
 	}
 	return nil
 }
