@@ -120,13 +120,9 @@ func reviewMembers(g grouping.Group, themes []store.ThemeForGrouping) []review.M
 			continue
 		}
 		seen[t.ConversationID] = true
-		excerpt := ""
-		if len(t.KeyExcerpts) > 0 {
-			excerpt = t.KeyExcerpts[0]
-		}
 		out = append(out, review.Member{
 			ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea, Component: t.Component,
-			ActionType: t.ActionType, Direction: t.Direction, UserIntent: t.UserIntent, Symptoms: t.Symptoms, Excerpt: excerpt,
+			ActionType: t.ActionType, Direction: t.Direction, UserIntent: t.UserIntent, Symptoms: t.Symptoms, Excerpt: t.Excerpt,
 		})
 	}
 	return out

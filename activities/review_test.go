@@ -78,7 +78,7 @@ func newReviewHarness(t *testing.T) *reviewHarness {
 			h.themes = append(h.themes, store.ThemeForGrouping{
 				ConversationID: m.id, CreatedAt: at, Signature: m.sig, ProductArea: "scheduling", Component: m.component,
 				UserIntent: m.intent, Symptoms: []string{m.symptom}, ActionType: m.action, Direction: m.direction,
-				KeyExcerpts: []string{"customer says: " + m.symptom},
+				Excerpt: "customer says: " + m.symptom,
 			})
 			convs = append(convs, conversation.Conversation{ID: m.id, CreatedAt: at, Subject: m.intent,
 				Messages: []conversation.Message{{Author: conversation.Customer, Text: m.symptom, CreatedAt: at}}})

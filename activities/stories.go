@@ -85,11 +85,7 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 			Signature: t.Signature, ProductArea: t.ProductArea, Component: t.Component,
 			UserIntent: t.UserIntent, Symptoms: t.Symptoms, AffectedFlow: t.AffectedFlow,
 		}
-		excerpt := ""
-		if len(t.KeyExcerpts) > 0 {
-			excerpt = t.KeyExcerpts[0]
-		}
-		members[i] = store.Member{ConversationID: t.ConversationID, Signature: t.Signature, Excerpt: excerpt, CreatedAt: t.CreatedAt}
+		members[i] = store.Member{ConversationID: t.ConversationID, Signature: t.Signature, Excerpt: t.Excerpt, CreatedAt: t.CreatedAt}
 	}
 	d := backlog.Build(g.Signature, facts)
 	return &store.GroupWrite{

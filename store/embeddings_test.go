@@ -89,7 +89,7 @@ func TestEmbeddings(t *testing.T) {
 			"c01": {1, 2, 3}, "c02": {2, 3, 4}, "c03": nil, "c04": {4, 5, 6},
 		}, got)
 		assert.Equal(t, []string{"post not published", "no error shown"}, themes[0].Symptoms)
-		assert.Equal(t, []string{"excerpt of sig_c01_value"}, themes[0].KeyExcerpts)
+		assert.Equal(t, "excerpt of sig_c01_value", themes[0].Excerpt, "the first key excerpt")
 	})
 
 	t.Run("second run over the same conversations embeds nothing", func(t *testing.T) {

@@ -345,7 +345,7 @@ func (s *Store) PreviewThemes(ctx context.Context, runID string) ([]ThemeForGrou
 			coalesce(x.result->>'user_intent', '') AS user_intent,
 			coalesce(ARRAY(SELECT jsonb_array_elements_text(coalesce(x.result->'symptoms', '[]'::jsonb))), '{}') AS symptoms,
 			coalesce(x.result->>'affected_flow', '') AS affected_flow,
-			coalesce(ARRAY(SELECT jsonb_array_elements_text(coalesce(x.result->'key_excerpts', '[]'::jsonb))), '{}') AS key_excerpts,
+			coalesce(x.result->'key_excerpts'->>0, '') AS excerpt,
 			coalesce(x.result->>'action_type', '') AS action_type, coalesce(x.result->>'direction', '') AS direction
 		FROM extractions x JOIN conversations c ON c.id = x.conversation_id
 		WHERE x.run_id = $1 AND x.outcome = 'theme' AND x.result IS NOT NULL
@@ -356,7 +356,7 @@ func (s *Store) PreviewThemes(ctx context.Context, runID string) ([]ThemeForGrou
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ThemeForGrouping, error) {
 		var t ThemeForGrouping
 		return t, r.Scan(&t.ConversationID, &t.CreatedAt, &t.Signature, &t.ProductArea, &t.Component, &t.UserIntent,
-			&t.Symptoms, &t.AffectedFlow, &t.KeyExcerpts, &t.ActionType, &t.Direction)
+			&t.Symptoms, &t.AffectedFlow, &t.Excerpt, &t.ActionType, &t.Direction)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read preview themes of %s: %w", runID, err)

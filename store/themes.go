@@ -19,7 +19,7 @@ type ThemeForGrouping struct {
 	UserIntent     string
 	Symptoms       []string
 	AffectedFlow   string
-	KeyExcerpts    []string
+	Excerpt        string // the first of the theme's key excerpts (the one evidence shows), or ""
 	ActionType     string
 	Direction      string
 	Vector         []float32 // nil when the conversation has no vector for the model
@@ -29,7 +29,7 @@ type ThemeForGrouping struct {
 func (s *Store) ThemesForGrouping(ctx context.Context, runID, model string) ([]ThemeForGrouping, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT t.conversation_id, c.created_at, t.issue_signature, t.product_area, t.component, t.user_intent,
-			t.symptoms, t.affected_flow, t.key_excerpts, t.action_type, t.direction, e.vector
+			t.symptoms, t.affected_flow, coalesce(t.key_excerpts->>0, ''), t.action_type, t.direction, e.vector
 		FROM themes t
 		JOIN conversations c ON c.id = t.conversation_id
 		LEFT JOIN embeddings e ON e.conversation_id = t.conversation_id AND e.model = $2 AND e.content_hash = c.content_hash
@@ -40,16 +40,13 @@ func (s *Store) ThemesForGrouping(ctx context.Context, runID, model string) ([]T
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ThemeForGrouping, error) {
 		var t ThemeForGrouping
-		var symptoms, excerpts []byte
+		var symptoms []byte
 		if err := r.Scan(&t.ConversationID, &t.CreatedAt, &t.Signature, &t.ProductArea, &t.Component, &t.UserIntent,
-			&symptoms, &t.AffectedFlow, &excerpts, &t.ActionType, &t.Direction, &t.Vector); err != nil {
+			&symptoms, &t.AffectedFlow, &t.Excerpt, &t.ActionType, &t.Direction, &t.Vector); err != nil {
 			return t, err
 		}
 		if err := json.Unmarshal(symptoms, &t.Symptoms); err != nil {
 			return t, fmt.Errorf("decode symptoms of %s: %w", t.ConversationID, err)
-		}
-		if err := json.Unmarshal(excerpts, &t.KeyExcerpts); err != nil {
-			return t, fmt.Errorf("decode excerpts of %s: %w", t.ConversationID, err)
 		}
 		return t, nil
 	})
