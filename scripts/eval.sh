@@ -13,6 +13,8 @@ fi
 mkdir -p .dev
 BIN=${BIN:-bin} # where the worker and starter binaries are
 results=()
+titles=$BIN/eval-titles.md
+: >"$titles"
 for dir in "$@"; do
   dir=${dir%/}
   [ -f "$dir/conversations.jsonl" ] && [ -f "$dir/labels.csv" ] || { echo "eval: $dir has no conversations.jsonl and labels.csv" >&2; exit 1; }
@@ -44,6 +46,8 @@ for dir in "$@"; do
   done
   json=$("$BIN/starter" eval --labels "$dir/labels.csv" --json)
   results+=("$name	$json")
+  # the ten largest stories' titles, for reading what the backlog says
+  { echo "## $name"; "$BIN/starter" stories --json | jq -r '.stories[:10][] | "- \(.title) (\(.conversation_count))"'; echo; } >>"$titles"
   cleanup
   trap - EXIT
 done
@@ -56,3 +60,4 @@ for row in "${results[@]}"; do
     awk -F'\t' '{printf "%-12s %6.2f %6.2f %6.2f %8.2f %8.2f %7d %7d %6d\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
 done
 echo "* holdout set: scored for the final measurement only, never tuned against"
+echo "the ten largest stories of each set: $titles"
