@@ -152,8 +152,21 @@ func TestBrowserTriageSurvivesARun(t *testing.T) {
 	run("filter by text",
 		chromedp.SetValue(`#q`, key, chromedp.ByID),
 		chromedp.Click(`#apply`, chromedp.ByID),
-		chromedp.WaitVisible(`#stories tbody tr[data-key="`+key+`"]`, chromedp.ByQuery),
-		chromedp.Evaluate(`document.querySelectorAll('#stories tbody tr[data-key]').length`, &rows))
+		// Count on the filtered page, not on the one the click is leaving: its address carries
+		// the query. Errors while the page changes are retried, for up to 10 s.
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				var search string
+				if chromedp.Evaluate(`document.readyState === 'complete' ? location.search : ''`, &search).Do(ctx) != nil ||
+					!strings.Contains(search, "q=") {
+					continue
+				}
+				if err := chromedp.Evaluate(`document.querySelectorAll('#stories tbody tr[data-key]').length`, &rows).Do(ctx); err == nil {
+					return nil
+				}
+			}
+			return nil
+		}))
 	if rows < 1 {
 		t.Fatalf("filtering by %q left %d rows", key, rows)
 	}
