@@ -61,16 +61,16 @@
 // one), allocating about 115 MB besides the input's vectors (BenchmarkGrouping100k).
 package grouping
 
-import ()
+import "feedbackpipe/vector"
 
 // Item is one theme to group.
 type Item struct {
 	ID          string
 	Signature   string
 	ProductArea string
-	ActionType  string    // extraction.ActionTypes: bug_report, feature_request, …
-	Direction   string    // extraction.Directions: excess, deficit, creation, …
-	Vector      []float32 // may be nil when the theme has no embedding
+	ActionType  string           // extraction.ActionTypes: bug_report, feature_request, …
+	Direction   string           // extraction.Directions: excess, deficit, creation, …
+	Vector      vector.Quantized // may be nil when the theme has no embedding
 }
 
 // Facets says which facets must agree, both for two groups to merge and for a group to stay

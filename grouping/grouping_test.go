@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"feedbackpipe/vector"
 )
 
 // at is a unit vector in the plane, deg degrees from the first axis.
@@ -22,7 +24,7 @@ func theme(sig, area, action, direction string, n int, v []float32) []Item {
 	out := make([]Item, n)
 	for i := range out {
 		out[i] = Item{ID: fmt.Sprintf("%s-%d", sig, i+1), Signature: sig, ProductArea: area,
-			ActionType: action, Direction: direction, Vector: v}
+			ActionType: action, Direction: direction, Vector: vector.Quantize(v)}
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 	"feedbackpipe/localmodel"
 	"feedbackpipe/sampledata"
 	"feedbackpipe/signature"
+	"feedbackpipe/vector"
 )
 
 // embeddingNoise is the paraphrasing model's blur of the built-in embeddings (the integration
@@ -71,7 +72,7 @@ func paraphrasedSample(t *testing.T) ([]grouping.Item, map[string]string) {
 			t.Fatal(err)
 		}
 		items[i] = grouping.Item{ID: c.ID, Signature: r.Canonical, ProductArea: r.ProductArea,
-			ActionType: spec.ActionType, Direction: spec.Direction, Vector: vecs[i]}
+			ActionType: spec.ActionType, Direction: spec.Direction, Vector: vector.Quantize(vecs[i])}
 	}
 	return items, labels
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"feedbackpipe/vector"
 )
 
 // synthetic makes n themes of nSigs signatures over nAreas product areas, with dim-dimensional
@@ -86,10 +88,11 @@ func synthetic(n, nSigs, nAreas, dim int, seed uint64) ([]Item, map[string]strin
 		s := sigs[j]
 		is := issues[s.issue]
 		v := unit(s.centre, 1)
-		vec := make([]float32, dim)
+		f := make([]float32, dim)
 		for d := range v {
-			vec[d] = float32(v[d])
+			f[d] = float32(v[d])
 		}
+		vec := vector.Quantize(f)
 		dir := is.direct
 		if is.action == "bug_report" && rng.Float64() < 0.1 {
 			dir = "modification" // extractors disagree now and then

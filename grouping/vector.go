@@ -2,12 +2,14 @@ package grouping
 
 import (
 	"math"
+
+	"feedbackpipe/vector"
 )
 
 // This file holds the vector arithmetic.
 
 // addUnit adds v, normalised, to sum; false when v is missing, of another length or zero.
-func addUnit(sum []float64, v []float32) bool {
+func addUnit(sum []float64, v vector.Quantized) bool {
 	if len(v) != len(sum) || len(v) == 0 {
 		return false
 	}

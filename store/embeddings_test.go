@@ -10,6 +10,7 @@ import (
 	"feedbackpipe/conversation"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
+	"feedbackpipe/vector"
 )
 
 func TestEmbeddings(t *testing.T) {
@@ -81,12 +82,12 @@ func TestEmbeddings(t *testing.T) {
 		themes, err := st.ThemesForGrouping(ctx, "r1", model)
 		require.NoError(t, err)
 		require.Len(t, themes, 4)
-		got := map[string][]float32{}
+		got := map[string]vector.Quantized{}
 		for _, th := range themes {
 			got[th.ConversationID] = th.Vector
 		}
-		assert.Equal(t, map[string][]float32{
-			"c01": {1, 2, 3}, "c02": {2, 3, 4}, "c03": nil, "c04": {4, 5, 6},
+		assert.Equal(t, map[string]vector.Quantized{ // quantized: the largest magnitude scaled to 127
+			"c01": {42, 85, 127}, "c02": {64, 95, 127}, "c03": nil, "c04": {85, 106, 127},
 		}, got)
 		assert.Equal(t, []string{"post not published", "no error shown"}, themes[0].Symptoms)
 		assert.Equal(t, "excerpt of sig_c01_value", themes[0].Excerpt, "the first key excerpt")

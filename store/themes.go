@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"feedbackpipe/vector"
 )
 
 // ThemeForGrouping is a run's theme with what the stories phase needs, vector included.
@@ -22,7 +24,7 @@ type ThemeForGrouping struct {
 	Excerpt        string // the first of the theme's key excerpts (the one evidence shows), or ""
 	ActionType     string
 	Direction      string
-	Vector         []float32 // nil when the conversation has no vector for the model
+	Vector         vector.Quantized // quantized as loaded; nil when the conversation has no vector for the model
 }
 
 // ThemesForGrouping loads the run's themes, in conversation order, with their vectors of model.
@@ -41,10 +43,12 @@ func (s *Store) ThemesForGrouping(ctx context.Context, runID, model string) ([]T
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ThemeForGrouping, error) {
 		var t ThemeForGrouping
 		var symptoms []byte
+		var vec []float32
 		if err := r.Scan(&t.ConversationID, &t.CreatedAt, &t.Signature, &t.ProductArea, &t.Component, &t.UserIntent,
-			&symptoms, &t.AffectedFlow, &t.Excerpt, &t.ActionType, &t.Direction, &t.Vector); err != nil {
+			&symptoms, &t.AffectedFlow, &t.Excerpt, &t.ActionType, &t.Direction, &vec); err != nil {
 			return t, err
 		}
+		t.Vector = vector.Quantize(vec) // row by row: the run's float32 vectors are never all held
 		if err := json.Unmarshal(symptoms, &t.Symptoms); err != nil {
 			return t, fmt.Errorf("decode symptoms of %s: %w", t.ConversationID, err)
 		}
