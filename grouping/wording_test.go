@@ -61,7 +61,7 @@ func TestParaphrasedGroupsMerge(t *testing.T) {
 	index.ExactLimit = -1
 	check(t, items, index, want...)
 	// Below WordingThreshold even agreeing wordings stay apart.
-	far := slices.Concat(bug("csv_export_missing_columns", "analytics", 4, at(0)), bug("csv_export_dropped_columns", "analytics", 3, at(70)))
+	far := slices.Concat(bug("csv_export_missing_columns", "analytics", 4, at(0)), bug("csv_export_dropped_columns", "analytics", 3, at(75)))
 	check(t, far, DefaultConfig(), "csv_export_missing_columns=[csv_export_missing_columns](4)", "csv_export_dropped_columns=[csv_export_dropped_columns](3)")
 	off := DefaultConfig()
 	off.WordingThreshold = 0
