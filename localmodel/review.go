@@ -291,6 +291,11 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 		need = strings.TrimSpace(need[len(component):])
 	}
 	p.Title = clipWords(component+": "+need, review.MaxTitle)
+	if phrase := featurePhrase(members, component); class == "feature_request" && phrase != "" {
+		// "Add dark mode" says more than "Mode: support mode": the feature as the members name it.
+		component, need = humanTerm(phrase), "add "+phrase
+		p.Title = clipWords(humanTerm(need), review.MaxTitle)
+	}
 	area := strings.ToLower(humanTerm(mostCommonOf(members, func(m review.Member) string { return m.ProductArea })))
 	user := "user"
 	if area != "" {
@@ -324,6 +329,61 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 	}
 	return p
 }
+
+// featurePhrase is the feature as the members name it: the two neighbouring content words that
+// the most members use in their excerpt or intent ("dark mode", "first comment"), not both
+// among the most common English words, shared by at
+// least two members and a third of them; on a tie a pair holding the component wins, then the
+// first alphabetically. "" when no pair is shared so.
+func featurePhrase(members []review.Member, component string) string {
+	comp := strings.ToLower(component)
+	count := map[string]int{}
+	for _, m := range members {
+		seen := map[string]bool{}
+		for _, text := range []string{m.Excerpt, m.UserIntent} {
+			ws := contentWords(text)
+			for i := 0; i+1 < len(ws); i++ {
+				if ws[i] == ws[i+1] || !featureWord(ws[i]) || !featureWord(ws[i+1]) {
+					continue
+				}
+				if commonness(stem(ws[i])) == 1 && commonness(stem(ws[i+1])) == 1 {
+					continue // everyday words only ("good morning") name no feature
+				}
+				if pair := ws[i] + " " + ws[i+1]; !seen[pair] {
+					seen[pair] = true
+					count[pair]++
+				}
+			}
+		}
+	}
+	holds := func(pair string) bool { a, b, _ := strings.Cut(pair, " "); return a == comp || b == comp }
+	best, most := "", max(2, (len(members)+2)/3)
+	for pair, n := range count {
+		switch {
+		case n < most:
+		case best == "" || n > count[best]:
+			best = pair
+		case n == count[best] && (holds(pair) != holds(best)):
+			if holds(pair) {
+				best = pair
+			}
+		case n == count[best] && pair < best:
+			best = pair
+		}
+	}
+	return best
+}
+
+// featureWord: a word that may be part of a feature's name (no greeting or filler).
+func featureWord(w string) bool { return !greetings[w] && !featureFillers[w] }
+
+// featureFillers are the words a request wraps its feature in ("please add", "would love",
+// "support for"), not part of the feature's name.
+var featureFillers = map[string]bool{"add": true, "support": true, "please": true, "would": true, "love": true,
+	"great": true, "like": true, "want": true, "need": true, "have": true, "any": true, "plans": true, "feature": true,
+	"option": true, "request": true, "could": true, "you": true, "your": true, "can": true, "get": true, "nice": true,
+	"but": true, "dont": true, "don": true, "our": true, "there": true, "way": true, "chance": true, "soon": true,
+	"thanks": true, "start": true, "offer": true, "allow": true, "enable": true, "provide": true, "use": true, "plan": true}
 
 // salientSymptoms ranks the members' symptoms as title phrases: short phrases (a clause of a
 // longer symptom, greetings dropped) whose words most members share come first.

@@ -61,3 +61,25 @@ func TestBuiltInReviewTitlesStayOneShortLine(t *testing.T) {
 }
 
 func answerJSON(a *review.Answer) []byte { return a.Encode() }
+
+// A feature request is titled with the feature as its members name it, not the bare component.
+func TestBuiltInReviewNamesTheRequestedFeature(t *testing.T) {
+	ask := func(excerpt string) review.Member {
+		m := member("mode_request", "mode", "feature_request", "creation", "no dark mode")
+		m.UserIntent, m.Excerpt = "Support mode", excerpt
+		return m
+	}
+	a := decideReview(reviewGroup(ask("would love a dark mode, my eyes hurt"), ask("Dark mode please!!"),
+		ask("any plans for a dark mode?"), ask("can the app follow the system theme")))
+	require.Equal(t, review.DecisionKeep, a.Decision)
+	assert.Equal(t, "Add dark mode", a.Parts[0].Title)
+
+	// The feature's name need not hold the component the extractor chose.
+	a = decideReview(reviewGroup(ask("a first comment field for instagram would be great"),
+		ask("Is there a way to add a first comment when scheduling?"), ask("any plans for an auto first comment feature?")))
+	assert.Equal(t, "Add first comment", a.Parts[0].Title)
+
+	// No pair shared by two members: the component and the intent, as before.
+	a = decideReview(reviewGroup(ask("dark mode"), ask("night mode"), ask("mode for kids")))
+	assert.Equal(t, "Mode: support mode", a.Parts[0].Title)
+}
