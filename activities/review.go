@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -27,30 +26,52 @@ type reviewOutcome struct {
 	failed  string // short code, e.g. "invalid_output"
 }
 
-// reviewGroups reviews the candidate groups (index → outcome), at most concurrency calls in
-// flight; the llm client's limiter paces them against the API budget. A group whose member set
-// was reviewed before with this prompt version and model reuses the stored answer and sends
-// nothing. It returns an error only when ctx ends or the database fails.
+// pendingReview is one candidate's review in flight: done closes when it ended, with outcome or
+// err set.
+type pendingReview struct {
+	done    chan struct{}
+	outcome *reviewOutcome
+	err     error
+}
+
+// reviewGroups starts reviewing the candidate groups, at most concurrency calls in flight (the llm
+// client's limiter paces them against the API budget), and returns at once: pending[k] ends with
+// the review of candidates[k], so the caller can write each reviewed group while later reviews
+// are still in flight; wait returns the first error once every review ended. A group whose
+// member set was reviewed before with this prompt version and model reuses the stored answer and
+// sends nothing. A review fails only when ctx ends or the database fails.
 func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []grouping.Group, candidates []int,
-	themes []store.ThemeForGrouping, concurrency int, prog *progress) (map[int]*reviewOutcome, error) {
-	out := make(map[int]*reviewOutcome, len(candidates))
-	var mu sync.Mutex
+	themes []store.ThemeForGrouping, concurrency int, prog *progress) (pending []*pendingReview, wait func() error) {
+	pending = make([]*pendingReview, len(candidates))
+	for k := range pending {
+		pending[k] = &pendingReview{done: make(chan struct{})}
+	}
 	eg, ectx := errgroup.WithContext(ctx)
 	eg.SetLimit(max(concurrency, 1))
-	for _, i := range candidates {
-		eg.Go(func() error {
-			o, err := a.reviewGroup(ectx, runID, groups[i], themes, false)
-			if err != nil {
-				return err
+	launched := make(chan struct{})
+	go func() {
+		defer close(launched)
+		for k, i := range candidates {
+			p := pending[k]
+			if ectx.Err() != nil { // a review failed or the phase ends: start no more
+				p.err = ectx.Err()
+				close(p.done)
+				continue
 			}
-			mu.Lock()
-			out[i] = o
-			mu.Unlock()
-			prog.Step(1)
-			return nil
-		})
+			eg.Go(func() error {
+				defer close(p.done)
+				p.outcome, p.err = a.reviewGroup(ectx, runID, groups[i], themes, false)
+				if p.err == nil {
+					prog.Step(1)
+				}
+				return p.err
+			})
+		}
+	}()
+	return pending, func() error {
+		<-launched
+		return eg.Wait()
 	}
-	return out, eg.Wait()
 }
 
 // reviewGroup reviews one group: from the cache, or with one review call (and its corrective

@@ -97,7 +97,8 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 
 // writeGroups reviews the candidate groups and writes every group, each in its own transaction
 // (a reviewed one as its review decided). The groups that need no review are written while the
-// review calls are in flight, so the phase takes about one model latency more than its writes.
+// review calls are in flight, and each reviewed group as soon as its review and those of the
+// candidates before it ended, so the phase ends about one write after its last review.
 // It returns an error only for what must fail the phase: a stop, or a database still failing for
 // a transient reason after the retries.
 func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []grouping.Group,
@@ -117,42 +118,37 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 	prog.Stage("reviewing and writing", 0, len(groups)+len(candidates))
 	reviewCtx, cancelReviews := context.WithCancel(ctx)
 	defer cancelReviews()
-	type reviewed struct {
-		outcomes map[int]*reviewOutcome
-		err      error
+	pending, waitReviews := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, prog)
+	fail := func(err error) error {
+		cancelReviews()
+		if werr := waitReviews(); werr != nil && ctx.Err() == nil {
+			return werr // the review that failed first, not the cancellation it caused in others
+		}
+		return err
 	}
-	done := make(chan reviewed, 1)
-	go func() {
-		out, err := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, prog)
-		done <- reviewed{out, err}
-	}()
 	for i, g := range groups {
 		if isCandidate[i] {
 			continue
 		}
 		if err := a.writeGroup(ctx, in.RunID, g, a.mechanicalWrite(in.RunID, g, themes)); err != nil {
-			cancelReviews()
-			<-done
-			return err
+			return fail(err)
 		}
 		prog.Step(1)
 	}
-	r := <-done
-	if r.err != nil {
-		return r.err
-	}
-	for _, i := range candidates {
-		g, write := groups[i], a.mechanicalWrite(in.RunID, groups[i], themes)
-		if o := r.outcomes[i]; o != nil {
-			rw := a.reviewedWrite(in.RunID, g, themes, o, usedKeys)
-			write = func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }
+	// In candidate order, so split parts get the same keys however the reviews' calls interleave.
+	for k, i := range candidates {
+		p := pending[k]
+		<-p.done
+		if p.err != nil {
+			return fail(p.err)
 		}
-		if err := a.writeGroup(ctx, in.RunID, g, write); err != nil {
-			return err
+		g, rw := groups[i], a.reviewedWrite(in.RunID, groups[i], themes, p.outcome, usedKeys)
+		if err := a.writeGroup(ctx, in.RunID, g, func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }); err != nil {
+			return fail(err)
 		}
 		prog.Step(1)
 	}
-	return nil
+	return waitReviews()
 }
 
 // mechanicalWrite writes the group's mechanical draft.
