@@ -24,10 +24,7 @@
 //     more) are an edge from the lower WordingThreshold. A wording that has a word the other
 //     lacks on both sides (csv_export vs pdf_export) may name another object and never agrees. In
 //     big buckets such pairs are found by hashing each wording whole and with one or two words
-//     left out, so they meet without comparing all pairs. A pair one of whose groups is too small
-//     to be a story (fewer than MinSize conversations) is an edge from the lower AttachThreshold:
-//     a conversation or two worded apart from a story is more likely that story than a new issue
-//     (the index finds about four in five of these weaker edges, nine in ten of the others).
+//     left out, so they meet without comparing all pairs.
 //
 //  3. Agglomeration. Edges are taken by decreasing cosine (ties by group number). An edge joins
 //     the two clusters it connects only if, for the clusters as they are now: their facets are
@@ -38,8 +35,7 @@
 //     like: A~B and B~C never pull in a C far from A). A wording edge joins two clusters at the
 //     lower threshold only if every signature of the one agrees in wording, or reaches
 //     MergeThreshold, with every signature of the other, so a vague signature never chains two
-//     issues (export_fails between csv_export_fails and pdf_export_fails). An attach edge joins
-//     only a cluster still too small to be a story to one big enough, at AttachThreshold. Memory is linear: one
+//     issues (export_fails between csv_export_fails and pdf_export_fails). Memory is linear: one
 //     sum vector and one folded wording per signature group, the index's codes and wording keys,
 //     and the edges found.
 //
@@ -104,11 +100,8 @@ type Config struct {
 	// the one cluster to agree in wording, or reach MergeThreshold, with every signature of the
 	// other, and every member to stay this close to the merged centroid.
 	WordingThreshold float64
-	// AttachThreshold is the lower centroid cosine at which a cluster too small to be a story
-	// joins one big enough; 0 disables it.
-	AttachThreshold float64
-	MinSize         int    // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
-	Facets          Facets // which facets must agree (merge guard and split)
+	MinSize          int    // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
+	Facets           Facets // which facets must agree (merge guard and split)
 
 	// ExactLimit is the largest bucket whose pairs are all compared; bigger buckets use the LSH
 	// index (0: 512; negative: always the index).
@@ -129,13 +122,9 @@ type Config struct {
 // agree in wording. On the devtool and store sets one issue's signatures that agree in wording
 // sit lower (refund_missing and refund_not_received at 0.32: the customers' words differ more
 // than the extractor's), so WordingThreshold is 0.30: wording agreement is the stronger evidence,
-// the centroid floor only keeps two unrelated complaints worded alike apart. AttachThreshold 0.50
-// was measured the same way (three runs): sample F1 0.83–0.86, devtool 0.58–0.59, store
-// 0.65–0.66, against 0.80–0.83, 0.58–0.59 and 0.58–0.67 without it; at 0.45 a CSV export
-// conversation joined the PDF export story on the sample and the store set's precision fell to
-// 0.84.
+// the centroid floor only keeps two unrelated complaints worded alike apart.
 func DefaultConfig() Config {
-	return Config{MergeThreshold: 0.55, CrossAreaThreshold: 0.55, MemberThreshold: 0.45, WordingThreshold: 0.30, AttachThreshold: 0.50, MinSize: 3}
+	return Config{MergeThreshold: 0.55, CrossAreaThreshold: 0.55, MemberThreshold: 0.45, WordingThreshold: 0.30, MinSize: 3}
 }
 
 // Group is a set of items one fix would plausibly resolve.

@@ -272,43 +272,31 @@ func TestPartition(t *testing.T) {
 	}
 }
 
-// The LSH index finds nearly every edge the exhaustive comparison finds, and nothing else; the
-// weaker edges that attach a small group to a big one (AttachThreshold) most of them.
+// The LSH index finds nearly every edge the exhaustive comparison finds, and nothing else.
 func TestIndexRecall(t *testing.T) {
 	items, _ := synthetic(20_000, 4000, 4, 64, 11)
-	edgeSet := func(limit int) map[[2]int32]bool { // edge → attach
+	edgeSet := func(limit int) map[[2]int32]bool {
 		c := DefaultConfig()
 		c.ExactLimit = limit
 		g := newGrouper(items, c)
 		out := map[[2]int32]bool{}
 		for _, e := range g.edges() {
-			out[[2]int32{e.a, e.b}] = e.attach
+			out[[2]int32{e.a, e.b}] = true
 		}
 		return out
 	}
 	exact, approx := edgeSet(1<<30), edgeSet(-1)
-	var want, found [2]int // [merge, attach]
-	for e, attach := range exact {
-		k := 0
-		if attach {
-			k = 1
-		}
-		want[k]++
-		if _, ok := approx[e]; ok {
-			found[k]++
-		}
-	}
+	found := 0
 	for e := range approx {
-		if _, ok := exact[e]; !ok {
+		if !exact[e] {
 			t.Fatalf("index edge %v is not an exact edge", e)
 		}
+		found++
 	}
-	for k, bar := range []float64{0.9, 0.7} {
-		recall := float64(found[k]) / float64(max(want[k], 1))
-		t.Logf("%s edges: %d exact, index found %d (recall %.3f)", []string{"merge", "attach"}[k], want[k], found[k], recall)
-		if want[k] == 0 || recall < bar {
-			t.Errorf("%s edge recall %.3f < %.1f", []string{"merge", "attach"}[k], recall, bar)
-		}
+	recall := float64(found) / float64(len(exact))
+	t.Logf("%d exact edges, index found %d (recall %.3f)", len(exact), found, recall)
+	if recall < 0.9 {
+		t.Errorf("index recall %.3f < 0.9", recall)
 	}
 }
 
@@ -324,21 +312,4 @@ func TestThreeWaySplitKeys(t *testing.T) {
 		items[i].ID = fmt.Sprintf("c%02d", i)
 	}
 	check(t, items, cfg(0.6, 0, 0.5), "s=[s](7)", "s:bug_report.deficit=[s](5)", "s:bug_report.creation=[s](3)")
-}
-
-// A group too small to be a story joins a story-sized group from AttachThreshold; one below it
-// stays apart, and two small groups never merge on it.
-func TestSmallGroupsAttachToStories(t *testing.T) {
-	c := cfg(0.7, 0.7, 0.4)
-	c.AttachThreshold = 0.45
-	items := slices.Concat(
-		bug("export_fails", "reports", 5, at(0)),
-		bug("report_lost", "reports", 2, at(55)), // cos 0.57 to the story
-		bug("pdf_empty", "files", 2, at(-66)),    // cos 0.41 to the story
-		bug("csv_columns", "files", 2, at(-126)), // cos 0.5 to pdf_empty, both small
-	)
-	check(t, items, c, "export_fails=[export_fails,report_lost](7)", "pdf_empty=[pdf_empty](2)", "csv_columns=[csv_columns](2)")
-	c.AttachThreshold = 0
-	check(t, items, c, "export_fails=[export_fails](5)", "report_lost=[report_lost](2)", "pdf_empty=[pdf_empty](2)",
-		"csv_columns=[csv_columns](2)")
 }

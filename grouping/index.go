@@ -29,7 +29,6 @@ type edge struct {
 	a, b    int32
 	sim     float32
 	wording bool // below the centroid threshold, but the wordings agree (WordingThreshold)
-	attach  bool // below the centroid threshold, but one side is small (AttachThreshold)
 }
 
 // edges finds the pairs of signature groups close enough to merge: all pairs of small area
@@ -114,13 +113,10 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 	}
 	sim := g.centroidCos(a, b)
 	if float64(sim) >= threshold {
-		return edge{a, b, sim, false, false}, true
+		return edge{a, b, sim, false}, true
 	}
 	if same && g.cfg.WordingThreshold > 0 && float64(sim) >= g.cfg.WordingThreshold && wordingsAgree(sa.words, sb.words) {
-		return edge{a, b, sim, true, false}, true
-	}
-	if g.cfg.AttachThreshold > 0 && float64(sim) >= g.cfg.AttachThreshold && min(sa.weight, sb.weight) < g.cfg.MinSize {
-		return edge{a, b, sim, false, true}, true
+		return edge{a, b, sim, true}, true
 	}
 	return edge{}, false
 }

@@ -121,13 +121,6 @@ func (g *grouper) merge(edges []edge) {
 			}
 			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
 		}
-		if e.attach {
-			small, big := min(ca.size, cb.size), max(ca.size, cb.size)
-			if small >= g.cfg.MinSize || big < g.cfg.MinSize {
-				continue
-			}
-			threshold = g.cfg.AttachThreshold
-		}
 		if threshold <= 0 {
 			continue
 		}
