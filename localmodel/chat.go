@@ -77,10 +77,11 @@ type chatChoice struct {
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	s.counts.chat.Add(1)
 	defer s.counts.chatStarted()()
-	w, send := s.answerAfterLatency(w, r)
-	defer send() // before the call stops counting as in flight
 	var req chatRequest
 	msg := decodeBody(w, r, &req)
+	if !s.delay(r) {
+		return
+	}
 	if msg == "" && isReview(req) {
 		s.handleReview(w, r, req)
 		return

@@ -24,7 +24,7 @@ const (
 
 // Config tunes the local model.
 type Config struct {
-	Latency     time.Duration // how long every answer takes from the request's arrival, the model's own work included
+	Latency     time.Duration // added to every request (sleep, aborted if the request ctx ends)
 	FaultRate   float64       // 0..1 probability that a request gets an injected fault
 	Seed        uint64        // seeds the fault RNG (deterministic sequence of fault decisions)
 	Dimensions  int           // embedding size, default 256

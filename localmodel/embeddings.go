@@ -39,10 +39,11 @@ type embeddingResponse struct {
 // handleEmbeddings answers POST /v1/embeddings.
 func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	s.counts.embeddings.Add(1)
-	w, send := s.answerAfterLatency(w, r)
-	defer send()
 	var req embeddingRequest
 	msg := decodeBody(w, r, &req)
+	if !s.delay(r) {
+		return
+	}
 	var inputs []string
 	if msg == "" {
 		inputs, msg = parseInputs(req.Input)

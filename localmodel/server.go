@@ -107,10 +107,26 @@ func (s *Server) only(method string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// delay applies the configured latency; false when the client gave up meanwhile.
+func (s *Server) delay(r *http.Request) bool {
+	if s.cfg.Latency <= 0 {
+		return r.Context().Err() == nil
+	}
+	timer := time.NewTimer(s.cfg.Latency)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
 // handleModels lists the model ids.
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
-	w, send := s.answerAfterLatency(w, r)
-	defer send()
+	if !s.delay(r) {
+		return
+	}
 	type model struct {
 		ID      string `json:"id"`
 		Object  string `json:"object"`
