@@ -330,44 +330,32 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 	return p
 }
 
-// featurePhrase is the feature as the members name it: the two neighbouring content words that
-// the most members use in their excerpt or intent ("dark mode", "first comment"), not both
-// among the most common English words, shared by at
-// least two members and a third of them; on a tie a pair holding the component wins, then the
-// first alphabetically. "" when no pair is shared so.
+// featurePhrase is the feature as the members name it: the two neighbouring content words, not
+// both among the most common English words, that the most members use in their excerpt or intent
+// ("dark mode", "first comment"), shared by at least two members and a third of them; on a tie a
+// pair holding the component wins, then the first alphabetically. "" when no pair is shared so.
 func featurePhrase(members []review.Member, component string) string {
-	comp := strings.ToLower(component)
 	count := map[string]int{}
 	for _, m := range members {
 		seen := map[string]bool{}
 		for _, text := range []string{m.Excerpt, m.UserIntent} {
 			ws := contentWords(text)
 			for i := 0; i+1 < len(ws); i++ {
-				if ws[i] == ws[i+1] || !featureWord(ws[i]) || !featureWord(ws[i+1]) {
-					continue
-				}
-				if commonness(stem(ws[i])) == 1 && commonness(stem(ws[i+1])) == 1 {
-					continue // everyday words only ("good morning") name no feature
-				}
-				if pair := ws[i] + " " + ws[i+1]; !seen[pair] {
+				a, b := ws[i], ws[i+1]
+				everyday := commonness(stem(a)) == 1 && commonness(stem(b)) == 1 // "good morning"
+				if pair := a + " " + b; a != b && featureWord(a) && featureWord(b) && !everyday && !seen[pair] {
 					seen[pair] = true
 					count[pair]++
 				}
 			}
 		}
 	}
+	comp := strings.ToLower(component)
 	holds := func(pair string) bool { a, b, _ := strings.Cut(pair, " "); return a == comp || b == comp }
-	best, most := "", max(2, (len(members)+2)/3)
+	rank := func(pair string) float64 { return float64(2*count[pair]) + boolScore(holds(pair), 1) }
+	best := ""
 	for pair, n := range count {
-		switch {
-		case n < most:
-		case best == "" || n > count[best]:
-			best = pair
-		case n == count[best] && (holds(pair) != holds(best)):
-			if holds(pair) {
-				best = pair
-			}
-		case n == count[best] && pair < best:
+		if n >= max(2, (len(members)+2)/3) && (best == "" || rank(pair) > rank(best) || rank(pair) == rank(best) && pair < best) {
 			best = pair
 		}
 	}
