@@ -17,8 +17,8 @@
 //     at most ExactLimit, through the index otherwise. A pair is an edge when its facets are
 //     compatible (step 4) and its centroid cosine reaches MergeThreshold (same product area) or
 //     CrossAreaThreshold (different areas; it may be set stricter, since extractors name areas
-//     inconsistently). Two groups of one area whose signatures say the
-//     same in other words (wording.go: words folded by light stemming, a small table of general
+//     inconsistently). Two groups of one area whose signatures say the same in other words
+//     (wording.go: words folded by light stemming, a small table of general
 //     support synonyms such as lost/missing/dropped and double/duplicate, two-word phrases such as
 //     not_received, fillers dropped; then one wording's words all among the other's, at most two
 //     more) are an edge from the lower WordingThreshold. A wording that has a word the other
@@ -57,8 +57,8 @@
 //
 // Everything is ordered by signature and id, the hyperplanes come from a fixed seed, and sums
 // are taken in that order, so the same items give the same groups whatever their input order.
-// 100,000 themes of 20,000 signatures (256 dimensions) group in about 2 s on two cores (3 s on
-// one), allocating about 115 MB besides the input's vectors (BenchmarkGrouping100k).
+// 100,000 themes of 20,000 signatures (256 dimensions) group in 2–4 s on two cores, allocating
+// about 120 MB besides the input's quantized vectors (BenchmarkGrouping100k).
 package grouping
 
 import "feedbackpipe/vector"
