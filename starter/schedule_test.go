@@ -36,16 +36,23 @@ func TestScheduleCommands(t *testing.T) {
 	}
 	mustCLI("schedule", "create", name, "--every", "24h", "--source", "intercom", "--days", "2", "--max-window", "72h", "--json")
 
+	// Temporal lists schedules from its visibility store, which catches up
+	// with a create within moments: poll, as a user running `list` again would.
 	var list []scheduleView
-	if err := json.Unmarshal([]byte(mustCLI("schedule", "list", "--json")), &list); err != nil {
-		t.Fatal(err)
-	}
 	found := false
-	for _, v := range list {
-		found = found || (v.Name == name && v.Spec == "every 24h0m0s" && !v.Paused)
+	for deadline := time.Now().Add(15 * time.Second); !found && time.Now().Before(deadline); {
+		if err := json.Unmarshal([]byte(mustCLI("schedule", "list", "--json")), &list); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range list {
+			found = found || (v.Name == name && v.Spec == "every 24h0m0s" && !v.Paused)
+		}
+		if !found {
+			time.Sleep(200 * time.Millisecond)
+		}
 	}
 	if !found {
-		t.Fatalf("schedule %s not listed: %+v", name, list)
+		t.Fatalf("schedule %s not listed within 15 s: %+v", name, list)
 	}
 
 	mustCLI("schedule", "pause", name)
