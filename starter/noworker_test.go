@@ -220,6 +220,16 @@ func TestRunRefusesSoonAfterTheWorkerStopped(t *testing.T) {
 		pipeline.IndexWorkflowName, pipeline.IndexState{}); err != nil {
 		t.Fatal(err)
 	}
+	// The server lists a worker's pollers once their first long poll reaches it.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		p, err := app.DescribePollers(context.Background(), n.tc, n.queue, "workflow")
+		if err == nil && !p.LastPoll["workflow"].IsZero() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker does not poll task queue %s: %v", n.queue, err)
+		}
+	}
 	if _, errOut, err := n.cli("list"); err != nil || errOut != "" {
 		t.Fatalf("list with a worker up: %v, stderr %q", err, errOut)
 	}
