@@ -15,7 +15,8 @@ type token struct {
 
 // tokenize splits text into lower-case words of letters and digits (a common foreign support
 // noun becomes its English word, see foreignNouns). Apostrophes inside words are
-// dropped so contractions become one word; any other non-alphanumeric rune separates words, and
+// dropped so contractions become one word, and a French elided article before one is dropped
+// with it ("l'installation" is "installation"); any other non-alphanumeric rune separates words, and
 // punctuation other than hyphens, slashes and underscores also marks a clause break.
 func tokenize(text string) []token {
 	var out []token
@@ -33,6 +34,9 @@ func tokenize(text string) []token {
 	for _, r := range text {
 		switch {
 		case r == '\'' || r == '\u2019' || r == '\u2018':
+			if elided[b.String()] {
+				b.Reset() // "l'installation" is "installation"
+			}
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
@@ -48,6 +52,12 @@ func tokenize(text string) []token {
 	flush()
 	return out
 }
+
+// elided are the French and Italian articles and pronouns written before an apostrophe and the
+// next word ("l'installation", "d'accès", "qu'il"): dropped, so the word keeps its own spelling
+// instead of merging with them. No English word ends at an apostrophe this short.
+var elided = map[string]bool{"l": true, "d": true, "j": true, "n": true, "s": true, "c": true,
+	"m": true, "t": true, "qu": true}
 
 // stem is a light English stemmer: plural -s/-es/-ies, -ing/-ed with consonant undoubling, and a
 // final silent e, so that "saves", "saved", "saving" and "save" all become "sav".

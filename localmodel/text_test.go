@@ -33,6 +33,13 @@ func TestStemConflatesInflections(t *testing.T) {
 
 func TestTokenizeAndSentences(t *testing.T) {
 	toks := tokenize("It doesn't work. Export-to-PDF fails!")
+	var french []string
+	for _, tk := range tokenize("l'installation échoue, qu'il dit; d’accès") {
+		french = append(french, tk.surface)
+	}
+	if want := []string{"installation", "échoue", "il", "dit", "accès"}; !slices.Equal(french, want) {
+		t.Errorf("French elisions: tokens = %v, want %v", french, want)
+	}
 	var surfaces []string
 	for _, tk := range toks {
 		surfaces = append(surfaces, tk.surface)

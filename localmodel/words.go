@@ -35,6 +35,19 @@ wir ihr mit von zu zum zur für auf aus bei nach seit ist sind war hat haben wir
 mein meine dein sein ihr unser noch schon sehr auch wie wo warum wann was wenn dass obwohl kaum
 o a os as um uma uns umas do da dos das em no na nos nas com por para é são não meu minha seu sua
 mas muito já como quando onde porque isso isto esse essa há foi tem também
+` +
+	// Their everyday verbs, adverbs and time words, which say nothing about what misbehaves.
+	`
+ayer hoy mañana siempre todavía otra vez ahora aquí hago hice hizo tengo tiene tienen tenía puedo
+puede pueden podemos quiero quería funciona funcionaba sigue hecho dice dicen cobraron cobró
+recibí recibido recibo llegó pasó intenté necesito gracias ya
+hier aujourdhui demain toujours encore maintenant ici fait fais ai avais peux peut veux voulais
+marche fonctionne reçu reçois essayé besoin dit merci
+gestern heute morgen immer wieder jetzt hier mache macht gemacht habe hatte hast kann konnte will
+möchte bekommen bekomme bekommt bekam funktioniert geht ging gibt versucht brauche leider bitte
+nur mal
+ontem hoje amanhã sempre ainda agora aqui faço fiz tenho tinha posso pode quero queria funciona
+recebi recebido chegou tentei preciso
 `)
 
 // genericWords are words of support conversations that say nothing about the affected thing:
@@ -85,6 +98,12 @@ seems lose loses lost revert reverts reverted resets resetting forgets forgot co
 properly proper empty reconnect reconnects reconnected reconnecting unlinked expired expires
 expiring shifted invalid dead incomplete removed fewer loops looping quit quits quitting
 rate limit limited limiting throttle throttled throttles throttling loop inflated 2x 3x zero
+` +
+	// the words of the symptom cues in other languages (symptoms.go)
+	`
+duplicado duplicados duplicada duplicadas veces vez fois doppelt zweimal vezes equivocada equivocado
+incorrecto incorrecta falsch faux fausse errado errada recibí recibido recibida reçu reçue erhalten
+recebi recebido
 `)
 
 // nounCues often precede a noun: determiners, possessives and prepositions. A word right after one
