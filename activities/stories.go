@@ -28,6 +28,7 @@ type StoriesInput struct {
 func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseResult, error) {
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
+	began := time.Now()
 	retry := defaultDBRetry()
 	load := retry
 	load.Timeout = loadThemesTimeout
@@ -38,6 +39,7 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	}); err != nil {
 		return PhaseResult{}, err
 	}
+	loaded := time.Now()
 	prog.Stage("grouping", 0, len(themes))
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
@@ -48,9 +50,12 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	if err != nil {
 		return PhaseResult{}, err
 	}
+	grouped := time.Now()
 	if err := a.writeGroups(ctx, in, groups, themes, prog); err != nil {
 		return PhaseResult{}, err
 	}
+	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
+		"load", loaded.Sub(began), "grouping", grouped.Sub(loaded), "review_and_write", time.Since(grouped))
 	var res PhaseResult
 	err = retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
 		res, err = a.phaseResult(ctx, in.RunID)

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"feedbackpipe/config"
@@ -41,6 +42,13 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if workerBin == "" {
 		workerBin = "bin/worker"
 	}
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
+		stop, err := profileCPU(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	started := time.Now()
 	res, err := measure(ctx, logger, cfg, preset, workerBin)
 	if err != nil {
@@ -60,4 +68,18 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		return fmt.Errorf("the run ended %s, want %s", res.Status, want)
 	}
 	return nil
+}
+
+// profileCPU writes a CPU profile of the bench process (the built-in model runs in it) to path
+// until stop is called.
+func profileCPU(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -43,7 +44,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	fl, err := startWorkers(workerBin, p.Workers, append(os.Environ(),
 		"DATABASE_URL="+db.url, "TASK_QUEUE="+queue, "OPENAI_BASE_URL="+baseURL, "OPENAI_API_KEY=bench-local",
 		"LLM_MODEL="+config.LocalChatModel, "EMBEDDING_MODEL="+config.LocalEmbeddingModel,
-		fmt.Sprintf("LLM_WORKERS=%d", p.Workers), "LOG_LEVEL=warn", "METRICS_ADDR="))
+		fmt.Sprintf("LLM_WORKERS=%d", p.Workers), "LOG_LEVEL="+cmp.Or(os.Getenv("BENCH_LOG_LEVEL"), "warn"), "METRICS_ADDR="))
 	if err != nil {
 		return Result{}, err
 	}
@@ -67,6 +68,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	}
 	wall := time.Since(start)
 	cpu1 := snapshotCPU(groups)
+	logger.Info("run ended", "wall", wall, "worker_logs", fl.logDir)
 
 	stats := model.Stats()
 	r := Result{

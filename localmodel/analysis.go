@@ -87,12 +87,12 @@ func isReply(subject string) bool {
 }
 
 // anyCue reports whether the subject or a customer message holds a cue of list.
-func (a *analysis) anyCue(list []cue) bool {
-	if hasCue(a.subject, list) {
+func (a *analysis) anyCue(list cueList) bool {
+	if list.in(a.subject) {
 		return true
 	}
 	for _, b := range a.bodies {
-		if hasCue(b, list) {
+		if list.in(b) {
 			return true
 		}
 	}
@@ -101,20 +101,20 @@ func (a *analysis) anyCue(list []cue) bool {
 
 // typeCues are the cues that show what a conversation of the detected type is about; sentences
 // holding them make the symptoms and excerpts.
-func (a *analysis) typeCues() []cue {
+func (a *analysis) typeCues() cueList {
 	switch a.convType {
 	case extraction.TypeFeatureRequest:
 		return requestCues
 	case extraction.TypeHowToQuestion:
 		return howToCues
 	case extraction.TypeBillingQuestion:
-		return concat(billingCues, allSymptomCues())
+		return billingSymptomCues
 	case extraction.TypeAccountIssue:
-		return concat(accountCues, allSymptomCues())
+		return accountSymptomCues
 	case extraction.TypeSpam:
 		return spamCues
 	case extraction.TypeGeneralInquiry:
 		return thanksCues
 	}
-	return concat(bugCues, allSymptomCues())
+	return bugSymptomCues
 }

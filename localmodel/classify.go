@@ -105,10 +105,10 @@ type typeScores struct {
 // symptom cues (e.g. "twice", "times out") add to the bug score at a lower weight, and so does
 // every negated progressive verb ("not syncing", "isn't publishing"), whatever the verb.
 func scoreTypes(subject []string, bodies [][]string, subjectWeight, symptomScore, negatedVerbs float64) typeScores {
-	score := func(list []cue) float64 {
-		s := subjectWeight * cueScore(subject, list)
+	score := func(list cueList) float64 {
+		s := subjectWeight * list.score(subject)
 		for _, b := range bodies {
-			s += cueScore(b, list)
+			s += list.score(b)
 		}
 		return s
 	}

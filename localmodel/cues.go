@@ -8,10 +8,25 @@ type cue struct {
 	weight float64
 }
 
+// cueList is a list of cues indexed by their first word, so finding them in a text takes one
+// pass over the text instead of one per cue. Built once, never modified.
+type cueList struct {
+	cues    []cue
+	byFirst map[string][]int32 // positions in cues of the cues starting with the word
+}
+
+func newCueList(cs []cue) cueList {
+	l := cueList{cues: cs, byFirst: make(map[string][]int32, len(cs))}
+	for i, c := range cs {
+		l.byFirst[c.words[0]] = append(l.byFirst[c.words[0]], int32(i))
+	}
+	return l
+}
+
 // cues compiles phrases with one weight; phrases are tokenized and stemmed like any text, so
 // "doesn't work" also matches "doesnt works". Phrases that compile to the same words ("hasn't
 // arrived", "not arrived") are kept once.
-func cues(weight float64, phrases ...string) []cue {
+func cues(weight float64, phrases ...string) cueList {
 	out := make([]cue, 0, len(phrases))
 	for _, p := range phrases {
 		ws := cueSeq(tokenize(p))
@@ -19,7 +34,7 @@ func cues(weight float64, phrases ...string) []cue {
 			out = append(out, cue{words: ws, weight: weight})
 		}
 	}
-	return out
+	return newCueList(out)
 }
 
 // negations are contractions that cue phrases spell as "not" ("isn't sent" is "not sent").
@@ -44,50 +59,66 @@ func cueSeq(tokens []token) []string {
 	return out
 }
 
-// concat joins cue lists.
-func concat(lists ...[]cue) []cue {
+// concat joins cue lists (a cue in two of them counts twice).
+func concat(lists ...cueList) cueList {
 	var out []cue
 	for _, l := range lists {
-		out = append(out, l...)
+		out = append(out, l.cues...)
 	}
-	return out
+	return newCueList(out)
 }
 
-// countPhrase counts the occurrences of words as a contiguous run of seq.
-func countPhrase(seq, words []string) int {
-	n := 0
-outer:
-	for i := 0; i+len(words) <= len(seq); i++ {
-		for j, w := range words {
-			if seq[i+j] != w {
-				continue outer
-			}
-		}
-		n++
+// at reports whether words occur in seq from position i.
+func at(seq []string, i int, words []string) bool {
+	if i+len(words) > len(seq) {
+		return false
 	}
-	return n
+	for j, w := range words {
+		if seq[i+j] != w {
+			return false
+		}
+	}
+	return true
 }
 
 // maxHitsPerCue caps how much one repeated cue can add, so one word said five times does not
 // outweigh several different cues.
 const maxHitsPerCue = 3
 
-// cueScore sums the weights of every cue found in seq, each counted at most maxHitsPerCue times.
-func cueScore(seq []string, list []cue) float64 {
-	total := 0.0
-	for _, c := range list {
-		if n := countPhrase(seq, c.words); n > 0 {
-			total += c.weight * float64(min(n, maxHitsPerCue))
+// score sums the weights of every cue found in seq, each counted at most maxHitsPerCue times,
+// added in the list's order (so equal texts give bit-identical scores).
+func (l cueList) score(seq []string) float64 {
+	var hits []int32
+	for i, w := range seq {
+		for _, c := range l.byFirst[w] {
+			if at(seq, i, l.cues[c].words) {
+				hits = append(hits, c)
+			}
 		}
+	}
+	if len(hits) == 0 {
+		return 0
+	}
+	slices.Sort(hits)
+	total := 0.0
+	for i := 0; i < len(hits); {
+		j := i
+		for j < len(hits) && hits[j] == hits[i] {
+			j++
+		}
+		total += l.cues[hits[i]].weight * float64(min(j-i, maxHitsPerCue))
+		i = j
 	}
 	return total
 }
 
-// hasCue reports whether any cue of list occurs in seq.
-func hasCue(seq []string, list []cue) bool {
-	for _, c := range list {
-		if countPhrase(seq, c.words) > 0 {
-			return true
+// in reports whether any cue of the list occurs in seq.
+func (l cueList) in(seq []string) bool {
+	for i, w := range seq {
+		for _, c := range l.byFirst[w] {
+			if at(seq, i, l.cues[c].words) {
+				return true
+			}
 		}
 	}
 	return false

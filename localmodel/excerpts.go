@@ -44,7 +44,7 @@ func (a *analysis) customerSentences() []scoredSentence {
 			if codePattern.MatchString(s) {
 				sc.score += 4
 			}
-			if hasCue(cueSeq(toks), list) {
+			if list.in(cueSeq(toks)) {
 				sc.score += 2
 				sc.hasCue = true
 			}
@@ -88,7 +88,7 @@ func (a *analysis) symptoms(comp string) []string {
 			add(s.text)
 		}
 	}
-	if subject := a.prompt.Subject; len(out) < extraction.MinSymptoms && hasCue(a.subject, a.typeCues()) {
+	if subject := a.prompt.Subject; len(out) < extraction.MinSymptoms && a.typeCues().in(a.subject) {
 		add(subject)
 	}
 	for _, s := range a.derivedSymptoms(comp) {

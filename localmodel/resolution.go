@@ -25,9 +25,9 @@ type resolution struct {
 
 // detectResolution reads the support replies' stem sequences.
 func detectResolution(replies [][]string) resolution {
-	has := func(list []cue) bool {
+	has := func(list cueList) bool {
 		for _, r := range replies {
-			if hasCue(r, list) {
+			if list.in(r) {
 				return true
 			}
 		}

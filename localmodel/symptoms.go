@@ -7,7 +7,7 @@ type symptomClass struct {
 	verb      string // reads after the component: "<component> does not save changes"
 	direction string // extraction.Directions value
 	cause     string // root cause hypothesis; %s is the component
-	cues      []cue
+	cues      cueList
 }
 
 // classFails is the generic class used when no specific symptom is recognised.
@@ -103,9 +103,9 @@ var symptomClasses = []symptomClass{
 func detectSymptom(subject []string, bodies [][]string, subjectWeight float64) (symptomClass, float64) {
 	best, bestScore := len(symptomClasses)-1, 0.0
 	for i, c := range symptomClasses[:len(symptomClasses)-1] {
-		s := subjectWeight * cueScore(subject, c.cues)
+		s := subjectWeight * c.cues.score(subject)
 		for _, b := range bodies {
-			s += cueScore(b, c.cues)
+			s += c.cues.score(b)
 		}
 		if s > bestScore {
 			best, bestScore = i, s
@@ -124,11 +124,19 @@ func symptomByName(name string) (symptomClass, bool) {
 	return symptomClass{}, false
 }
 
-// allSymptomCues is every cue of every class, used to find symptom sentences.
-func allSymptomCues() []cue {
-	var out []cue
-	for _, c := range symptomClasses {
-		out = append(out, c.cues...)
+// symptomCues is every cue of every class, used to find symptom sentences; with the cues of a
+// conversation type, the cues that show what a conversation of that type is about.
+var (
+	symptomCues        = allSymptomCues()
+	bugSymptomCues     = concat(bugCues, symptomCues)
+	billingSymptomCues = concat(billingCues, symptomCues)
+	accountSymptomCues = concat(accountCues, symptomCues)
+)
+
+func allSymptomCues() cueList {
+	lists := make([]cueList, len(symptomClasses))
+	for i, c := range symptomClasses {
+		lists[i] = c.cues
 	}
-	return out
+	return concat(lists...)
 }
