@@ -17,6 +17,9 @@ var (
 // findCodes returns the code numbers in text, in order of appearance (with repeats), and the
 // text with every code expression blanked out so its letters do not count as terms.
 func findCodes(text string) (codes []string, rest string) {
+	if !hasDigitRun(text, 3) { // every code has at least 3 digits: skip the expressions
+		return nil, text
+	}
 	type span struct{ start, end, numStart int }
 	var spans []span
 	for _, re := range []*regexp.Regexp{labelledCode, joinedCode} {
@@ -97,4 +100,19 @@ func (cs codeSet) empty() bool { return len(cs.counts) == 0 }
 // isCodeToken reports a signature token that is an error code.
 func isCodeToken(t string) bool {
 	return len(t) >= 3 && isDigits(t) && !yearLike(t) && !strings.HasPrefix(t, "0")
+}
+
+// hasDigitRun reports whether text holds n ASCII digits in a row.
+func hasDigitRun(text string, n int) bool {
+	run := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }

@@ -75,3 +75,16 @@ func TestResolutionFromSupportReplies(t *testing.T) {
 		}
 	}
 }
+
+// The cheap pre-checks never skip a text the expressions would match.
+func TestCodePrechecksKeepEveryMatch(t *testing.T) {
+	for _, s := range []string{"error 0xff here", "got E_TIMEOUT_X", `it says "Failed building wheel"`,
+		"status 404", "ERR-42 again", "code A12", "\u201Cnope nope\u201D", "no code at all", "v1.2 and 7 apples"} {
+		if codePattern.MatchString(s) && !mayHoldCode(s) {
+			t.Errorf("mayHoldCode(%q) is false but codePattern matches", s)
+		}
+		if (labelledCode.MatchString(s) || joinedCode.MatchString(s)) && !hasDigitRun(s, 3) {
+			t.Errorf("a code expression matches %q, which has no three digits in a row", s)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func (a *analysis) customerSentences() []scoredSentence {
 			}
 			seen[s] = true
 			sc := scoredSentence{text: s, order: len(out)}
-			if codePattern.MatchString(s) {
+			if mayHoldCode(s) && codePattern.MatchString(s) {
 				sc.score += 4
 			}
 			if list.in(cueSeq(toks)) {
@@ -124,6 +124,9 @@ func (a *analysis) derivedSymptoms(comp string) []string {
 func (a *analysis) quotedCodes() []string {
 	var out []string
 	for _, text := range a.customer {
+		if !mayHoldCode(text) {
+			continue
+		}
 		for _, c := range codePattern.FindAllString(text, -1) {
 			if !slices.Contains(out, c) && len(out) < 5 {
 				out = append(out, c)
@@ -131,4 +134,10 @@ func (a *analysis) quotedCodes() []string {
 		}
 	}
 	return out
+}
+
+// mayHoldCode is a cheap test that codePattern cannot match s without: each of its forms holds
+// two digits in a row, an underscore, "0x" or a quote.
+func mayHoldCode(s string) bool {
+	return hasDigitRun(s, 2) || strings.ContainsAny(s, "_\"\u201C") || strings.Contains(s, "0x")
 }
