@@ -22,6 +22,7 @@ type Config struct {
 	EmbedBatchTokens int             // estimated tokens per embeddings request (≤ 300k)
 	EmbedInFlight    int             // embeddings requests in flight per run
 	DigestChars      int             // length bound of the text embedded per conversation
+	EmbedAhead       bool            // extraction batches embed their conversations while their calls run (embed_ahead.go)
 	Grouping         grouping.Config // thresholds, and MinSize: the distinct conversations a story needs
 	StallTimeout     time.Duration   // a long activity that advances no step for this long stops heartbeating
 }
@@ -36,6 +37,7 @@ func DefaultConfig() Config {
 		EmbedBatchTokens: 300_000,
 		EmbedInFlight:    3,
 		DigestChars:      2000,
+		EmbedAhead:       true,
 		Grouping:         grouping.DefaultConfig(),
 		StallTimeout:     DefaultStallTimeout,
 	}

@@ -51,6 +51,7 @@ func failFastOnConfig(err error) error {
 // this run, so a retried batch resumes where the last attempt stopped and redoes nothing. It makes
 // at most in.Slots LLM calls at once: the workflow hands out the run's concurrency as slots to
 // its batches, so the run's calls in flight stay within --concurrency on any number of workers.
+// It embeds its conversations ahead, while its calls run (embed_ahead.go).
 // On cancellation (a stop) it stops taking items, abandons calls in flight, and keeps every
 // result already stored. It heartbeats its progress item by item.
 func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (BatchResult, error) {
@@ -61,13 +62,17 @@ func (a *Activities) ExtractBatch(ctx context.Context, in ExtractBatchInput) (Ba
 		return BatchResult{}, err
 	}
 	prog.Stage("extracting", len(b.ids)-len(b.todo), len(b.ids))
+	ahead := a.embedAhead(ctx, in, b)
 	err = a.extractItems(ctx, b, in.callSlots(), prog, func(ctx context.Context, conv *conversation.Conversation, release func()) error {
 		return a.extractOne(ctx, in, conv, b.hashes[conv.ID], b.cached[conv.ID], b.cache, release)
 	})
+	if aheadErr := ahead.finish(ctx, a, in); err == nil {
+		err = aheadErr
+	}
 	if err != nil {
 		return BatchResult{}, err
 	}
-	return a.batchResult(ctx, in.RunID, b.ids)
+	return a.batchResult(ctx, in.RunID, b.ids, in.aheadKey())
 }
 
 // extractItems runs one for each conversation of the batch still to do, at most slots at once.
@@ -113,13 +118,22 @@ func (a *Activities) extractItems(ctx context.Context, b *extractionBatch, slots
 	return ctx.Err()
 }
 
-// batchResult is the account of ids in the run, computed from their stored rows.
-func (a *Activities) batchResult(ctx context.Context, runID string, ids []string) (BatchResult, error) {
+// batchResult is the account of ids in the run, computed from their stored rows: their
+// extractions and, with an aheadKey, the vectors stored for them and the usage of the batch's
+// embedding ahead.
+func (a *Activities) batchResult(ctx context.Context, runID string, ids []string, aheadKey string) (BatchResult, error) {
 	ctx, cancel := dbContext(ctx)
 	defer cancel()
 	counters, errs, err := a.Store.ExtractionCounters(ctx, runID, ids)
 	if err != nil {
 		return BatchResult{}, err
+	}
+	if aheadKey != "" {
+		ahead, err := a.Store.AheadAccount(ctx, runID, ids, aheadKey)
+		if err != nil {
+			return BatchResult{}, err
+		}
+		counters.Add(ahead)
 	}
 	return BatchResult{Items: len(ids), Counters: counters, Errors: errs}, nil
 }

@@ -49,7 +49,16 @@ func TestExtractBatchStoresOneOutcomePerConversationAndResumes(t *testing.T) {
 
 			chats := h.model.Stats().ChatRequests
 			assert.GreaterOrEqual(t, chats, int64(n), "one call at least per conversation")
-			assert.Equal(t, chats, int64(total.LLMCalls), "every chat request is accounted for")
+			embeds := h.model.Stats().EmbeddingRequests
+			assert.Equal(t, chats+embeds, int64(total.LLMCalls), "every chat and embeddings request is accounted for")
+			if tc.dryRun {
+				assert.Zero(t, embeds, "a dry run embeds nothing")
+			} else {
+				assert.Positive(t, embeds, "the batches embed their conversations ahead")
+				assert.Equal(t, total.ThemesExtracted, total.EmbeddingsGenerated, "every theme is embedded by the end of its batch")
+				assert.Equal(t, total.ThemesExtracted, count(t, h, `SELECT count(*) FROM embeddings`),
+					"no vector is kept for a conversation that is not a theme")
+			}
 
 			// One row per conversation of the selection, none for anything else.
 			assert.Equal(t, n, count(t, h, `SELECT count(*) FROM extractions WHERE run_id = 'r1'`))
@@ -100,20 +109,22 @@ func TestExtractBatchResumesWhereItStopped(t *testing.T) {
 	h := newHarness(t)
 	n := h.startRun("r1", false)
 	h.extract("r1", 0, 3, false, 2)
-	before := h.model.Stats().ChatRequests
+	before := h.model.Stats()
 	doneBefore := h.outcomes("r1")
 	require.Len(t, doneBefore, 3)
 
 	res := h.extract("r1", 0, n, false, 2)
 	assert.Equal(t, n, res.Items)
 	assert.Equal(t, n, sumOutcomes(res.Counters))
-	calls := h.model.Stats().ChatRequests - before
+	after := h.model.Stats()
+	calls := after.ChatRequests - before.ChatRequests
 	assert.GreaterOrEqual(t, calls, int64(n-3), "the remaining items are extracted")
-	assert.Equal(t, calls, int64(res.Counters.LLMCalls)-int64(countLLM(t, h, "r1", 0, 3)),
+	assert.Equal(t, calls+after.EmbeddingRequests-before.EmbeddingRequests,
+		int64(res.Counters.LLMCalls)-int64(countLLM(t, h, "r1", 0, 3)),
 		"no call is repeated for the three stored items")
-	after := h.outcomes("r1")
+	outcomes := h.outcomes("r1")
 	for id, o := range doneBefore {
-		assert.Equal(t, o, after[id], "stored outcome of %s kept", id)
+		assert.Equal(t, o, outcomes[id], "stored outcome of %s kept", id)
 	}
 }
 

@@ -70,6 +70,12 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWith(t, activities.DefaultConfig())
+}
+
+// newHarnessWith is newHarness with the activities configured by cfg.
+func newHarnessWith(t *testing.T, cfg activities.Config) *harness {
+	t.Helper()
 	url := testenv.Database(t)
 	_, err := store.Migrate(url)
 	require.NoError(t, err)
@@ -84,7 +90,7 @@ func newHarness(t *testing.T) *harness {
 	t.Cleanup(func() { _ = stop(context.Background()) })
 	client := llm.New(llm.Config{BaseURL: baseURL, APIKey: "local", ChatModel: "local-heuristic-v1",
 		EmbeddingModel: "local-hashed-ngrams-v1"}, logger)
-	h := &harness{t: t, st: st, model: model, acts: activities.New(st, client, activities.DefaultConfig(), logger)}
+	h := &harness{t: t, st: st, model: model, acts: activities.New(st, client, cfg, logger)}
 	h.suite.SetLogger(tlog.NewStructuredLogger(logger))
 	_, err = st.UpsertConversations(context.Background(), fixtureConversations())
 	require.NoError(t, err)
@@ -157,4 +163,12 @@ func (h *harness) outcomes(runID string) map[string]string {
 	}
 	require.NoError(h.t, rows.Err())
 	return out
+}
+
+// phaseOnly is the default configuration without embedding ahead, for tests of what the
+// embedding phase does with the vectors still missing after extraction.
+func phaseOnly() activities.Config {
+	cfg := activities.DefaultConfig()
+	cfg.EmbedAhead = false
+	return cfg
 }

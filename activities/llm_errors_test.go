@@ -44,7 +44,7 @@ func TestPermanentLLMErrorIsNonRetryable(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
+			h := newHarnessWith(t, phaseOnly()) // the embedding phase has every theme to embed
 			tw := newTripwire(t, h)
 			bad, requests := tw.acts, &tw.requests
 			require.Equal(t, len(fixture), h.startRun("r1", false))
@@ -82,7 +82,7 @@ func newTripwire(t *testing.T, h *harness) *tripwire {
 	logger := testenv.Logger(t)
 	client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "wrong", ChatModel: "tripwire-chat-model",
 		EmbeddingModel: "tripwire-embedding-model"}, logger)
-	tw.acts = activities.New(h.st, client, activities.DefaultConfig(), logger)
+	tw.acts = activities.New(h.st, client, phaseOnly(), logger) // one request per call it makes
 	return tw
 }
 
@@ -94,7 +94,7 @@ const poisoned = "Our customers stopped getting the appointment reminder emails 
 func TestRefusedConversationFailsAlone(t *testing.T) {
 	h := newHarness(t)
 	addConversations(t, h, map[string]string{"poison-1": poisoned})
-	f := newFaulty(t, h, activities.DefaultConfig())
+	f := newFaulty(t, h, phaseOnly())
 	f.model.InjectForInputs(localmodel.InputFault{Marker: "POISON", Kind: localmodel.FaultContextLength})
 	n := h.startRun("r1", false)
 	require.Equal(t, len(fixture)+1, n)
@@ -146,7 +146,7 @@ func TestWrongConfigurationFailsFast(t *testing.T) {
 			t.Cleanup(srv.Close)
 			logger := testenv.Logger(t)
 			client := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "wrong", ChatModel: "gpt-9"}, logger)
-			bad := activities.New(h.st, client, activities.DefaultConfig(), logger)
+			bad := activities.New(h.st, client, phaseOnly(), logger)
 			n := h.startRun("r1", false)
 
 			env := h.suite.NewTestActivityEnvironment()
@@ -169,7 +169,7 @@ func TestWrongConfigurationFailsFast(t *testing.T) {
 func TestRefusedEmbeddingInputFailsAlone(t *testing.T) {
 	h := newHarness(t)
 	addConversations(t, h, map[string]string{"poison-1": poisoned})
-	f := newFaulty(t, h, activities.DefaultConfig())
+	f := newFaulty(t, h, phaseOnly())
 	n := h.startRun("r1", false)
 	ext := f.extract("r1", n)
 	themes := ext.Counters.ThemesExtracted
@@ -192,7 +192,7 @@ func TestRefusedEmbeddingInputFailsAlone(t *testing.T) {
 // embeddings API: it counts in embeddings_failed as empty_digest.
 func TestEmptyDigestIsNotEmbedded(t *testing.T) {
 	h := newHarness(t)
-	f := newFaulty(t, h, activities.DefaultConfig())
+	f := newFaulty(t, h, phaseOnly())
 	n := h.startRun("r1", false)
 	themes := f.extract("r1", n).Counters.ThemesExtracted
 	// The conversation is edited after its extraction: only support is left.

@@ -50,7 +50,7 @@ func (a *Activities) RetryFailedExtractions(ctx context.Context, in RetryFailedI
 	if err != nil {
 		return BatchResult{}, err
 	}
-	return a.batchResult(ctx, in.RunID, b.ids)
+	return a.batchResult(ctx, in.RunID, b.ids, "")
 }
 
 // loadRetries loads the items to retry like loadBatch loads a batch's.

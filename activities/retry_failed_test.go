@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"feedbackpipe/activities"
 	"feedbackpipe/llm"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/store"
@@ -26,7 +25,7 @@ var outageConversations = map[string]string{
 func TestRetryFailedExtractionsRecoversAnOutage(t *testing.T) {
 	h := newHarness(t)
 	addConversations(t, h, outageConversations)
-	f := newFaulty(t, h, activities.DefaultConfig())
+	f := newFaulty(t, h, phaseOnly())
 	poison := localmodel.InputFault{Marker: "POISON", Kind: localmodel.FaultContextLength}
 	f.model.InjectForInputs(localmodel.InputFault{Marker: "OUTAGE", Kind: localmodel.FaultUnavailable}, poison)
 	n := h.startRun("r1", false)
@@ -71,7 +70,7 @@ func TestRetryFailedExtractionsRecoversAnOutage(t *testing.T) {
 func TestRetryFailedExtractionsIsOnce(t *testing.T) {
 	h := newHarness(t)
 	addConversations(t, h, map[string]string{"outage-1": outageConversations["outage-1"]})
-	f := newFaulty(t, h, activities.DefaultConfig())
+	f := newFaulty(t, h, phaseOnly())
 	f.model.InjectForInputs(localmodel.InputFault{Marker: "OUTAGE", Kind: localmodel.FaultUnavailable})
 	n := h.startRun("r1", false)
 	f.extract("r1", n)
@@ -105,7 +104,7 @@ func TestEmbedRetriesTransientFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
 			addConversations(t, h, map[string]string{"outage-1": outageConversations["outage-1"]})
-			f := newFaulty(t, h, activities.DefaultConfig())
+			f := newFaulty(t, h, phaseOnly())
 			n := h.startRun("r1", false)
 			themes := f.extract("r1", n).Counters.ThemesExtracted
 			require.Equal(t, 1, count(t, h, `SELECT count(*) FROM themes WHERE run_id = 'r1' AND conversation_id = 'outage-1'`))

@@ -26,7 +26,9 @@ func TestEmbedThemesAndBuildStoriesAcrossRuns(t *testing.T) {
 	assert.Empty(t, emb.Errors)
 	embedRequests := h.model.Stats().EmbeddingRequests
 	assert.Positive(t, embedRequests)
-	assert.Equal(t, int64(ex.Counters.ThemesExtracted), h.model.Stats().EmbeddingInputs)
+	assert.Equal(t, int64(n), h.model.Stats().EmbeddingInputs,
+		"each conversation is sent once, ahead, while its batch extracts it; the phase sends none again")
+	assert.Equal(t, ex.Counters.EmbeddingsGenerated, emb.Counters.EmbeddingsGenerated, "the batch embedded every theme")
 
 	first := h.stories("r1")
 	c1 := first.Counters

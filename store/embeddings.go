@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"feedbackpipe/pipeline"
 )
 
 // EmbedTarget is a conversation whose theme needs a vector.
@@ -44,17 +46,44 @@ type Vector struct {
 	Values         []float32
 }
 
+// Unembedded returns the targets that have no vector yet for this model and their content.
+func (s *Store) Unembedded(ctx context.Context, model string, targets []EmbedTarget) ([]EmbedTarget, error) {
+	ids := make([]string, len(targets))
+	hashes := make([]string, len(targets))
+	for i, t := range targets {
+		ids[i], hashes[i] = t.ConversationID, t.ContentHash
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT t.id, t.hash FROM unnest($1::text[], $2::text[]) AS t(id, hash)
+		WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.conversation_id = t.id AND e.model = $3
+			AND e.content_hash = t.hash)`, ids, hashes, model)
+	if err != nil {
+		return nil, fmt.Errorf("find conversations without a vector: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EmbedTarget, error) {
+		var t EmbedTarget
+		return t, r.Scan(&t.ConversationID, &t.ContentHash)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find conversations without a vector: %w", err)
+	}
+	return out, nil
+}
+
 // EmbeddingBatch is what one embeddings request of a run produced, written atomically.
 type EmbeddingBatch struct {
-	RunID     string
-	Model     string
-	BatchKey  string // identifies the batch within the run; a retry's calls add to its usage row (they were made)
-	Vectors   []Vector
-	Failures  map[string]string // conversation id → error
-	LLMCalls  int
-	TokensIn  int
-	CostUSD   float64
-	FailedAll bool
+	RunID    string
+	Model    string
+	BatchKey string // identifies the batch within the run; a retry's calls add to its usage row (they were made)
+	// ThemedOnly keeps only the vectors of conversations with a theme in the run: a request made
+	// before extraction decided (embedding ahead) stores nothing for the others.
+	ThemedOnly bool
+	Vectors    []Vector
+	Failures   map[string]string // conversation id → error
+	LLMCalls   int
+	TokensIn   int
+	CostUSD    float64
+	FailedAll  bool
 }
 
 // SaveEmbeddingBatch stores vectors (first writer wins), failures and the request's usage in one
@@ -65,8 +94,10 @@ func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error
 		for _, v := range b.Vectors {
 			batch.Queue(`
 				INSERT INTO embeddings (conversation_id, model, content_hash, vector, created_by_run)
-				VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-				v.ConversationID, b.Model, v.ContentHash, v.Values, b.RunID)
+				SELECT $1, $2, $3, $4, $5
+				WHERE NOT $6::bool OR EXISTS (SELECT 1 FROM themes WHERE run_id = $5 AND conversation_id = $1)
+				ON CONFLICT DO NOTHING`,
+				v.ConversationID, b.Model, v.ContentHash, v.Values, b.RunID, b.ThemedOnly)
 		}
 		for id, msg := range b.Failures {
 			batch.Queue(`
@@ -85,4 +116,19 @@ func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error
 		return fmt.Errorf("save embeddings of run %s: %w", b.RunID, err)
 	}
 	return nil
+}
+
+// AheadAccount is what a batch's embedding ahead stored: the run's vectors of the batch's
+// conversations and the usage recorded under the batch's key.
+func (s *Store) AheadAccount(ctx context.Context, runID string, ids []string, batchKey string) (pipeline.Counters, error) {
+	var c pipeline.Counters
+	err := s.pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM embeddings WHERE created_by_run = $1 AND conversation_id = ANY($2)),
+			coalesce(sum(llm_calls), 0), coalesce(sum(tokens_in), 0), coalesce(sum(cost_usd), 0)::float8
+		FROM run_llm_usage WHERE run_id = $1 AND phase = 'embedding' AND batch_key = $3`, runID, ids, batchKey).Scan(
+		&c.EmbeddingsGenerated, &c.LLMCalls, &c.TokensIn, &c.CostUSD)
+	if err != nil {
+		return c, fmt.Errorf("count the embeddings ahead of run %s: %w", runID, err)
+	}
+	return c, nil
 }
