@@ -39,9 +39,10 @@ func (a *analysis) identify() identity {
 		return id
 	}
 	obj := a.terms.object()
+	spell := knownSpellings(a.prompt.Known)
 	var words []string
 	for _, s := range obj {
-		if w := a.terms.display(s); w != "" {
+		if w := spell.fix(a.terms.display(s)); w != "" {
 			words = append(words, w)
 		}
 	}
@@ -56,7 +57,7 @@ func (a *analysis) identify() identity {
 		if len(obj) > 1 && a.terms.score[obj[1]] > a.terms.score[head] {
 			head = obj[1]
 		}
-		if w := a.terms.display(head); w != "" {
+		if w := spell.fix(a.terms.display(head)); w != "" {
 			area = w
 		}
 	}

@@ -1,5 +1,7 @@
 package localmodel
 
+import "feedbackpipe/extraction"
+
 // minTypoLength is the shortest stem a typo is forgiven in: shorter words are too often other
 // words one letter apart ("cart" and "card").
 const minTypoLength = 5
@@ -52,4 +54,56 @@ func oneTypo(a, b string) bool {
 		return a[i:] == b[i+1:]
 	}
 	return false
+}
+
+// spellings are the object words of the known signatures offered in the prompt.
+type spellings map[string]bool
+
+func knownSpellings(known []extraction.KnownSignature) spellings {
+	sp := spellings{}
+	for _, k := range known {
+		for _, w := range parseSignature(k.Signature).object {
+			sp[w] = true
+		}
+	}
+	return sp
+}
+
+// fix spells a new signature's object word as a known signature does when the word is one typo
+// away from it (both at least minTypoLength long; two neighbouring letters swapped, one dropped
+// or one added, not one replaced, which too often makes another word: "match" and "batch"):
+// "pacakge" becomes "package" once package_missing is known, so a misspelt message joins its
+// issue instead of minting pacakge_missing. A word known as it is, or near no known word, or near
+// several, is kept.
+func (sp spellings) fix(w string) string {
+	if len(w) < minTypoLength || sp[w] {
+		return w
+	}
+	found := ""
+	for k := range sp {
+		if len(k) >= minTypoLength && oneTypo(w, k) && !substitution(w, k) {
+			if found != "" && found != k {
+				return w // ambiguous
+			}
+			found = k
+		}
+	}
+	if found == "" {
+		return w
+	}
+	return found
+}
+
+// substitution reports whether a and b have one length and differ in exactly one position.
+func substitution(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	diff := 0
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			diff++
+		}
+	}
+	return diff == 1
 }
