@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -87,11 +90,16 @@ type EmbeddingBatch struct {
 }
 
 // SaveEmbeddingBatch stores vectors (first writer wins), failures and the request's usage in one
-// transaction.
+// transaction. Rows are written in conversation order, so two batches writing some of the same
+// conversations at once (an extraction batch's embedding ahead and a background embedding)
+// wait for each other instead of deadlocking.
 func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error {
+	vectors := slices.SortedFunc(slices.Values(b.Vectors), func(x, y Vector) int {
+		return cmp.Compare(x.ConversationID, y.ConversationID)
+	})
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		batch := &pgx.Batch{}
-		for _, v := range b.Vectors {
+		for _, v := range vectors {
 			batch.Queue(`
 				INSERT INTO embeddings (conversation_id, model, content_hash, vector, created_by_run)
 				SELECT $1, $2, $3, $4, $5
@@ -99,7 +107,8 @@ func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error
 				ON CONFLICT DO NOTHING`,
 				v.ConversationID, b.Model, v.ContentHash, v.Values, b.RunID, b.ThemedOnly)
 		}
-		for id, msg := range b.Failures {
+		for _, id := range slices.Sorted(maps.Keys(b.Failures)) {
+			msg := b.Failures[id]
 			batch.Queue(`
 				INSERT INTO embedding_failures (run_id, conversation_id, error) VALUES ($1, $2, $3)
 				ON CONFLICT DO NOTHING`, b.RunID, id, msg)

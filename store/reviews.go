@@ -70,6 +70,9 @@ func (s *Store) WriteReviewed(ctx context.Context, w *ReviewedWrite) error {
 	var extraKeys []string
 	for relock := 0; ; relock++ {
 		err := s.inTx(ctx, func(tx pgx.Tx) error {
+			if err := customPlans(ctx, tx); err != nil {
+				return err
+			}
 			locks, missed, err := lockGroupKeys(ctx, tx, all, append(extraKeys, partKeys...))
 			switch {
 			case errors.Is(err, errRelock) && relock < maxRelocks:
