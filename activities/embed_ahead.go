@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"feedbackpipe/store"
 )
@@ -99,8 +100,14 @@ func (a *Activities) embedAhead(ctx context.Context, in ExtractBatchInput, b *ex
 	return ah
 }
 
+// aheadGrace is how long a batch whose calls are done still waits for its embeddings request
+// (sent when the batch started, so normally answered long before) before abandoning it: a slow
+// or stuck embeddings endpoint delays a batch by this much at most, never by its retries.
+const aheadGrace = 5 * time.Second
+
 // finish waits for the request and stores the vectors of the batch's conversations that are
-// themes of the run now, with the request's usage. A stopped batch abandons the request.
+// themes of the run now, with the request's usage. A stopped batch abandons the request, and so
+// does one whose request is not answered within aheadGrace (its usage so far still counts).
 func (ah *embeddingAhead) finish(ctx context.Context, a *Activities, in ExtractBatchInput) error {
 	if ah == nil {
 		return nil
@@ -108,7 +115,13 @@ func (ah *embeddingAhead) finish(ctx context.Context, a *Activities, in ExtractB
 	if ctx.Err() != nil {
 		ah.cancel()
 	}
-	<-ah.done
+	select {
+	case <-ah.done:
+	case <-time.After(aheadGrace):
+		a.Logger.Info("embedding ahead abandoned: no answer in time", "run_id", in.RunID, "grace", aheadGrace)
+		ah.cancel()
+		<-ah.done
+	}
 	ah.cancel()
 	if ah.res.usage.Calls == 0 {
 		return nil

@@ -90,6 +90,9 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 	if len(cfg.Actionable) > 0 {
 		acfg.Actionable = cfg.Actionable
 	}
+	if cfg.NoEmbedAhead {
+		acfg.EmbedAhead = false
+	}
 	w.Activities = activities.New(w.Store, client, acfg, logger.With("component", "activities"))
 	if tm != nil {
 		if err := tm.WatchSignatureCaches(w.Activities.Signatures.Stats); err != nil {

@@ -46,6 +46,9 @@ type Config struct {
 	LLM         llm.Config
 	Actionable  []string
 	Index       pipeline.IndexLimits
+	// NoEmbedAhead (EMBED_AHEAD=off) leaves every vector to the embedding phase instead of
+	// having extraction batches embed their conversations while their calls run.
+	NoEmbedAhead bool
 }
 
 // UsesLocalModel reports whether no API key is configured, so the built-in model serves the calls.
@@ -106,6 +109,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Index.Retention, err = integer(getenv, "RUN_INDEX_RETENTION", pipeline.DefaultRetention); err != nil {
 		return c, err
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("EMBED_AHEAD"))); v {
+	case "", "on", "true", "1":
+	case "off", "false", "0":
+		c.NoEmbedAhead = true
+	default:
+		return c, fmt.Errorf("EMBED_AHEAD: %q is neither on nor off", v)
 	}
 	c.Actionable = extraction.DefaultActionable
 	if v := strings.TrimSpace(getenv("ACTIONABLE_TYPES")); v != "" {

@@ -94,6 +94,12 @@ func TestChaos(t *testing.T) {
 func runChaosScenario(t *testing.T, svc chaosServices, r *chaosResult) {
 	sc := r.scenario
 	f := newChaosFleet(t, svc, syntheticConversations(t, sc.conversations), chaosLatency, sc.faultRate)
+	if sc.embeddingKill {
+		// Batches embed their conversations ahead, so the embedding phase would have nothing to
+		// embed (and the gate would hold the batches' requests): these workers leave every
+		// vector to the phase, so the kill lands in it.
+		f.env = append(f.env, "EMBED_AHEAD=off")
+	}
 	for i := range chaosWorkers {
 		f.start(fmt.Sprintf("worker-%d", i))
 	}
