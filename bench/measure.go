@@ -167,7 +167,9 @@ func phaseDurations(start, end time.Time, seen map[string]time.Time) map[string]
 		}
 		return fallback
 	}
-	emb, sto := at(pipeline.PhaseEmbedding, end), at(pipeline.PhaseStories, end)
+	// A phase too short to be seen by the status polls took no time: it starts when the next does.
+	sto := at(pipeline.PhaseStories, end)
+	emb := at(pipeline.PhaseEmbedding, sto)
 	return map[string]float64{
 		"extraction": emb.Sub(start).Seconds(),
 		"embedding":  sto.Sub(emb).Seconds(),
