@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"feedbackpipe/store"
@@ -80,22 +79,14 @@ func (a *Activities) embedAhead(ctx context.Context, in ExtractBatchInput, b *ex
 	ah := &embeddingAhead{done: make(chan struct{}), cancel: cancel, res: embedResult{failures: map[string]string{}}}
 	go func() {
 		defer close(ah.done)
-		var mu sync.Mutex
-		var wg sync.WaitGroup
+		// A batch's conversations fit one request but for very long texts; what fails is left to
+		// the embedding phase.
 		for _, part := range a.packEmbeddingBatches(items) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var r embedResult
-				r.failures = map[string]string{}
-				_ = a.embedSplit(reqCtx, part, &r) // what failed is left to the embedding phase
-				mu.Lock()
-				ah.res.vectors = append(ah.res.vectors, r.vectors...)
-				ah.res.usage.Add(r.usage)
-				mu.Unlock()
-			}()
+			if reqCtx.Err() != nil {
+				return
+			}
+			_ = a.embedSplit(reqCtx, part, &ah.res)
 		}
-		wg.Wait()
 	}()
 	return ah
 }

@@ -82,8 +82,8 @@ func (sp spellings) fix(w string) string {
 	found := ""
 	for k := range sp {
 		if len(k) >= minTypoLength && oneTypo(w, k) && !substitution(w, k) {
-			if found != "" && found != k {
-				return w // ambiguous
+			if found != "" {
+				return w // near two known words: ambiguous
 			}
 			found = k
 		}
