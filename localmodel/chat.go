@@ -79,9 +79,6 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	defer s.counts.chatStarted()()
 	var req chatRequest
 	msg := decodeBody(w, r, &req)
-	if !s.delay(r) {
-		return
-	}
 	if msg == "" && isReview(req) {
 		s.handleReview(w, r, req)
 		return

@@ -24,7 +24,7 @@ const (
 
 // Config tunes the local model.
 type Config struct {
-	Latency     time.Duration // added to every request (sleep, aborted if the request ctx ends)
+	Latency     time.Duration // how long after its request every answer leaves, the model's work included
 	FaultRate   float64       // 0..1 probability that a request gets an injected fault
 	Seed        uint64        // seeds the fault RNG (deterministic sequence of fault decisions)
 	Dimensions  int           // embedding size, default 256

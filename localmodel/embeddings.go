@@ -41,9 +41,6 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	s.counts.embeddings.Add(1)
 	var req embeddingRequest
 	msg := decodeBody(w, r, &req)
-	if !s.delay(r) {
-		return
-	}
 	var inputs []string
 	if msg == "" {
 		inputs, msg = parseInputs(req.Input)

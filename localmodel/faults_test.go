@@ -149,13 +149,36 @@ func TestEmbeddingFaultsAreHTTPErrors(t *testing.T) {
 	}
 }
 
+// Every answer leaves the configured latency after its request: a theme, embeddings, and a
+// refusal of a bad request alike.
 func TestLatencyIsApplied(t *testing.T) {
 	const latency = 60 * time.Millisecond
 	client, _ := newClient(t, Config{Latency: latency})
-	start := time.Now()
-	complete(t, client, themeRequest(invoiceBug, nil, extraction.Schema()))
-	if took := time.Since(start); took < latency {
-		t.Errorf("request took %v, want at least the configured latency %v", took, latency)
+	requests := map[string]func() error{
+		"theme": func() error {
+			_, err := client.CreateChatCompletion(context.Background(), themeRequest(invoiceBug, nil, extraction.Schema()))
+			return err
+		},
+		"embeddings": func() error {
+			_, err := client.CreateEmbeddings(context.Background(), openai.EmbeddingRequestStrings{Input: []string{"a b c"}})
+			return err
+		},
+		"refusal": func() error {
+			_, err := client.CreateEmbeddings(context.Background(), openai.EmbeddingRequestStrings{})
+			if err == nil {
+				return errors.New("an empty input was answered")
+			}
+			return nil
+		},
+	}
+	for name, request := range requests {
+		start := time.Now()
+		if err := request(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if took := time.Since(start); took < latency {
+			t.Errorf("%s answered after %v, want at least the configured latency %v", name, took, latency)
+		}
 	}
 }
 

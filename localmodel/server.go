@@ -46,7 +46,13 @@ func New(cfg Config, logger *slog.Logger) *Server {
 }
 
 // ServeHTTP serves the OpenAI-compatible endpoints.
+// Every answer, an error included, leaves Latency after its request arrived: the model works out
+// the answer at once and holds it for the rest of the latency, as an API whose latency includes
+// its own work (so the latency does not grow with this machine's load).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Latency > 0 {
+		w = &heldWriter{ResponseWriter: w, until: time.Now().Add(s.cfg.Latency), done: r.Context().Done()}
+	}
 	if s.injectInputFault(w, r) {
 		return
 	}
@@ -107,26 +113,40 @@ func (s *Server) only(method string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// delay applies the configured latency; false when the client gave up meanwhile.
-func (s *Server) delay(r *http.Request) bool {
-	if s.cfg.Latency <= 0 {
-		return r.Context().Err() == nil
+// heldWriter holds a response until its time: the first header or body write waits until
+// until, or until the client gave up (the write then fails, as it would anyway).
+type heldWriter struct {
+	http.ResponseWriter
+	until time.Time
+	done  <-chan struct{}
+	held  bool
+}
+
+func (w *heldWriter) hold() {
+	if w.held {
+		return
 	}
-	timer := time.NewTimer(s.cfg.Latency)
+	w.held = true
+	timer := time.NewTimer(time.Until(w.until))
 	defer timer.Stop()
 	select {
 	case <-timer.C:
-		return true
-	case <-r.Context().Done():
-		return false
+	case <-w.done:
 	}
+}
+
+func (w *heldWriter) WriteHeader(code int) {
+	w.hold()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *heldWriter) Write(b []byte) (int, error) {
+	w.hold()
+	return w.ResponseWriter.Write(b)
 }
 
 // handleModels lists the model ids.
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
-	if !s.delay(r) {
-		return
-	}
 	type model struct {
 		ID      string `json:"id"`
 		Object  string `json:"object"`
