@@ -26,10 +26,19 @@ const (
 
 // edge is a candidate merge of two signature groups (a < b).
 type edge struct {
-	a, b    int32
-	sim     float32
-	wording bool // below the centroid threshold, but the wordings agree (WordingThreshold)
+	a, b int32
+	sim  float32
+	kind edgeKind
 }
+
+// edgeKind says on what terms an edge may join two clusters.
+type edgeKind uint8
+
+const (
+	centroidEdge edgeKind = iota // the centroids are close enough (MergeThreshold, CrossAreaThreshold)
+	wordingEdge                  // below that, but the wordings agree (WordingThreshold)
+	failureEdge                  // below that, but two small problem groups share a failure (FailureThreshold)
+)
 
 // edges finds the pairs of signature groups close enough to merge: all pairs of small area
 // buckets, LSH neighbours in big ones and, when enabled, across areas. They come strongest
@@ -64,6 +73,9 @@ func (g *grouper) edges() []edge {
 			}
 		}
 		start = end
+	}
+	if g.cfg.FailureThreshold > 0 {
+		out = append(out, g.failureEdges(withVec)...)
 	}
 	if g.cfg.CrossAreaThreshold > 0 {
 		if len(withVec) <= g.cfg.ExactLimit {
@@ -113,10 +125,14 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 	}
 	sim := g.centroidCos(a, b)
 	if float64(sim) >= threshold {
-		return edge{a, b, sim, false}, true
+		return edge{a, b, sim, centroidEdge}, true
 	}
 	if same && g.cfg.WordingThreshold > 0 && float64(sim) >= g.cfg.WordingThreshold && wordingsAgree(sa.words, sb.words) {
-		return edge{a, b, sim, true}, true
+		return edge{a, b, sim, wordingEdge}, true
+	}
+	if g.cfg.FailureThreshold > 0 && float64(sim) >= g.cfg.FailureThreshold && g.failureCandidate(sa) &&
+		g.failureCandidate(sb) && sharesFailure(sa, sb) {
+		return edge{a, b, sim, failureEdge}, true
 	}
 	return edge{}, false
 }

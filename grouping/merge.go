@@ -39,11 +39,13 @@ func (g *grouper) signatureGroups() {
 			s.words = append(s.words, g.intern("word:"+w))
 		}
 		slices.Sort(s.words)
+		s.failures = failures(s.sig)
 		s.area = g.intern("area:" + mostCommon(members, func(i int32) string { return items[i].ProductArea }))
 		s.facet.action = g.intern("action:" + mostCommon(members, func(i int32) string {
 			action, _ := g.facets(&items[i])
 			return action
 		}))
+		s.problem = problemActions[mostCommon(members, func(i int32) string { return items[i].ActionType })]
 		// The most common direction, unless directions that agree with any are more common (a
 		// tie goes to the direction: "\xff" sorts last).
 		if d := mostCommon(members, func(i int32) string {
@@ -115,11 +117,17 @@ func (g *grouper) merge(edges []edge) {
 		// in one area: a cluster that crossed areas does not pull in more on same-area terms.
 		sameArea := g.sgs[e.a].area == g.sgs[e.b].area && ca.area == cb.area
 		threshold, member := g.threshold(sameArea), g.cfg.MemberThreshold
-		if e.wording {
+		switch e.kind {
+		case wordingEdge:
 			if !sameArea || !g.clustersAgree(ra, rb) {
 				continue
 			}
 			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
+		case failureEdge:
+			if !g.clustersShareFailure(ra, rb) {
+				continue
+			}
+			threshold, member = g.cfg.FailureThreshold, min(member, g.cfg.FailureThreshold)
 		}
 		if threshold <= 0 {
 			continue

@@ -32,6 +32,7 @@ func init() {
 			wordClasses[w] = class
 		}
 	}
+	initFailureWords()
 }
 
 // phraseClasses fold two-word phrases ("not_received") before the words are folded one by one.

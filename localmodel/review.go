@@ -122,12 +122,17 @@ func actionClass(t string) string {
 	return t
 }
 
+// minPartSize is the fewest members a part of a split needs: a story's (the grouping's default
+// MinSize). A smaller part would only fall apart into orphans, so a group whose members disagree
+// only in twos stays whole.
+const minPartSize = 3
+
 // facetSplit partitions the members by action class and direction, or failing that by component,
-// when at least two classes stand on their own (each at least two members and a quarter of the
-// group); the members of smaller classes join the part they share most facets with.
+// when at least two classes stand on their own (each at least minPartSize members and a quarter
+// of the group); the members of smaller classes join the part they share most facets with.
 func facetSplit(members []review.Member) [][]review.Member {
 	n := len(members)
-	need := max(2, int(math.Ceil(float64(n)/4)))
+	need := max(minPartSize, int(math.Ceil(float64(n)/4)))
 	for f, facet := range []func(review.Member) string{
 		func(m review.Member) string { return actionClass(m.ActionType) + "/" + m.Direction },
 		func(m review.Member) string { return m.Component },

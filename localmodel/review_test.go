@@ -1,6 +1,7 @@
 package localmodel
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -82,4 +83,21 @@ func TestBuiltInReviewNamesTheRequestedFeature(t *testing.T) {
 	// No pair shared by two members: the component and the intent, as before.
 	a = decideReview(reviewGroup(ask("dark mode"), ask("night mode"), ask("mode for kids")))
 	assert.Equal(t, "Mode: support mode", a.Parts[0].Title)
+}
+
+// A group whose members disagree only in twos stays whole: parts smaller than a story would only
+// fall apart into orphans.
+func TestReviewKeepsAGroupThatWouldSplitIntoPairs(t *testing.T) {
+	var members []review.Member
+	words := map[string]string{"card": "billed double", "statement": "lists entry again", "bank": "shows extra debit"}
+	for i, c := range []string{"card", "card", "statement", "statement", "bank", "bank"} {
+		members = append(members, review.Member{
+			Ref: fmt.Sprintf("m%d", i+1), Signature: c + "_duplicate", ProductArea: c, Component: c,
+			ActionType: "bug_report", Direction: "excess", UserIntent: c + " " + words[c],
+			Symptoms: []string{c + " " + words[c]}, Excerpt: "my " + c + " " + words[c],
+		})
+	}
+	if got := decideReview(review.Group{Total: len(members), Members: members}); got.Decision != review.DecisionKeep {
+		t.Errorf("decision %s (%d parts), want keep", got.Decision, len(got.Parts))
+	}
 }

@@ -1,0 +1,137 @@
+package grouping
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// This file compares the failures of small signature groups: short support messages often leave
+// an extractor no good object word, so one issue's first conversations mint signatures that
+// share the failure and differ in the object (quota_rate_limited, traffic_rate_limited,
+// api_429_rate_limited), each too small to be a story.
+
+// maxObjectTokens is how many leading tokens of a signature may name its object; the rest is
+// its failure.
+const maxObjectTokens = 2
+
+// problemActions are the action types whose signatures name a failure: feature requests and
+// questions name what is wanted, so a shared tail says nothing there.
+var problemActions = map[string]bool{"bug_report": true, "complaint": true}
+
+// failureWords are general words of how something fails (no product's words), folded as
+// wordings are (so built once the word classes are: see wording.go's init); a signature's tail
+// names a failure only if it holds one of them (dark_mode's "mode" names none).
+var failureWords = map[string]bool{}
+
+func initFailureWords() {
+	for _, w := range []string{
+		"fail", "missing", "duplicate", "wrong", "slow", "timeout", "crash", "reject", // word classes
+		"not", "never", "cannot", "cant", "stuck", "freeze", "frozen", "limited", "throttled", "denied",
+		"expired", "invalid", "blocked", "locked", "loop", "loops", "disconnects", "unavailable",
+		"outage", "overcharged", "charged", "corrupted", "empty", "blank", "late", "early", "shifted",
+	} {
+		for _, f := range wording(w) {
+			failureWords[f] = true
+		}
+	}
+}
+
+// failures are a signature's possible failures: its folded wording after its first one or two
+// tokens, keyed as one string; none when what would be left names no failure, or only a generic
+// one ("fails", "error").
+func failures(sig string) []string {
+	toks := strings.Split(sig, "_")
+	var out []string
+	for drop := 1; drop <= maxObjectTokens && drop < len(toks); drop++ {
+		w := wording(strings.Join(toks[drop:], "_"))
+		if len(w) == 1 && w[0] == "fail" || !slices.ContainsFunc(w, func(x string) bool { return failureWords[x] }) {
+			continue
+		}
+		out = append(out, strings.Join(w, " "))
+	}
+	return slices.Compact(out)
+}
+
+// sharesFailure: the two signatures have a failure in common and differ in their objects.
+func sharesFailure(a, b *sigGroup) bool {
+	if a.sig == b.sig {
+		return false
+	}
+	for _, fa := range a.failures {
+		if slices.Contains(b.failures, fa) {
+			return true
+		}
+	}
+	return false
+}
+
+// failureCandidate: a signature group small enough, and of a problem, for failure agreement.
+func (g *grouper) failureCandidate(s *sigGroup) bool {
+	return s.problem && s.weight < g.cfg.MinSize && len(s.failures) > 0
+}
+
+// failureEdges finds the pairs of small problem signature groups, of any areas, that share a
+// failure (by the failure as key: linear in the groups), and keeps those pair accepts.
+func (g *grouper) failureEdges(ids []int32) []edge {
+	type key struct {
+		failure string
+		group   int32
+	}
+	var keys []key
+	for _, k := range ids {
+		if s := &g.sgs[k]; g.failureCandidate(s) {
+			for _, f := range s.failures {
+				keys = append(keys, key{f, k})
+			}
+		}
+	}
+	slices.SortFunc(keys, func(x, y key) int {
+		return cmp.Or(strings.Compare(x.failure, y.failure), cmp.Compare(x.group, y.group))
+	})
+	var out []edge
+	for start := 0; start < len(keys); {
+		end := start + 1
+		for end < len(keys) && keys[end].failure == keys[start].failure {
+			end++
+		}
+		run := keys[start:end]
+		for x := range run {
+			for y := x + 1; y < len(run) && y-x <= maxWordingPartners; y++ {
+				if e, ok := g.pair(run[x].group, run[y].group, false); ok {
+					out = append(out, e)
+				}
+			}
+		}
+		start = end
+	}
+	return out
+}
+
+// clustersShareFailure: every signature group of ra's cluster shares a failure with, or reaches
+// MergeThreshold against, every one of rb's, and all are small problem groups, so a failure merge
+// never pulls a look-alike into a story of its own.
+func (g *grouper) clustersShareFailure(ra, rb int32) bool {
+	checks := 0
+	for a := ra; ; {
+		for b := rb; ; {
+			if checks++; checks > maxAgreeChecks {
+				return false
+			}
+			sa, sb := &g.sgs[a], &g.sgs[b]
+			if !g.failureCandidate(sa) || !g.failureCandidate(sb) {
+				return false
+			}
+			if !sharesFailure(sa, sb) && float64(g.centroidCos(a, b)) < g.cfg.MergeThreshold {
+				return false
+			}
+			if b = g.sgs[b].next; b == rb {
+				break
+			}
+		}
+		if a = g.sgs[a].next; a == ra {
+			break
+		}
+	}
+	return true
+}

@@ -1,0 +1,58 @@
+package grouping
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFailures(t *testing.T) {
+	for sig, want := range map[string][]string{
+		"quota_rate_limited":   {"limit rat", "limit"},
+		"api_429_rate_limited": {"429 limit rat", "limit rat"},
+		"card_charged_twice":   {"charg duplicate", "duplicate"},
+		"card_duplicate":       {"duplicate"},
+		"box_wrong_value":      {"valu wrong"},
+		"install_fails":        nil, // a generic failure
+		"dark_mode":            nil, // no failure word
+		"crash":                nil, // nothing left once the object is dropped
+	} {
+		if got := failures(sig); !slices.Equal(got, want) {
+			t.Errorf("failures(%s) = %q, want %q", sig, got, want)
+		}
+	}
+}
+
+// TestSmallGroupsSharingAFailureMerge: small problem groups of any areas that share a failure and
+// differ in the object merge from FailureThreshold; groups big enough to be stories (look-alikes
+// such as CSV and PDF exports), generic failures, feature requests and groups too far apart do not.
+func TestSmallGroupsSharingAFailureMerge(t *testing.T) {
+	merged := slices.Concat(
+		bug("quota_rate_limited", "quota", 2, at(0)),
+		bug("traffic_rate_limited", "traffic", 2, at(70)),                 // cos 0.34
+		bug("api_429_rate_limited", "api", 1, []float32{0.3, 0.21, 0.93}), // cos 0.3 to both
+	)
+	want := "quota_rate_limited=[api_429_rate_limited,quota_rate_limited,traffic_rate_limited](5)"
+	check(t, merged, DefaultConfig(), want)
+	index := DefaultConfig()
+	index.ExactLimit = -1
+	check(t, merged, index, want)
+	off := DefaultConfig()
+	off.FailureThreshold = 0
+	check(t, merged, off, "api_429_rate_limited=[api_429_rate_limited](1)", "quota_rate_limited=[quota_rate_limited](2)",
+		"traffic_rate_limited=[traffic_rate_limited](2)")
+
+	for name, items := range map[string][]Item{
+		"too far": slices.Concat(bug("quota_rate_limited", "quota", 2, at(0)), bug("traffic_rate_limited", "traffic", 2, at(80))),
+		"stories": slices.Concat(bug("csv_export_missing_columns", "csv", 4, at(0)), bug("pdf_export_missing_columns", "pdf", 3, at(70))),
+		"generic": slices.Concat(bug("install_fails", "install", 2, at(0)), bug("package_fails", "package", 2, at(70))),
+		"requests": slices.Concat(theme("plan_request", "plan", "feature_request", "", 2, at(0)),
+			theme("roadmap_request", "roadmap", "feature_request", "", 2, at(70))),
+		"a story's look-alike": slices.Concat(bug("order_duplicate", "order", 5, at(0)), bug("card_duplicate", "card", 2, at(70))),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if groups := Run(items, DefaultConfig()); len(groups) != 2 {
+				t.Errorf("got %v, want the two groups apart", layout(items, groups))
+			}
+		})
+	}
+}
