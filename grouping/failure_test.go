@@ -48,6 +48,9 @@ func TestSmallGroupsSharingAFailureMerge(t *testing.T) {
 		"requests": slices.Concat(theme("plan_request", "plan", "feature_request", "", 2, at(0)),
 			theme("roadmap_request", "roadmap", "feature_request", "", 2, at(70))),
 		"a story's look-alike": slices.Concat(bug("order_duplicate", "order", 5, at(0)), bug("card_duplicate", "card", 2, at(70))),
+		// small groups that are a story together on their centroids
+		"an established cluster's look-alike": slices.Concat(bug("post_not_sending", "post", 2, at(0)),
+			bug("reel_not_sending", "reel", 2, at(5)), bug("instagram_not_sending", "instagram", 1, at(70))),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if groups := Run(items, DefaultConfig()); len(groups) != 2 {

@@ -177,6 +177,9 @@ type clusterState struct {
 	size   int   // distinct conversations
 	area   int32 // the product area of the cluster's biggest part
 	facet  facet
+	// established: the cluster reached MinSize through merges other than failure merges, so it
+	// is a story of its own issue and takes no failure merge (failure.go).
+	established bool
 }
 
 // facet is an interned action type and direction (0: a direction that agrees with any).

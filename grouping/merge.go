@@ -124,7 +124,7 @@ func (g *grouper) merge(edges []edge) {
 			}
 			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
 		case failureEdge:
-			if !g.clustersShareFailure(ra, rb) {
+			if ca.established || cb.established || !g.clustersShareFailure(ra, rb) {
 				continue
 			}
 			threshold, member = g.cfg.FailureThreshold, min(member, g.cfg.FailureThreshold)
@@ -140,7 +140,7 @@ func (g *grouper) merge(edges []edge) {
 		if !g.membersFit(ra, rb, sa, sb, math.Sqrt(aa+bb+2*ab), member) {
 			continue
 		}
-		g.union(ra, rb)
+		g.union(ra, rb, e.kind)
 	}
 }
 
@@ -170,8 +170,11 @@ func (g *grouper) membersFit(ra, rb int32, sa, sb []float64, norm, threshold flo
 }
 
 // union joins rb's cluster into ra's or the other way round: the bigger cluster's root stays
-// (ties: the lower number), and so do its facets.
-func (g *grouper) union(ra, rb int32) {
+// (ties: the lower number), and so do its facets. A cluster joined by another kind of edge is
+// established once it reaches MinSize.
+func (g *grouper) union(ra, rb int32, kind edgeKind) {
+	established := g.cl[ra].established || g.cl[rb].established ||
+		kind != failureEdge && g.cl[ra].size+g.cl[rb].size >= g.cfg.MinSize
 	if g.cl[rb].size > g.cl[ra].size || g.cl[rb].size == g.cl[ra].size && rb < ra {
 		ra, rb = rb, ra
 	}
@@ -180,6 +183,7 @@ func (g *grouper) union(ra, rb int32) {
 		sa[d] += sb[d]
 	}
 	g.cl[ra].size += g.cl[rb].size
+	g.cl[ra].established = established
 	if g.cl[ra].facet.dir == 0 {
 		g.cl[ra].facet.dir = g.cl[rb].facet.dir
 	}
