@@ -112,26 +112,7 @@ func (g *grouper) failureEdges(ids []int32) []edge {
 // MergeThreshold against, every one of rb's, and all are small problem groups, so a failure merge
 // never pulls a look-alike into a story of its own.
 func (g *grouper) clustersShareFailure(ra, rb int32) bool {
-	checks := 0
-	for a := ra; ; {
-		for b := rb; ; {
-			if checks++; checks > maxAgreeChecks {
-				return false
-			}
-			sa, sb := &g.sgs[a], &g.sgs[b]
-			if !g.failureCandidate(sa) || !g.failureCandidate(sb) {
-				return false
-			}
-			if !sharesFailure(sa, sb) && float64(g.centroidCos(a, b)) < g.cfg.MergeThreshold {
-				return false
-			}
-			if b = g.sgs[b].next; b == rb {
-				break
-			}
-		}
-		if a = g.sgs[a].next; a == ra {
-			break
-		}
-	}
-	return true
+	return g.everyPair(ra, rb, func(a, b *sigGroup, cos func() float64) bool {
+		return g.failureCandidate(a) && g.failureCandidate(b) && (sharesFailure(a, b) || cos() >= g.cfg.MergeThreshold)
+	})
 }

@@ -199,13 +199,21 @@ const maxAgreeChecks = 4096
 // MergeThreshold against, every one of rb's, so a wording merge never chains two issues
 // together through a vague signature (export_fails between csv_export_fails and pdf_export_fails).
 func (g *grouper) clustersAgree(ra, rb int32) bool {
+	return g.everyPair(ra, rb, func(a, b *sigGroup, cos func() float64) bool {
+		return wordingsAgree(a.words, b.words) || cos() >= g.cfg.MergeThreshold
+	})
+}
+
+// everyPair: ok holds for every signature group of ra's cluster with every one of rb's (cos is
+// their centroid cosine, computed on demand); false beyond maxAgreeChecks pairs.
+func (g *grouper) everyPair(ra, rb int32, ok func(a, b *sigGroup, cos func() float64) bool) bool {
 	checks := 0
 	for a := ra; ; {
 		for b := rb; ; {
 			if checks++; checks > maxAgreeChecks {
 				return false
 			}
-			if !wordingsAgree(g.sgs[a].words, g.sgs[b].words) && float64(g.centroidCos(a, b)) < g.cfg.MergeThreshold {
+			if !ok(&g.sgs[a], &g.sgs[b], func() float64 { return float64(g.centroidCos(a, b)) }) {
 				return false
 			}
 			if b = g.sgs[b].next; b == rb {
