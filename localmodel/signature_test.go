@@ -143,3 +143,19 @@ func TestHeuristicsAreDomainGeneral(t *testing.T) {
 		})
 	}
 }
+
+// A feature request's object is the thing wanted, not the words that frame the wish ("any plans
+// for", "on the roadmap", "an official"), and words without content between a determiner and the
+// noun ("a Go SDK", "our own wrapper") leave the noun the phrase's head.
+func TestRequestObjectIsTheThingWanted(t *testing.T) {
+	for text, object := range map[string]string{
+		"any plans for a Go SDK?":                                   "sdk",
+		"do you have a go sdk or is one on the roadmap?":            "sdk",
+		"We'd love an official Go SDK, we maintain our own wrapper": "sdk",
+		"would be great to have an official Go client library":      "library",
+	} {
+		if got := analyzeTerms("", 1, []string{text}).object(); len(got) != 1 || got[0] != object {
+			t.Errorf("%q: object %v, want %s", text, got, object)
+		}
+	}
+}

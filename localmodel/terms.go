@@ -56,12 +56,17 @@ func (ts *termStats) add(text string, w float64) {
 	toks := tokenize(text)
 	prev, gap := -1, 0 // last content token in this clause, stopwords since
 	inPhrase := false  // inside a noun phrase opened by a determiner or preposition
+	opened := false    // the phrase has no content word yet: words without content ("a Go SDK", "our own wrapper") do not end it
 	for i, t := range toks {
 		if t.brk {
-			prev, gap, inPhrase = -1, 0, false
+			prev, gap, inPhrase, opened = -1, 0, false, false
 		}
 		if !isContent(t) {
-			inPhrase = nounCues[t.surface]
+			if nounCues[t.surface] {
+				inPhrase, opened = true, true
+			} else if !opened {
+				inPhrase = false
+			}
 			if prev >= 0 {
 				gap++
 			}
@@ -88,7 +93,7 @@ func (ts *termStats) add(text string, w float64) {
 		if prev >= 0 && gap <= maxGap && toks[prev].stem != t.stem {
 			ts.bigrams[[2]string{toks[prev].stem, t.stem}] += w / float64(1+gap)
 		}
-		prev, gap = i, 0
+		prev, gap, opened = i, 0, false
 	}
 	ts.seen += len(toks)
 }

@@ -71,7 +71,7 @@ certain multiple single actual own exact exactly sharp general good bad wish hop
 happy unhappy frustrated annoying annoyed wait waiting reply response respond
 contact reach ticket case info information detail details old first last next
 one two three many much lot little bit sure right left okay fine yes attached screenshot video
-appreciate appreciated assist assistance guide tutorial click
+appreciate appreciated assist assistance guide tutorial click roadmap official officially natively
 hiya howdy greetings morning afternoon there everybody anyone folks friend friends
 gracias merci danke obrigado obrigada grazie hola bonjour hallo olá ola salut buenos buenas dias
 por favor bitte svp ty tyvm anyone update updates waiting still
