@@ -20,6 +20,7 @@ func init() {
 		"slow":      {"slow", "slowness", "sluggish", "lag", "lags", "lagging", "laggy", "latency", "delay", "delayed", "delays"},
 		"timeout":   {"timeout", "timeouts", "hang", "hangs", "hanging"},
 		"crash":     {"crash", "crashes", "crashed", "crashing"},
+		"stuck":     {"stuck", "freeze", "freezes", "freezing", "froze", "frozen"},
 		"recurring": {"recurring", "recur", "recurrent", "repeat", "repeating"},
 		"login":     {"login", "logins", "signin", "logon"},
 		"import":    {"import", "imports", "imported", "importing", "upload", "uploads", "uploaded", "uploading"},
@@ -42,6 +43,7 @@ var phraseClasses = map[[2]string]string{
 	{"not", "listed"}: "missing", {"not", "shown"}: "missing", {"not", "showing"}: "missing",
 	{"not", "visible"}: "missing", {"not", "found"}: "missing", {"not", "saved"}: "missing",
 	{"not", "working"}: "fail", {"not", "work"}: "fail", {"doesnt", "work"}: "fail", {"stopped", "working"}: "fail",
+	{"not", "updating"}: "stuck", {"not", "updated"}: "stuck", {"not", "moving"}: "stuck", {"not", "progressing"}: "stuck",
 	{"times", "out"}: "timeout", {"timed", "out"}: "timeout", {"time", "out"}: "timeout",
 	{"too", "slow"}: "slow", {"sign", "in"}: "login", {"log", "in"}: "login",
 }

@@ -16,6 +16,7 @@ func TestWordingFoldsParaphrases(t *testing.T) {
 		{"approval_emails_not_received", "approval_email_missing", true},            // phrase, plural
 		{"ios_app_crash_attaching_video", "ios_app_video_attachment_crashes", true}, // stems
 		{"pdf_export_timeout", "pdf_report_export_times_out", true},                 // a word added
+		{"tracking_not_updating", "tracking_frozen", true},                          // a status that does not advance
 		{"support_dark_mode", "dark_mode", true},                                    // feature filler
 		{"csv_export_missing_columns", "pdf_export_missing_columns", false},         // other object
 		{"export_fails", "csv_export_fails_with_timeout_on_retry", false},           // too many words added
