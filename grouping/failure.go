@@ -71,8 +71,9 @@ func (g *grouper) failureCandidate(s *sigGroup) bool {
 	return s.problem && s.weight < g.cfg.MinSize && len(s.failures) > 0
 }
 
-// failureEdges finds the pairs of small problem signature groups, of any areas, that share a
-// failure (by the failure as key: linear in the groups), and keeps those pair accepts.
+// failureEdges finds the pairs of problem signature groups, at least one of them small, of any
+// areas, that share a failure (by the failure as key: linear in the groups), and keeps those pair
+// accepts as failure edges.
 func (g *grouper) failureEdges(ids []int32) []edge {
 	type key struct {
 		failure string
@@ -80,7 +81,7 @@ func (g *grouper) failureEdges(ids []int32) []edge {
 	}
 	var keys []key
 	for _, k := range ids {
-		if s := &g.sgs[k]; g.failureCandidate(s) {
+		if s := &g.sgs[k]; s.problem && len(s.failures) > 0 {
 			for _, f := range s.failures {
 				keys = append(keys, key{f, k})
 			}
@@ -98,7 +99,7 @@ func (g *grouper) failureEdges(ids []int32) []edge {
 		run := keys[start:end]
 		for x := range run {
 			for y := x + 1; y < len(run) && y-x <= maxWordingPartners; y++ {
-				if e, ok := g.pair(run[x].group, run[y].group, false); ok {
+				if e, ok := g.pair(run[x].group, run[y].group, false); ok && e.kind == failureEdge {
 					out = append(out, e)
 				}
 			}
@@ -108,11 +109,16 @@ func (g *grouper) failureEdges(ids []int32) []edge {
 	return out
 }
 
-// clustersShareFailure: every signature group of ra's cluster shares a failure with, or reaches
-// MergeThreshold against, every one of rb's, and all are small problem groups, so a failure merge
-// never pulls a look-alike into a story of its own.
+// clustersShareFailure: one cluster is all small problem groups and not established; the other is
+// too, or is established and all problem groups; and every signature group of the one shares a
+// failure with, or reaches MergeThreshold against, every one of the other.
 func (g *grouper) clustersShareFailure(ra, rb int32) bool {
+	if g.cl[ra].established {
+		ra, rb = rb, ra
+	}
+	joins := g.cl[rb].established
 	return g.everyPair(ra, rb, func(a, b *sigGroup, cos func() float64) bool {
-		return g.failureCandidate(a) && g.failureCandidate(b) && (sharesFailure(a, b) || cos() >= g.cfg.MergeThreshold)
+		return g.failureCandidate(a) && (g.failureCandidate(b) || joins && b.problem && len(b.failures) > 0) &&
+			(sharesFailure(a, b) || cos() >= g.cfg.MergeThreshold)
 	})
 }

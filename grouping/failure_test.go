@@ -23,8 +23,9 @@ func TestFailures(t *testing.T) {
 }
 
 // TestSmallGroupsSharingAFailureMerge: small problem groups of any areas that share a failure and
-// differ in the object merge from FailureThreshold; groups big enough to be stories (look-alikes
-// such as CSV and PDF exports), generic failures, feature requests and groups too far apart do not.
+// differ in the object merge from FailureThreshold, and join a story sharing it from
+// FailureJoinThreshold; two stories (look-alikes such as CSV and PDF exports), generic failures,
+// feature requests and groups too far apart do not.
 func TestSmallGroupsSharingAFailureMerge(t *testing.T) {
 	merged := slices.Concat(
 		bug("quota_rate_limited", "quota", 2, at(0)),
@@ -40,6 +41,10 @@ func TestSmallGroupsSharingAFailureMerge(t *testing.T) {
 	off.FailureThreshold = 0
 	check(t, merged, off, "api_429_rate_limited=[api_429_rate_limited](1)", "quota_rate_limited=[quota_rate_limited](2)",
 		"traffic_rate_limited=[traffic_rate_limited](2)")
+
+	// A small group joins a story that shares its failure from FailureJoinThreshold.
+	join := slices.Concat(bug("order_duplicate", "order", 5, at(0)), bug("card_duplicate", "card", 2, at(60))) // cos 0.5
+	check(t, join, DefaultConfig(), "order_duplicate=[card_duplicate,order_duplicate](7)")
 
 	for name, items := range map[string][]Item{
 		"too far": slices.Concat(bug("quota_rate_limited", "quota", 2, at(0)), bug("traffic_rate_limited", "traffic", 2, at(80))),

@@ -107,8 +107,13 @@ type Config struct {
 	// signature of the two clusters to be such a small group sharing a failure with, or reaching
 	// MergeThreshold against, every signature of the other.
 	FailureThreshold float64
-	MinSize          int    // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
-	Facets           Facets // which facets must agree (merge guard and split)
+	// FailureJoinThreshold is the centroid cosine from which a cluster of such small groups joins
+	// an established cluster (a signature group of at least MinSize conversations, or a cluster
+	// that reached MinSize on centroids or wordings) whose signatures all share its failure:
+	// higher, since a story's look-alike orphans share its failure too.
+	FailureJoinThreshold float64
+	MinSize              int    // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
+	Facets               Facets // which facets must agree (merge guard and split)
 
 	// ExactLimit is the largest bucket whose pairs are all compared; bigger buckets use the LSH
 	// index (0: 512; negative: always the index).
@@ -133,9 +138,12 @@ type Config struct {
 // was measured on the orphans of the sample, devtool and store sets that share a failure:
 // those of one issue sit at centroid cosines 0.11–0.51 (most above 0.25), those of different
 // issues at up to 0.19 (export_file_wrong_value and scheduled_wrong_value), so it is 0.25.
+// Joining a story on a shared failure from 0.40 let the sample's look-alikes in (a token
+// expiry's orphans into failed publishing, both "not sending"; generic wrong_value orphans into a
+// time-zone story); from 0.45 none, so FailureJoinThreshold is 0.45.
 func DefaultConfig() Config {
 	return Config{MergeThreshold: 0.55, CrossAreaThreshold: 0.55, MemberThreshold: 0.45, WordingThreshold: 0.30,
-		FailureThreshold: 0.25, MinSize: 3}
+		FailureThreshold: 0.25, FailureJoinThreshold: 0.45, MinSize: 3}
 }
 
 // Group is a set of items one fix would plausibly resolve.
@@ -177,8 +185,9 @@ type clusterState struct {
 	size   int   // distinct conversations
 	area   int32 // the product area of the cluster's biggest part
 	facet  facet
-	// established: the cluster reached MinSize through merges other than failure merges, so it
-	// is a story of its own issue and takes no failure merge (failure.go).
+	// established: a signature group of MinSize conversations, or a cluster that reached MinSize
+	// through merges other than failure merges: a story of its own issue, which small groups join
+	// on a shared failure only from FailureJoinThreshold, and two of which never merge that way.
 	established bool
 }
 

@@ -130,8 +130,8 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 	if same && g.cfg.WordingThreshold > 0 && float64(sim) >= g.cfg.WordingThreshold && wordingsAgree(sa.words, sb.words) {
 		return edge{a, b, sim, wordingEdge}, true
 	}
-	if g.cfg.FailureThreshold > 0 && float64(sim) >= g.cfg.FailureThreshold && g.failureCandidate(sa) &&
-		g.failureCandidate(sb) && sharesFailure(sa, sb) {
+	if g.cfg.FailureThreshold > 0 && float64(sim) >= g.cfg.FailureThreshold && (g.failureCandidate(sa) || g.failureCandidate(sb)) &&
+		sa.problem && sb.problem && sharesFailure(sa, sb) {
 		return edge{a, b, sim, failureEdge}, true
 	}
 	return edge{}, false

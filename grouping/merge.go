@@ -83,7 +83,7 @@ func (g *grouper) signatureGroups() {
 				c[d] = float32(x / norm)
 			}
 		}
-		g.cl[k] = clusterState{parent: int32(k), size: s.weight, area: s.area, facet: s.facet}
+		g.cl[k] = clusterState{parent: int32(k), size: s.weight, area: s.area, facet: s.facet, established: s.weight >= g.cfg.MinSize}
 	}
 }
 
@@ -124,10 +124,13 @@ func (g *grouper) merge(edges []edge) {
 			}
 			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
 		case failureEdge:
-			if ca.established || cb.established || !g.clustersShareFailure(ra, rb) {
+			if ca.established && cb.established || !g.clustersShareFailure(ra, rb) {
 				continue
 			}
 			threshold, member = g.cfg.FailureThreshold, min(member, g.cfg.FailureThreshold)
+			if ca.established || cb.established { // small groups joining a story
+				threshold = max(threshold, g.cfg.FailureJoinThreshold)
+			}
 		}
 		if threshold <= 0 {
 			continue
