@@ -20,21 +20,24 @@ const maxObjectTokens = 2
 var problemActions = map[string]bool{"bug_report": true, "complaint": true}
 
 // failureWords are general words of how something fails (no product's words), folded as
-// wordings are (so built once the word classes are: see wording.go's init); a signature's tail
-// names a failure only if it holds one of them (dark_mode's "mode" names none).
-var failureWords = map[string]bool{}
+// wordings are (the package's initialization builds wordClasses first, since wording reads it);
+// a signature's tail names a failure only if it holds one of them (dark_mode's "mode" names none).
+var failureWords = foldedSet(
+	"fail", "missing", "duplicate", "wrong", "slow", "timeout", "crash", "reject", // word classes
+	"not", "never", "cannot", "cant", "stuck", "freeze", "frozen", "limited", "throttled", "denied",
+	"expired", "invalid", "blocked", "locked", "loop", "loops", "disconnects", "unavailable",
+	"outage", "overcharged", "charged", "corrupted", "empty", "blank", "late", "early", "shifted",
+)
 
-func initFailureWords() {
-	for _, w := range []string{
-		"fail", "missing", "duplicate", "wrong", "slow", "timeout", "crash", "reject", // word classes
-		"not", "never", "cannot", "cant", "stuck", "freeze", "frozen", "limited", "throttled", "denied",
-		"expired", "invalid", "blocked", "locked", "loop", "loops", "disconnects", "unavailable",
-		"outage", "overcharged", "charged", "corrupted", "empty", "blank", "late", "early", "shifted",
-	} {
+// foldedSet is the set of the words' folded forms.
+func foldedSet(words ...string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range words {
 		for _, f := range wording(w) {
-			failureWords[f] = true
+			set[f] = true
 		}
 	}
+	return set
 }
 
 // failures are a signature's possible failures: its folded wording after its first one or two

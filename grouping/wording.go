@@ -9,31 +9,33 @@ import (
 // same thing in other words (reordered, inflected, a synonym, a word added) agree.
 
 // wordClasses folds general support vocabulary (no product's words) to one class per meaning.
-var wordClasses = map[string]string{}
+var wordClasses = classesOf(map[string][]string{
+	"fail":      {"fail", "fails", "failed", "failing", "failure", "failures", "error", "errors", "broken", "break", "breaks", "bug", "bugs", "issue", "issues", "problem", "problems", "malfunction"},
+	"missing":   {"missing", "lost", "lose", "loses", "losing", "disappear", "disappears", "disappeared", "disappearing", "vanish", "vanished", "vanishing", "gone", "absent", "dropped", "drop", "drops", "omitted", "omits"},
+	"duplicate": {"duplicate", "duplicates", "duplicated", "duplication", "double", "doubled", "doubles", "dupe", "dupes", "twice"},
+	"wrong":     {"wrong", "incorrect", "inaccurate", "erroneous", "mismatched"},
+	"slow":      {"slow", "slowness", "sluggish", "lag", "lags", "lagging", "laggy", "latency", "delay", "delayed", "delays"},
+	"timeout":   {"timeout", "timeouts", "hang", "hangs", "hanging"},
+	"crash":     {"crash", "crashes", "crashed", "crashing"},
+	"stuck":     {"stuck", "freeze", "freezes", "freezing", "froze", "frozen"},
+	"recurring": {"recurring", "recur", "recurrent", "repeat", "repeating"},
+	"login":     {"login", "logins", "signin", "logon"},
+	"import":    {"import", "imports", "imported", "importing", "upload", "uploads", "uploaded", "uploading"},
+	"delete":    {"delete", "deletes", "deleted", "deleting", "deletion", "remove", "removes", "removed", "removal", "erase"},
+	"reject":    {"reject", "rejects", "rejected", "rejecting", "refuse", "refuses", "refused", "decline", "declined"},
+	"email":     {"email", "emails", "mail", "mails"},
+	"notify":    {"notification", "notifications", "notify", "notified"},
+})
 
-func init() {
-	for class, words := range map[string][]string{
-		"fail":      {"fail", "fails", "failed", "failing", "failure", "failures", "error", "errors", "broken", "break", "breaks", "bug", "bugs", "issue", "issues", "problem", "problems", "malfunction"},
-		"missing":   {"missing", "lost", "lose", "loses", "losing", "disappear", "disappears", "disappeared", "disappearing", "vanish", "vanished", "vanishing", "gone", "absent", "dropped", "drop", "drops", "omitted", "omits"},
-		"duplicate": {"duplicate", "duplicates", "duplicated", "duplication", "double", "doubled", "doubles", "dupe", "dupes", "twice"},
-		"wrong":     {"wrong", "incorrect", "inaccurate", "erroneous", "mismatched"},
-		"slow":      {"slow", "slowness", "sluggish", "lag", "lags", "lagging", "laggy", "latency", "delay", "delayed", "delays"},
-		"timeout":   {"timeout", "timeouts", "hang", "hangs", "hanging"},
-		"crash":     {"crash", "crashes", "crashed", "crashing"},
-		"stuck":     {"stuck", "freeze", "freezes", "freezing", "froze", "frozen"},
-		"recurring": {"recurring", "recur", "recurrent", "repeat", "repeating"},
-		"login":     {"login", "logins", "signin", "logon"},
-		"import":    {"import", "imports", "imported", "importing", "upload", "uploads", "uploaded", "uploading"},
-		"delete":    {"delete", "deletes", "deleted", "deleting", "deletion", "remove", "removes", "removed", "removal", "erase"},
-		"reject":    {"reject", "rejects", "rejected", "rejecting", "refuse", "refuses", "refused", "decline", "declined"},
-		"email":     {"email", "emails", "mail", "mails"},
-		"notify":    {"notification", "notifications", "notify", "notified"},
-	} {
+// classesOf maps every word of each class to the class.
+func classesOf(classes map[string][]string) map[string]string {
+	out := map[string]string{}
+	for class, words := range classes {
 		for _, w := range words {
-			wordClasses[w] = class
+			out[w] = class
 		}
 	}
-	initFailureWords()
+	return out
 }
 
 // phraseClasses fold two-word phrases ("not_received") before the words are folded one by one.
