@@ -129,6 +129,9 @@ func (g *grouper) merge(edges []edge) {
 			}
 			threshold, member = g.cfg.FailureThreshold, min(member, g.cfg.FailureThreshold)
 			if ca.established || cb.established { // small groups joining a story
+				if g.cfg.FailureJoinThreshold <= 0 {
+					continue
+				}
 				threshold = max(threshold, g.cfg.FailureJoinThreshold)
 			}
 		}
