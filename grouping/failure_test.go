@@ -33,18 +33,18 @@ func TestSmallGroupsSharingAFailureMerge(t *testing.T) {
 		bug("api_429_rate_limited", "api", 1, []float32{0.3, 0.21, 0.93}), // cos 0.3 to both
 	)
 	want := "quota_rate_limited=[api_429_rate_limited,quota_rate_limited,traffic_rate_limited](5)"
-	check(t, merged, failureConfig(), want)
-	index := failureConfig()
+	check(t, merged, DefaultConfig(), want)
+	index := DefaultConfig()
 	index.ExactLimit = -1
 	check(t, merged, index, want)
-	off := failureConfig()
+	off := DefaultConfig()
 	off.FailureThreshold = 0
 	check(t, merged, off, "api_429_rate_limited=[api_429_rate_limited](1)", "quota_rate_limited=[quota_rate_limited](2)",
 		"traffic_rate_limited=[traffic_rate_limited](2)")
 
 	// A small group joins a story that shares its failure from FailureJoinThreshold.
 	join := slices.Concat(bug("order_duplicate", "order", 5, at(0)), bug("card_duplicate", "card", 2, at(60))) // cos 0.5
-	check(t, join, failureConfig(), "order_duplicate=[card_duplicate,order_duplicate](7)")
+	check(t, join, DefaultConfig(), "order_duplicate=[card_duplicate,order_duplicate](7)")
 
 	for name, items := range map[string][]Item{
 		"too far": slices.Concat(bug("quota_rate_limited", "quota", 2, at(0)), bug("traffic_rate_limited", "traffic", 2, at(80))),
@@ -58,17 +58,22 @@ func TestSmallGroupsSharingAFailureMerge(t *testing.T) {
 			bug("reel_not_sending", "reel", 2, at(5)), bug("instagram_not_sending", "instagram", 1, at(70))),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if groups := Run(items, failureConfig()); len(groups) != 2 {
+			if groups := Run(items, DefaultConfig()); len(groups) != 2 {
 				t.Errorf("got %v, want the two groups apart", layout(items, groups))
 			}
 		})
 	}
 }
 
-// failureConfig turns failure merges on (DefaultConfig leaves them off) at the thresholds measured
-// on the tuning sets.
-func failureConfig() Config {
-	c := DefaultConfig()
-	c.FailureThreshold, c.FailureJoinThreshold = 0.25, 0.45
-	return c
+// A shared failure is the weakest evidence: a small group whose wording agrees with a group of
+// its own object joins that one, even when another object's group sharing its failure sits
+// closer on centroids.
+func TestFailureMergesComeAfterTheOthers(t *testing.T) {
+	items := slices.Concat(
+		bug("refund_missing", "billing", 1, at(0)),
+		bug("refund_email_missing", "billing", 2, at(71)), // cos 0.33: wordings agree
+		bug("payout_missing", "payouts", 2, at(-66)),      // cos 0.41: shares the failure
+	)
+	check(t, items, DefaultConfig(), "refund_email_missing=[refund_email_missing,refund_missing](3)",
+		"payout_missing=[payout_missing](2)")
 }

@@ -40,6 +40,14 @@ const (
 	failureEdge                  // below that, but two small problem groups share a failure (FailureThreshold)
 )
 
+// tier orders the kinds of edges: failure edges, the weakest evidence, come after all others.
+func (k edgeKind) tier() int {
+	if k == failureEdge {
+		return 1
+	}
+	return 0
+}
+
 // edges finds the pairs of signature groups close enough to merge: all pairs of small area
 // buckets, LSH neighbours in big ones and, when enabled, across areas. They come strongest
 // first, ties by group numbers.
@@ -91,7 +99,7 @@ func (g *grouper) edges() []edge {
 		}
 	}
 	slices.SortFunc(out, func(x, y edge) int {
-		return cmp.Or(cmp.Compare(y.sim, x.sim), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
+		return cmp.Or(cmp.Compare(x.kind.tier(), y.kind.tier()), cmp.Compare(y.sim, x.sim), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
 	})
 	return slices.CompactFunc(out, func(x, y edge) bool { return x.a == y.a && x.b == y.b })
 }

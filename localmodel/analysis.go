@@ -14,6 +14,7 @@ type analysis struct {
 	replies  [][]string // stems of the support team's replies
 	subject  []string   // stems of the subject
 	bodies   [][]string // stems of the customer's messages
+	effects  [][]string // the bodies' effect clauses (effectClauses)
 	terms    *termStats
 	codes    codeSet      // error codes quoted by the customer
 	class    symptomClass // most likely symptom class (classFails when none is specific)
@@ -50,14 +51,15 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 	for _, text := range a.customer {
 		tokens := tokenize(text)
 		a.bodies = append(a.bodies, cueSeq(tokens))
+		a.effects = append(a.effects, effectClauses(text)...)
 		bodyNegated += negatedProgressives(tokens)
 	}
 	negated += bodyNegated
 	var symptomScore float64
-	a.class, symptomScore = detectSymptom(a.subject, a.bodies, cueWeight)
+	a.class, symptomScore = detectSymptom(a.subject, a.bodies, a.effects, cueWeight)
 	a.specific = symptomScore > 0
 	a.scores = scoreTypes(a.subject, a.bodies, cueWeight, symptomScore, negated)
-	_, bodySymptom := detectSymptom(nil, a.bodies, 0)
+	_, bodySymptom := detectSymptom(nil, a.bodies, a.effects, 0)
 	messagesOnly := scoreTypes(nil, a.bodies, 0, bodySymptom, bodyNegated)
 	if !isReply(p.Subject) {
 		// the subject was written for these messages: a "ty" closing them does not turn the

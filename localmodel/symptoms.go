@@ -1,5 +1,7 @@
 package localmodel
 
+import "slices"
+
 // symptomClass is a canonical, domain-general way something misbehaves. Its name becomes the
 // suffix of a product issue's signature.
 type symptomClass struct {
@@ -87,7 +89,8 @@ var symptomClasses = []symptomClass{
 		cues(1, "missing", "disappeared", "vanished", "gone", "not showing", "doesnt show", "not shown",
 			"dont see", "cant see", "not appearing", "doesnt appear", "no longer shows", "not visible",
 			"no results", "returns nothing", "shows nothing", "404", "not found", "dead", "not in the list",
-			"not listed", "only shows", "fewer", "incomplete", "removed", "zero", "no balance", "but no")},
+			"not listed", "only shows", "fewer", "incomplete", "removed", "zero", "no balance", "but no", "has no",
+			"no longer has", "no longer includes", "doesnt include", "not included", "doesnt have")},
 	{"slow", "is slow", "performance",
 		"%s likely does heavy work (an unindexed query, a large payload) on the request path.",
 		cues(1, "slow", "lag", "laggy", "sluggish", "takes forever", "takes ages", "long time to", "performance")},
@@ -97,21 +100,44 @@ var symptomClasses = []symptomClass{
 			"unable to", "nothing happens", "nothing happened")},
 }
 
+// effectWeight is what a symptom cue counts in an effect clause ("posts didn't go out because
+// of it"): the customer names it as the consequence of another failure, which is the issue.
+const effectWeight = 0.5
+
 // detectSymptom scores every class on the stem sequences of the subject (counting subjectWeight
-// times) and the customer's messages and returns the best specific class, the generic class when
-// no specific one is found, and the specific score (0 when nothing specific was found).
-func detectSymptom(subject []string, bodies [][]string, subjectWeight float64) (symptomClass, float64) {
+// times) and the customer's messages, with cues in the messages' effect clauses (a subset of the
+// messages, see effectClauses) counting effectWeight, and returns the best specific class, the
+// generic class when no specific one is found, and the specific score (0 when nothing specific
+// was found).
+func detectSymptom(subject []string, bodies, effects [][]string, subjectWeight float64) (symptomClass, float64) {
 	best, bestScore := len(symptomClasses)-1, 0.0
 	for i, c := range symptomClasses[:len(symptomClasses)-1] {
 		s := subjectWeight * c.cues.score(subject)
 		for _, b := range bodies {
 			s += c.cues.score(b)
 		}
+		for _, e := range effects {
+			s -= (1 - effectWeight) * c.cues.score(e)
+		}
 		if s > bestScore {
 			best, bestScore = i, s
 		}
 	}
 	return symptomClasses[best], bestScore
+}
+
+// effectClauses are the cue sequences of the parts of text's sentences that come before
+// "because": what the customer says happened as a consequence ("posts in the queue didn't go
+// out because of it", "the export is empty because the sync stopped").
+func effectClauses(text string) [][]string {
+	var out [][]string
+	for _, s := range sentences(text) {
+		tokens := tokenize(s)
+		if i := slices.IndexFunc(tokens, func(t token) bool { return t.surface == "because" }); i > 0 {
+			out = append(out, cueSeq(tokens[:i]))
+		}
+	}
+	return out
 }
 
 // symptomByName finds a class by its signature suffix.

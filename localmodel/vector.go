@@ -89,7 +89,7 @@ func features(text string, contentOnly bool) map[string]float64 {
 		prev = t.stem
 	}
 	if contentOnly && len(tf) > 0 {
-		if class, score := detectSymptom(nil, [][]string{cueSeq(tokens)}, 0); score > 0 {
+		if class, score := detectSymptom(nil, [][]string{cueSeq(tokens)}, nil, 0); score > 0 {
 			add("s:"+class.name, symptomWeight)
 		}
 	}
