@@ -291,10 +291,7 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 	if need == "" {
 		need = strings.ReplaceAll(mostCommonOf(members, func(m review.Member) string { return m.Signature }), "_", " ")
 	}
-	need = strings.TrimSuffix(strings.TrimSpace(need), ".")
-	if strings.HasPrefix(strings.ToLower(need), strings.ToLower(component)+" ") {
-		need = strings.TrimSpace(need[len(component):])
-	}
+	need = titleNeed(component, strings.TrimSuffix(strings.TrimSpace(need), "."))
 	p.Title = clipWords(component+": "+need, review.MaxTitle)
 	if phrase := featurePhrase(members, component); class == "feature_request" && phrase != "" {
 		// "Add dark mode" says more than "Mode: support mode": the feature as the members name it.
@@ -333,6 +330,28 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 		p.InvestigationHints = append(p.InvestigationHints, "Direction of the failure: "+d+".")
 	}
 	return p
+}
+
+// titleNeed is need as it reads after "component: ": a word said twice in a row once ("error
+// error 9007"), and the leading words the component already names dropped ("Reverse lookup:
+// reverse shows wrong values"), unless nothing would be left.
+func titleNeed(component, need string) string {
+	named := map[string]bool{}
+	for _, w := range strings.Fields(strings.ToLower(component)) {
+		named[w] = true
+	}
+	var words []string
+	for _, w := range strings.Fields(need) {
+		if len(words) > 0 && strings.EqualFold(words[len(words)-1], w) {
+			continue
+		}
+		words = append(words, w)
+	}
+	lead := 0
+	for lead < len(words)-1 && named[strings.ToLower(words[lead])] {
+		lead++
+	}
+	return strings.Join(words[lead:], " ")
 }
 
 // featurePhrase is the feature as the members name it: the two neighbouring content words, not

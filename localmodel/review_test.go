@@ -101,3 +101,15 @@ func TestReviewKeepsAGroupThatWouldSplitIntoPairs(t *testing.T) {
 		t.Errorf("decision %s (%d parts), want keep", got.Decision, len(got.Parts))
 	}
 }
+
+func TestTitlesSayNothingTwice(t *testing.T) {
+	for _, tc := range []struct{ component, need, want string }{
+		{"Reverse lookup", "reverse shows wrong values", "shows wrong values"},
+		{"Publishing", "error error 9007", "error 9007"},
+		{"Api", "quota is rate limited too early", "quota is rate limited too early"},
+		{"Csv export", "csv export", "export"},
+		{"Order", "Order", "Order"},
+	} {
+		assert.Equal(t, tc.want, titleNeed(tc.component, tc.need), "%s: %s", tc.component, tc.need)
+	}
+}

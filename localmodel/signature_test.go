@@ -174,3 +174,20 @@ func TestTheCauseNamesTheFailureNotItsEffect(t *testing.T) {
 		}
 	}
 }
+
+// What happened ("delivered") and when ("11pm") never name the object when a noun is there.
+func TestObjectIsNoParticipleOrTimeOfDay(t *testing.T) {
+	for text, object := range map[string]string{
+		"the sofa shows delivered but nothing came, the sofa is not here":      "sofa",
+		"since 11pm the reminders are off by an hour, reminders at 11pm wrong": "reminder",
+	} {
+		if got := analyzeTerms("", 1, []string{text}).object(); len(got) != 1 || got[0] != object {
+			t.Errorf("%q: object %v, want %s", text, got, object)
+		}
+	}
+	for stem, want := range map[string]bool{"11pm": true, "7am": true, "1030pm": true, "spam": false, "9007": false, "pm": false} {
+		if clockTime(stem) != want {
+			t.Errorf("clockTime(%q) = %v", stem, !want)
+		}
+	}
+}

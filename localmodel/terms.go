@@ -129,9 +129,10 @@ func (ts *termStats) objectCandidate(stem string) bool {
 // head ("monthly report") but is never the head itself.
 func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(stem, "ly") }
 
-// object returns the stems naming the affected thing: the most salient candidate term (salience
-// already weighs how rare a word is in general English, so the head is usually the noun that
-// names a component). It is joined by a partner only for a compound written as one unit more
+// object returns the stems naming the affected thing: the most salient candidate term, passing
+// over past participles and times of day when another candidate is left (salience already weighs
+// how rare a word is in general English, so the head is usually the noun that names a
+// component). It is joined by a partner only for a compound written as one unit more
 // than once ("gift card", "api key"): the partner must be rare in general English, form the
 // bigram with weight at least minCompoundWeight, and be nearly as salient. Keeping the object
 // short makes paraphrases of one issue reach one signature. The pair is ordered as written most
@@ -146,7 +147,10 @@ func (ts *termStats) object() []string {
 	if len(cands) == 0 {
 		return nil
 	}
-	i := slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) })
+	i := slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) && !ts.participle(s) && !clockTime(s) })
+	if i < 0 {
+		i = slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) })
+	}
 	if i < 0 {
 		return nil
 	}
@@ -169,6 +173,31 @@ func (ts *termStats) object() []string {
 		return []string{head, partner}
 	}
 	return []string{partner, head}
+}
+
+// participle reports a term seen mostly as a past participle ("delivered", "shipped", not
+// "feed" or "speed"): it says what happened to the object, so the object's head is another word
+// when there is one.
+func (ts *termStats) participle(stem string) bool {
+	var verb, other float64
+	for surface, w := range ts.forms[stem] {
+		if len(surface) > 4 && strings.HasSuffix(surface, "ed") && !strings.HasSuffix(surface, "eed") {
+			verb += w
+		} else {
+			other += w
+		}
+	}
+	return verb > other
+}
+
+// clockTime reports a time of day written as one word ("11pm", "7am", "1030pm"): when something
+// happens, never what it happens to.
+func clockTime(stem string) bool {
+	digits, ok := strings.CutSuffix(stem, "pm")
+	if !ok {
+		digits, ok = strings.CutSuffix(stem, "am")
+	}
+	return ok && digits != "" && len(digits) <= 4 && isDigits(digits)
 }
 
 // verbForm reports a term seen mostly as an -ed or -ing form ("delivered", "firing"): it says
