@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -285,6 +286,12 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 	need := ""
 	if len(symptoms) > 0 && class != "feature_request" {
 		need = symptoms[0]
+		if class == "question" {
+			// the question as a customer asked it says more than "cannot find how to use search"
+			if i := slices.IndexFunc(symptoms, func(c string) bool { return quoted(members, c) }); i >= 0 {
+				need = symptoms[i]
+			}
+		}
 	} else {
 		need = lowerFirst(intent)
 	}
@@ -297,6 +304,8 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 		// "Add dark mode" says more than "Mode: support mode": the feature as the members name it.
 		component, need = humanTerm(phrase), "add "+phrase
 		p.Title = clipWords(humanTerm(need), review.MaxTitle)
+	} else if class == "feature_request" && strings.Contains(strings.ToLower(intent), strings.ToLower(component)) {
+		p.Title = clipWords(humanTerm(strings.TrimSuffix(intent, ".")), review.MaxTitle) // "Support sdk", not "Sdk: support sdk"
 	}
 	area := strings.ToLower(humanTerm(mostCommonOf(members, func(m review.Member) string { return m.ProductArea })))
 	user := "user"
@@ -330,6 +339,13 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 		p.InvestigationHints = append(p.InvestigationHints, "Direction of the failure: "+d+".")
 	}
 	return p
+}
+
+// quoted reports whether a clause is a member's own words: found in its excerpt.
+func quoted(members []review.Member, clause string) bool {
+	return slices.ContainsFunc(members, func(m review.Member) bool {
+		return strings.Contains(strings.ToLower(m.Excerpt), strings.ToLower(clause))
+	})
 }
 
 // titleNeed is need as it reads after "component: ": a word said twice in a row once ("error
@@ -456,20 +472,23 @@ var greetings = map[string]bool{"hello": true, "hi": true, "hey": true, "thanks"
 	"quick": true, "please": true, "dear": true, "team": true, "so": true, "also": true, "ok": true, "okay": true}
 
 // clauses splits a symptom into its clauses (at sentence and clause punctuation), each without
-// leading greetings or article, lower-cased first letter, one line.
+// leading greetings or article, lower-cased first letter, one line. A greeting's addressee
+// ("Hello Acme team") is no clause.
 func clauses(s string) []string {
 	var out []string
 	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(".,;:!?—–()\"\n", r) }) {
 		ws := strings.Fields(c)
+		greeted := false
 		for len(ws) > 0 {
 			l := strings.ToLower(strings.Trim(ws[0], "'\""))
-			if greetings[l] || l == "the" || l == "a" || l == "an" || l == "postwise" {
+			if greetings[l] || l == "the" || l == "a" || l == "an" {
+				greeted = greeted || greetings[l]
 				ws = ws[1:]
 				continue
 			}
 			break
 		}
-		if len(ws) < 2 {
+		if len(ws) < 2 || greeted && len(ws) <= 2 {
 			continue
 		}
 		out = append(out, lowerFirst(strings.Join(ws, " ")))

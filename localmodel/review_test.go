@@ -80,9 +80,24 @@ func TestBuiltInReviewNamesTheRequestedFeature(t *testing.T) {
 		ask("Is there a way to add a first comment when scheduling?"), ask("any plans for an auto first comment feature?")))
 	assert.Equal(t, "Add first comment", a.Parts[0].Title)
 
-	// No pair shared by two members: the component and the intent, as before.
+	// No pair shared by two members: the intent, which names the component.
 	a = decideReview(reviewGroup(ask("dark mode"), ask("night mode"), ask("mode for kids")))
-	assert.Equal(t, "Mode: support mode", a.Parts[0].Title)
+	assert.Equal(t, "Support mode", a.Parts[0].Title)
+}
+
+// A question's story is titled with the question as customers asked it, not the extractor's
+// "cannot find how to use".
+func TestQuestionTitleIsTheCustomersQuestion(t *testing.T) {
+	ask := func(question string) review.Member {
+		m := member("how_to_search", "search", "how_to_question", "neutral", question)
+		m.Symptoms = append(m.Symptoms, "Customer cannot find how to use search")
+		m.UserIntent, m.Excerpt = "Learn how to use search", "Hello team, "+question
+		return m
+	}
+	a := decideReview(reviewGroup(ask("how do I paginate the search results?"),
+		ask("how to fetch more than 20 results from search"), ask("how do I paginate search results")))
+	require.Equal(t, review.DecisionKeep, a.Decision)
+	assert.Equal(t, "Search: how do I paginate search results", a.Parts[0].Title)
 }
 
 // A group whose members disagree only in twos stays whole: parts smaller than a story would only
