@@ -80,6 +80,11 @@ func TestBuiltInReviewNamesTheRequestedFeature(t *testing.T) {
 		ask("Is there a way to add a first comment when scheduling?"), ask("any plans for an auto first comment feature?")))
 	assert.Equal(t, "Add first comment", a.Parts[0].Title)
 
+	// What happens to the feature is not part of its name.
+	a = decideReview(reviewGroup(ask("would love bluesky added"), ask("please get bluesky added"),
+		ask("bluesky channel please"), ask("a bluesky channel would be great")))
+	assert.Equal(t, "Add bluesky channel", a.Parts[0].Title)
+
 	// No pair shared by two members: the intent, which names the component.
 	a = decideReview(reviewGroup(ask("dark mode"), ask("night mode"), ask("mode for kids")))
 	assert.Equal(t, "Support mode", a.Parts[0].Title)
