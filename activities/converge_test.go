@@ -53,6 +53,10 @@ func fakeExtractor(t *testing.T) *httptest.Server {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		if len(req.Messages) == 0 { // the batches' embedding requests: this model only extracts
+			http.Error(w, "this fake model answers chat completions only", http.StatusNotFound)
+			return
+		}
 		var issue, variant int
 		p := extraction.ParseUserPrompt(req.Messages[len(req.Messages)-1].Content)
 		if len(p.Messages) != 1 {

@@ -164,7 +164,7 @@ func TestReviewRejectsSplitsKeepsAndCaches(t *testing.T) {
 	assert.Equal(t, []string{"cal-1", "cal-2", "cal-3"}, byKey["calendar_sync_duplicate_events"].ConversationIDs)
 	assert.Equal(t, []string{"cal-4", "cal-5", "cal-6"}, byKey["calendar_sync_outlook_support"].ConversationIDs)
 	photo := byKey["photo_upload_fails"]
-	assert.Equal(t, "Photo upload: upload fails with an error", photo.Title)
+	assert.Equal(t, "Photo upload: fails with an error", photo.Title)
 	assert.Equal(t, "keep", photo.Verdict)
 	assert.NotEmpty(t, photo.UserStory)
 	assert.NotEmpty(t, photo.AcceptanceCriteria)
