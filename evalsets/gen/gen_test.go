@@ -12,7 +12,7 @@ import (
 // and checks each set is big enough and has noise.
 func TestCheckedInSetsAreCurrent(t *testing.T) {
 	dir := t.TempDir()
-	for _, s := range []set{devtoolSet(), storeSet(), mobileSet()} {
+	for _, s := range []set{devtoolSet(), storeSet(), mobileSet(), bookingSet(), invoicingSet()} {
 		if err := s.write(filepath.Join(dir, s.name), seed); err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ const seed = 20261130
 func main() {
 	out := flag.String("out", "evalsets", "directory to write the sets to")
 	flag.Parse()
-	for _, s := range []set{devtoolSet(), storeSet(), mobileSet()} {
+	for _, s := range []set{devtoolSet(), storeSet(), mobileSet(), bookingSet(), invoicingSet()} {
 		if err := s.write(filepath.Join(*out, s.name), seed); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)

@@ -1,0 +1,183 @@
+package main
+
+// bookingSet is Slotberry, a fictional online appointment-booking service for small businesses
+// such as hair salons, physiotherapy clinics, tutors and dog groomers. Both the business staff and
+// their clients write to support, so the same problem arrives from two points of view.
+//
+// Look-alike pairs (shared vocabulary, different fixes):
+//   - reminder_sms_not_sent vs confirmation_email_not_sent
+//   - calendar_sync_duplicates vs calendar_sync_missing_events
+//   - deposit_payment_declined vs customer_charged_twice
+//   - double_booking_same_slot vs howto_block_time_off
+//   - password_reset_email_missing vs confirmation_email_not_sent
+func bookingSet() set {
+	return set{name: "booking", product: "Slotberry", start: "2026-10-12T08:00:00Z",
+		replies: []string{
+			"Hi %s, thanks for getting in touch! Could you tell me the name of your business page and the date of the appointment in question?",
+			"Hello %s, sorry for the trouble. I've passed this on to our engineering team and will update you as soon as I hear back.",
+			"Hi %s, you can change this under Settings > Booking rules in your dashboard. Let us know if anything is unclear!",
+		},
+		issues: []issue{
+			{"reminder_sms_not_sent", 16, []string{
+				"reminders not going out??",
+				"SMS reminders stopped | Since Monday none of our clients get the text reminder 24h before their appointment. The setting is still on and we have 900 SMS credits left.",
+				"my clients say they never got the remider text the day befor",
+				"No text reminder received | I had a physio appointment at 9:30 today and did not get the usual SMS reminder, so I almost forgot. Is something wrong?",
+				"half my no-shows this week are because the reminder sms didnt send",
+				"Los recordatorios por SMS no se envían a mis clientes desde hace tres días",
+				"Message log shows reminder SMS as 'queued' for hours and then nothing | Salon Lumi here, the reminder texts for tomorrow are all stuck.",
+				"Die SMS-Erinnerungen an meine Kunden werden nicht mehr verschickt",
+				"clients keep forgetting appointments, are the text reminders even working?",
+			}},
+			{"confirmation_email_not_sent", 14, []string{
+				"booked online but never got a confirmation email",
+				"No confirmation after booking | I booked a full groom for my dog Biscuit on Saturday 11:00 and got no confirmation email, not even in spam. Is my booking real?",
+				"our customers aren't recieving the booking confirmation emails anymore",
+				"Confirmation emails missing | New online bookings show up in our dashboard but the client gets no email confirming the time. Started after we changed our sender address.",
+				"is my apointment confirmed? no email came",
+				"Je n'ai reçu aucun e-mail de confirmation après ma réservation",
+				"clients keep calling to ask if their booking went through bc the email never arrives",
+				"O e-mail de confirmação da reserva não chega aos meus clientes",
+			}},
+			{"timezone_dst_wrong_time", 15, []string{
+				"all apointments shifted by an hour since the clock chnage",
+				"Wrong times after daylight saving | Since Sunday every booking in the calendar is one hour off. A client booked 10:00 and it shows 11:00 for my staff.",
+				"clients keep showing up at the wrong hour",
+				"I booked my tutoring lesson for 4pm but the confirmation says 5pm, which one is it?",
+				"Times wrong for clients abroad | A student in Lisbon sees slots in our London time but the booking is saved in hers, so everyone is confused about when the lesson is.",
+				"the calender displays everything an hour later since last weekend",
+				"Desde el cambio de hora todas las citas aparecen una hora más tarde",
+				"Na de overgang naar wintertijd staan alle afspraken een uur verschoven",
+				"timezone is messed up, my 9am slots show as 8am on the booking page",
+			}},
+			{"double_booking_same_slot", 14, []string{
+				"two clients booked the same slot",
+				"Double booking | Two customers both booked Sarah for a cut and colour on Friday 14:00. The slot should have been blocked after the first booking.",
+				"we got double booked agian today, 2 dogs arrived at the same time for one groomer",
+				"the system let someone book a time that was allready taken",
+				"Overlapping appointments | Our physio room shows two patients at 10:15 with the same therapist. How is that possible?",
+				"I arrived for my appointment and there was someone else booked at the exact same time",
+				"Doppelbuchung: zwei Kunden haben denselben Termin bekommen",
+				"Due clienti hanno prenotato lo stesso orario con la stessa parrucchiera",
+			}},
+			{"calendar_sync_duplicates", 12, []string{
+				"google calendar shows every appointment twice",
+				"Duplicate events in Google Calendar | Since I connected my calendar, every Slotberry booking appears 2 or 3 times in Google Calendar.",
+				"outlook sync is creating dupliacte events for each booking",
+				"my calender is full of copies of the same appointment",
+				"Sync duplicates | Each time a client reschedules, a new event is added in Outlook but the old one stays, so I have both.",
+				"La synchronisation avec Google Agenda crée des doublons de chaque rendez-vous",
+				"Synchronisatie met Outlook zet elke afspraak dubbel in mijn agenda",
+			}},
+			{"calendar_sync_missing_events", 11, []string{
+				"bookings not showing up in google calandar",
+				"Calendar sync missing events | New online bookings from this week are not in my Outlook calendar at all. Sync status says connected.",
+				"half my appointments arent appearing in my phone calendar",
+				"Sync stopped? | Last event pushed to Google was on the 3rd. Nothing since then, even though we have 20 new bookings.",
+				"my personal google events are not blocking time in slotberry so clients book over them",
+				"A sincronização com o Google Agenda não mostra as novas marcações",
+				"the sync with outlook seems to miss cancelled and new apointments",
+			}},
+			{"deposit_payment_declined", 12, []string{
+				"client can't pay the deposit, card declinded",
+				"Deposit payment failing | Clients trying to pay the 20 EUR deposit for a balayage get 'Payment could not be processed' and the booking is not made.",
+				"my card keeps getting declined when I try to book, it works everywhere else",
+				"the deposit step just fails and loops back to the payment page",
+				"Error at checkout | 'card_declined: do_not_honor' when my customer pays the booking fee. Stripe is connected.",
+				"No puedo pagar el depósito para reservar mi cita, la tarjeta es rechazada",
+				"nobody can pay deposits online since this mornig",
+				"Die Anzahlung wird bei der Buchung immer abgelehnt",
+			}},
+			{"customer_charged_twice", 11, []string{
+				"i was charged twise for one appointment",
+				"Double charge for deposit | I paid the 30 deposit for a massage and my bank shows two payments of 30.00.",
+				"a client says she got billed two times for the same bookng",
+				"Duplicate payment | The page froze after I clicked pay, I paid again and now there are 2 charges but only one appointment.",
+				"my bank statement shows Slotberry twice for one grooming",
+				"On m'a débité deux fois l'acompte pour un seul rendez-vous",
+				"refund please, you took the booking fee twice",
+			}},
+			{"password_reset_email_missing", 11, []string{
+				"can't log in and the password reset email never comes",
+				"Locked out | I'm the receptionist at Northside Physio and I forgot my password. I requested a reset 5 times, no email arrived, checked spam.",
+				"reset password link never arrives",
+				"new staff member can't log in, invite email and reset email both missing",
+				"Can't access my account | It says 'If this address exists you will receive an email' but nothing ever comes.",
+				"Non riesco ad accedere e l'email per reimpostare la password non arriva",
+				"forgot my pasword, reset mail doesnt show up",
+			}},
+			{"widget_not_loading", 11, []string{
+				"booking widget not laoding on my website",
+				"Widget blank | The Slotberry booking button on our Wix site just shows a spinning wheel and never loads the calendar.",
+				"clients say the 'book now' page on our site is empty",
+				"Embed broken | After updating WordPress the booking widget shows 'Refused to display in a frame'.",
+				"i tried to book on the salon website but the booking box is compleetly white",
+				"El widget de reservas no carga en mi página web",
+				"het boekingsvenster op onze website laadt niet meer",
+			}},
+			{"fr_waitlist", 9, []string{
+				"can you add a waitlist for fully booked days?",
+				"Feature request: waiting list | When a slot is taken clients should be able to join a waitlist and get notified if someone cancels.",
+				"would be great if clients could get on a waiting list when there's no free slot",
+				"any plans for a waitlist feature? we loose so many clients on busy Saturdays",
+				"Wir wünschen uns eine Warteliste für ausgebuchte Termine",
+				"please add automatic waitlist, definately would pay more for it",
+			}},
+			{"howto_block_time_off", 9, []string{
+				"how do I block of my holidays?",
+				"Closing for a week | How can I stop clients booking me from 23 to 30 December without deleting my services?",
+				"how to mark a staff member as unavailable for a day",
+				"where do I set lunch breaks so nobody books 12-13?",
+				"Comment bloquer des jours de congé dans le planning ?",
+				"how do i add a day off for one of my groomers, she's sick tomorow",
+			}},
+			{"staff_photo_upload_fails", 2, []string{
+				"can't upload a profile photo for my staff, it just says error",
+				"Photo upload | Uploading a JPG for our new stylist fails with 'file could not be saved'.",
+			}},
+			{"invoice_pdf_wrong_vat", 2, []string{
+				"the client invoices show the wrong VAT rate",
+				"VAT on receipts | Our receipts for clients say 19% VAT but we set 21% in the settings.",
+			}},
+			{"fr_dark_mode", 1, []string{"please add a dark mode to the staff app"}},
+			{"noise_thanks", 10, []string{
+				"thank you! all sorted now", "thanks, the reminders work again", "great support, thanks a lot",
+				"perfect, thank you so much", "Merci beaucoup !", "cheers, that did it", "lovely, thanks",
+				"Vielen Dank für die schnelle Hilfe", "got it, thx", "muito obrigada"}},
+			{"noise_spam", 9, []string{
+				"Rank #1 on Google for 'hair salon near me' with our SEO package, guaranteed results!",
+				"Congratulations! | You have been selected to win a free iPad, click here to claim your prize.",
+				"Earn 5000 USD a week with crypto trading, no experience needed",
+				"buy 10k instagram followers for your salon, instant delivery",
+				"Your domain is about to expire | Renew now at our special rate to avoid losing your website.",
+				"We build websites for salons and clinics, free quote today",
+				"Invest in bitcoin now and double your money in 30 days",
+				"cheap SMS bulk sending, 0.001 per message, contact us",
+				"You have an unclaimed inheritance, reply with your bank details",
+			}},
+			{"noise_marketing", 9, []string{
+				"Partnership proposal | We run a directory of 3,000 beauty salons and would love to list Slotberry as a recommended tool.",
+				"Invitation: Salon & Spa Business Expo 2027, reserve your stand",
+				"Hi, I'm a podcast host for clinic owners, would your CEO join an episode?",
+				"Newsletter from PayFlow: lower card fees for service businesses",
+				"Reseller program? | We are an IT agency in Madrid and want to resell your software to our clients.",
+				"Webinar invite: how AI will change appointment scheduling",
+				"We'd like to feature your app in our 'Top 10 booking tools' article, sponsored slots available",
+				"Guest post offer for your blog, high DA site",
+				"Proposta de parceria com a nossa rede de clínicas",
+			}},
+			{"noise_general", 10, []string{
+				"what are your support opening hours?",
+				"where should I send our company invoices?",
+				"Job application | Hi, I'd like to apply for the customer success role I saw on LinkedIn.",
+				"do you have an office in Berlin?",
+				"is there a phone number I can call?",
+				"what is your company's VAT number for our accounting?",
+				"do you offer a discount for non-profits?",
+				"can I speak to someone in sales?",
+				"¿tienen atención al cliente en español?",
+				"is Slotberry GDPR compliant?",
+			}},
+		},
+	}
+}
