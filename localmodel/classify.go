@@ -25,7 +25,13 @@ var (
 			"schlägt fehl", "nicht erhalten", "não funciona", "erro", "não consigo", "não atualiza", "falha",
 			"parou", "fehl", "equivocada", "equivocado", "incorrecto", "falsch", "errado", "todavía no",
 			"no recibí", "pas reçu", "não recebi", "havent got", "still havent", "no updates", "not what i",
-			"someone elses", "but no"),
+			"someone elses", "but no", "non funziona", "non va", "werkt niet", "doet het niet", "kapot",
+			"no se envía", "no se envían", "no llegan", "não chega", "não chegam", "non arriva", "non arrivano",
+			"nicht mehr", "niet meer", "never comes", "never arrives", "doesnt arrive", "not arriving",
+			"already taken", "copies of", "doublon", "doublons", "dubbel", "dubbele", "messed up", "nothing since",
+			"nobody can", "no one can", "none of", "no email", "reçu aucun", "abgelehnt", "rechazado", "rechazada",
+			"rifiutato", "rifiutata", "recusado", "recusada", "rejeté", "refusé", "geweigerd", "verschoben",
+			"no carga", "ne charge pas", "lädt nicht", "não carrega", "non carica", "laadt niet"),
 		cues(0.5, "doesnt", "wont", "cant", "cannot", "didnt", "unable to", "no longer", "anymore", "did not",
 			"does not", "will not", "not able", "nothing happens", "nothing happened", "why does", "why doesnt",
 			"why is", "weird", "strange", "not happy"),
@@ -51,6 +57,10 @@ var (
 			"overcharged", "renewal", "coupon", "subscription price"),
 		cues(0.5, "payment", "plan", "upgrade", "downgrade", "credit card", "discount", "vat", "price", "pricing"),
 	)
+	// chargeCues say money was taken: with a duplicate, the charge is what is duplicated.
+	chargeCues = cues(1, "charged", "billed", "debited", "took the money", "double charge", "two payments",
+		"duplicate payment", "cobraron", "cobrado", "débité", "prélevé", "abgebucht", "belastet", "addebitato",
+		"afgeschreven", "cobrada")
 	accountCues = cues(1, "password", "login", "log in", "logged out", "sign in", "signin", "locked out",
 		"lock out", "2fa", "two factor", "mfa", "verification code", "delete my account",
 		"close my account", "username", "change my email", "access my account", "account locked",
@@ -129,8 +139,8 @@ func (s typeScores) actionable() float64 { return max(s.bug, s.request, s.howTo,
 
 // conversationType picks the type from the scores of the whole text and of the messages alone.
 // Spam needs two cues, or one and nothing else. Messages that only thank are a general inquiry,
-// whatever the (often inherited) subject says. Otherwise the highest of bug, account, billing,
-// request and how-to wins, ties going in that order (a how-to question about an error is a bug);
+// whatever the (often inherited) subject says. Otherwise the highest of bug, account, request,
+// how-to and billing wins, ties going in that order (a how-to question about an error is a bug);
 // nothing at all is a general inquiry.
 func (s typeScores) conversationType(messagesOnly typeScores) string {
 	actionable := s.actionable()
@@ -152,10 +162,14 @@ func (s typeScores) conversationType(messagesOnly typeScores) string {
 	switch actionable {
 	case s.account:
 		return extraction.TypeAccountIssue
-	case s.billing:
-		return extraction.TypeBillingQuestion
 	case s.request:
 		return extraction.TypeFeatureRequest
+	case s.howTo:
+		// "how do I turn a quote into an invoice?": asked how, it is a how-to question even in
+		// the words of billing (which are a product's own words when it invoices)
+		return extraction.TypeHowToQuestion
+	case s.billing:
+		return extraction.TypeBillingQuestion
 	default:
 		return extraction.TypeHowToQuestion
 	}

@@ -34,6 +34,10 @@ func TestConversationTypeDetection(t *testing.T) {
 		{"account deletion", conv("", "c: Please delete my account and all my data."), extraction.TypeAccountIssue},
 		{"thanks", conv("", "c: Thank you so much, everything is great now!"), extraction.TypeGeneralInquiry},
 		{"spam seo", conv("Partnership", "c: Dear sir, we offer SEO services and quality backlinks to rank higher on Google. Click here for a promo offer."), extraction.TypeSpam},
+		{"misspelt cue", conv("", "c: calendar sync is creating dupliacte events for each booking"), extraction.TypeProductIssue},
+		{"how-to in billing words", conv("", "c: how do I turn a quote into an invoice?"), extraction.TypeHowToQuestion},
+		{"german rejection", conv("", "c: Die Anzahlung wird bei der Buchung immer abgelehnt"), extraction.TypeProductIssue},
+		{"dutch bug", conv("", "c: de koppeling met mijn bank werkt niet"), extraction.TypeProductIssue},
 		{"spam crypto", conv("", "c: Earn money fast with our crypto investment opportunity, click here to join."), extraction.TypeSpam},
 	}
 	client, _ := newClient(t, Config{})
@@ -45,5 +49,30 @@ func TestConversationTypeDetection(t *testing.T) {
 			}
 			assertSpecificSignature(t, theme.IssueSignature)
 		})
+	}
+}
+
+// A misspelt word is read as the one cue word it is a typo of; a common word, a short one or one
+// near two cue words is left alone.
+func TestCueTypos(t *testing.T) {
+	for surface, want := range map[string]string{
+		"dupliacte": "duplicat", "twise": "twic", "recieved": "receiv", // typos of cue words
+		"duplicate": "duplicat", "stock": "stock", "card": "card", "biscuit": "biscuit", // words as written
+	} {
+		tok := tokenize(surface)[0]
+		if got := cueTypos.fix(tok); got != want {
+			t.Errorf("fix(%s) = %s, want %s", surface, got, want)
+		}
+	}
+}
+
+// What a charge duplicates is the charge, whatever was bought: one signature in any product.
+func TestChargedTwiceIsAChargeDuplicate(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	for _, text := range []string{"c: I was charged twice for one booking", "c: you billed my card two times for order 5512",
+		"c: me cobraron dos veces la misma reserva"} {
+		if got := extract(t, client, conv("", text)).IssueSignature; got != "charge_duplicate" {
+			t.Errorf("%q: signature %s, want charge_duplicate", text, got)
+		}
 	}
 }

@@ -29,7 +29,7 @@ func newCueList(cs []cue) cueList {
 func cues(weight float64, phrases ...string) cueList {
 	out := make([]cue, 0, len(phrases))
 	for _, p := range phrases {
-		ws := cueSeq(tokenize(p))
+		ws := phraseSeq(tokenize(p))
 		if len(ws) > 0 && !slices.ContainsFunc(out, func(c cue) bool { return slices.Equal(c.words, ws) }) {
 			out = append(out, cue{words: ws, weight: weight})
 		}
@@ -43,9 +43,9 @@ var negations = surfaceSet("isnt arent wasnt werent hasnt havent hadnt")
 // auxiliaries are dropped before cue matching ("not being sent", "won't be saved").
 var auxiliaries = surfaceSet("be been being")
 
-// cueSeq is the sequence cues are matched against: stems, with negating contractions written
-// "not" and forms of "be" dropped.
-func cueSeq(tokens []token) []string {
+// phraseSeq is the sequence of a cue phrase: stems, with negating contractions written "not" and
+// forms of "be" dropped.
+func phraseSeq(tokens []token) []string {
 	out := make([]string, 0, len(tokens))
 	for _, t := range tokens {
 		switch {
@@ -54,6 +54,22 @@ func cueSeq(tokens []token) []string {
 			out = append(out, "not")
 		default:
 			out = append(out, t.stem)
+		}
+	}
+	return out
+}
+
+// cueSeq is the sequence a text's cues are matched against: its phraseSeq, with a word one typo
+// away from exactly one cue word read as that word ("dupliacte", "twise"; see cueTypos).
+func cueSeq(tokens []token) []string {
+	out := make([]string, 0, len(tokens))
+	for _, t := range tokens {
+		switch {
+		case auxiliaries[t.surface]:
+		case negations[t.surface]:
+			out = append(out, "not")
+		default:
+			out = append(out, cueTypos.fix(t))
 		}
 	}
 	return out

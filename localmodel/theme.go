@@ -39,6 +39,10 @@ func (a *analysis) identify() identity {
 		return id
 	}
 	obj := a.terms.object()
+	if a.class.name == "duplicate" && a.anyCue(chargeCues) {
+		// "charged twice for one booking": what is duplicated is the charge, whatever was bought
+		obj = []string{"charge"}
+	}
 	spell := knownSpellings(a.prompt.Known)
 	var words []string
 	for _, s := range obj {
