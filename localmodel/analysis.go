@@ -51,7 +51,7 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 	for _, text := range a.customer {
 		tokens := tokenize(text)
 		a.bodies = append(a.bodies, cueSeq(tokens))
-		a.effects = append(a.effects, effectClauses(text)...)
+		a.effects = append(a.effects, effectClauses(text, tokens)...)
 		bodyNegated += negatedProgressives(tokens)
 	}
 	negated += bodyNegated

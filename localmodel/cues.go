@@ -45,23 +45,15 @@ var auxiliaries = surfaceSet("be been being")
 
 // phraseSeq is the sequence of a cue phrase: stems, with negating contractions written "not" and
 // forms of "be" dropped.
-func phraseSeq(tokens []token) []string {
-	out := make([]string, 0, len(tokens))
-	for _, t := range tokens {
-		switch {
-		case auxiliaries[t.surface]:
-		case negations[t.surface]:
-			out = append(out, "not")
-		default:
-			out = append(out, t.stem)
-		}
-	}
-	return out
-}
+func phraseSeq(tokens []token) []string { return seqOf(tokens, func(t token) string { return t.stem }) }
 
 // cueSeq is the sequence a text's cues are matched against: its phraseSeq, with a word one typo
 // away from exactly one cue word read as that word ("dupliacte", "twise"; see cueTypos).
-func cueSeq(tokens []token) []string {
+func cueSeq(tokens []token) []string { return seqOf(tokens, cueTypos.fix) }
+
+// seqOf writes negating contractions "not", drops forms of "be" and writes every other token as
+// word says.
+func seqOf(tokens []token, word func(token) string) []string {
 	out := make([]string, 0, len(tokens))
 	for _, t := range tokens {
 		switch {
@@ -69,7 +61,7 @@ func cueSeq(tokens []token) []string {
 		case negations[t.surface]:
 			out = append(out, "not")
 		default:
-			out = append(out, cueTypos.fix(t))
+			out = append(out, word(t))
 		}
 	}
 	return out

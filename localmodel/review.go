@@ -403,10 +403,7 @@ func featurePhrase(members []review.Member, component string) string {
 }
 
 // featureWord: a word that may be part of a feature's name (no greeting, filler or past participle).
-func featureWord(w string) bool {
-	participle := len(w) > 4 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed") // "bluesky added"
-	return !greetings[w] && !featureFillers[w] && !participle
-}
+func featureWord(w string) bool { return !greetings[w] && !featureFillers[w] && !pastParticiple(w) } // "bluesky added"
 
 // featureFillers are the words a request wraps its feature in ("please add", "would love",
 // "support for"), not part of the feature's name.

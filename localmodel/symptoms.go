@@ -138,17 +138,23 @@ func detectSymptom(subject []string, bodies, effects [][]string, subjectWeight f
 
 // effectClauses are the cue sequences of the parts of text's sentences that come before
 // "because": what the customer says happened as a consequence ("posts in the queue didn't go
-// out because of it", "the export is empty because the sync stopped").
-func effectClauses(text string) [][]string {
+// out because of it", "the export is empty because the sync stopped"). tokens are text's; a text
+// without "because" is not split again.
+func effectClauses(text string, tokens []token) [][]string {
+	if !slices.ContainsFunc(tokens, isBecause) {
+		return nil
+	}
 	var out [][]string
 	for _, s := range sentences(text) {
 		tokens := tokenize(s)
-		if i := slices.IndexFunc(tokens, func(t token) bool { return t.surface == "because" }); i > 0 {
+		if i := slices.IndexFunc(tokens, isBecause); i > 0 {
 			out = append(out, cueSeq(tokens[:i]))
 		}
 	}
 	return out
 }
+
+func isBecause(t token) bool { return t.surface == "because" }
 
 // symptomByName finds a class by its signature suffix.
 func symptomByName(name string) (symptomClass, bool) {

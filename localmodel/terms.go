@@ -181,13 +181,19 @@ func (ts *termStats) object() []string {
 func (ts *termStats) participle(stem string) bool {
 	var verb, other float64
 	for surface, w := range ts.forms[stem] {
-		if len(surface) > 4 && strings.HasSuffix(surface, "ed") && !strings.HasSuffix(surface, "eed") {
+		if pastParticiple(surface) {
 			verb += w
 		} else {
 			other += w
 		}
 	}
 	return verb > other
+}
+
+// pastParticiple reports a word written as a past participle: "-ed" after at least three letters,
+// not "-eed" ("shipped", "added", not "feed" or "speed").
+func pastParticiple(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed")
 }
 
 // clockTime reports a time of day written as one word ("11pm", "7am", "1030pm"): when something
