@@ -31,7 +31,8 @@ var (
 			"already taken", "copies of", "doublon", "doublons", "dubbel", "dubbele", "messed up", "nothing since",
 			"nobody can", "no one can", "none of", "no email", "reçu aucun", "abgelehnt", "rechazado", "rechazada",
 			"rifiutato", "rifiutata", "recusado", "recusada", "rejeté", "refusé", "geweigerd", "verschoben",
-			"no carga", "ne charge pas", "lädt nicht", "não carrega", "non carica", "laadt niet"),
+			"no carga", "ne charge pas", "lädt nicht", "não carrega", "non carica", "laadt niet", "how is that possible",
+			"how is this possible", "how can that be", "is empty", "completely white"),
 		cues(0.5, "doesnt", "wont", "cant", "cannot", "didnt", "unable to", "no longer", "anymore", "did not",
 			"does not", "will not", "not able", "nothing happens", "nothing happened", "why does", "why doesnt",
 			"why is", "weird", "strange", "not happy"),
@@ -57,6 +58,15 @@ var (
 			"overcharged", "renewal", "coupon", "subscription price"),
 		cues(0.5, "payment", "plan", "upgrade", "downgrade", "credit card", "discount", "vat", "price", "pricing"),
 	)
+	// clockCues say times are shifted or read in the wrong zone: with a wrong value, the time zone
+	// is what is wrong, whatever shows the times.
+	clockCues = cues(1, "timezone", "time zone", "daylight saving", "daylight savings", "clock change",
+		"clocks changed", "clock changed", "clocks went", "dst", "summer time", "winter time", "hour later",
+		"hour earlier", "hour off", "hours off", "hour early", "hour late", "wrong hour", "by an hour",
+		"by one hour", "one hour off", "cambio de hora", "hora más tarde", "hora antes", "changement dheure",
+		"heure de décalage", "une heure plus", "zeitumstellung", "sommerzeit", "winterzeit", "stunde später",
+		"stunde früher", "ora legale", "cambio dellora", "unora", "wintertijd", "zomertijd", "een uur",
+		"horário de verão", "uma hora")
 	// chargeCues say money was taken: with a duplicate, the charge is what is duplicated.
 	chargeCues = cues(1, "charged", "billed", "debited", "took the money", "double charge", "two payments",
 		"duplicate payment", "cobraron", "cobrado", "débité", "prélevé", "abgebucht", "belastet", "addebitato",

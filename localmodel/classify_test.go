@@ -1,6 +1,7 @@
 package localmodel
 
 import (
+	"strings"
 	"testing"
 
 	"feedbackpipe/conversation"
@@ -74,5 +75,35 @@ func TestChargedTwiceIsAChargeDuplicate(t *testing.T) {
 		if got := extract(t, client, conv("", text)).IssueSignature; got != "charge_duplicate" {
 			t.Errorf("%q: signature %s, want charge_duplicate", text, got)
 		}
+	}
+}
+
+// "did not get" is "didn't get"; a slot booked twice, times an hour off and a page left white
+// are failures in any product that books, shows times or pages.
+func TestGeneralFailurePhrasings(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	for text, want := range map[string]string{
+		"c: I did not get the reminder text before my visit":                     "_not_received",
+		"c: two clients booked the same slot":                                    "slot_duplicate",
+		"c: all appointments shifted by an hour since the clock change":          "timezone_wrong_value",
+		"c: Desde el cambio de hora todas las citas aparecen una hora más tarde": "timezone_wrong_value",
+		"c: the booking box on our site is completely white":                     "_not_loading",
+		"c: I booked for 4pm but the confirmation says 5pm, which one is it?":    "",
+	} {
+		th := extract(t, client, conv("", text))
+		switch {
+		case want == "" && th.ConversationType != "product_issue":
+			t.Errorf("%q: type %s, want product_issue", text, th.ConversationType)
+		case want != "" && !strings.HasSuffix(th.IssueSignature, want):
+			t.Errorf("%q: signature %s, want %s", text, th.IssueSignature, want)
+		}
+	}
+	for _, word := range []string{"forgot", "already"} {
+		if got := cueTypos.fix(tokenize(word)[0]); got != stem(word) {
+			t.Errorf("fix(%s) = %s: a word as written is no typo", word, got)
+		}
+	}
+	if got := cueTypos.fix(tokenize("allready")[0]); got != stem("already") {
+		t.Errorf("fix(allready) = %s, want %s", got, stem("already"))
 	}
 }

@@ -14,6 +14,10 @@ type typoIndex struct {
 var cueTypos = newTypoIndex(bugCues, requestCues, howToCues, billingCues, accountCues, thanksCues, spamCues,
 	symptomCues, deleteCues)
 
+// longStopword is the length from which a cue's stopword is long enough to be misspelt and still
+// recognised ("allready", "anymroe").
+const longStopword = 6
+
 func newTypoIndex(lists ...cueList) *typoIndex {
 	ix := &typoIndex{words: map[string]bool{}, deletes: map[string][]string{}}
 	for _, l := range lists {
@@ -24,8 +28,8 @@ func newTypoIndex(lists ...cueList) *typoIndex {
 		}
 	}
 	for w := range ix.words {
-		if len(w) < minTypoLength-1 || stopwords[w] {
-			continue // "this" in "fix this" is no word a typo is read as
+		if len(w) < minTypoLength-1 || stopwords[w] && len(w) < longStopword {
+			continue // "this" in "fix this" is no word a typo is read as; "already" is
 		}
 		for _, d := range deletions(w) {
 			ix.deletes[d] = append(ix.deletes[d], w)

@@ -51,15 +51,24 @@ func phraseSeq(tokens []token) []string { return seqOf(tokens, func(t token) str
 // away from exactly one cue word read as that word ("dupliacte", "twise"; see cueTypos).
 func cueSeq(tokens []token) []string { return seqOf(tokens, cueTypos.fix) }
 
-// seqOf writes negating contractions "not", drops forms of "be" and writes every other token as
-// word says.
+// contracted are the auxiliaries a following "not" is written into, as customers write them
+// either way: "did not get" is "didnt get", "does not load" is "doesnt load".
+var contracted = map[string]string{"did": "didnt", "does": "doesnt", "do": "dont", "will": "wont",
+	"can": "cant", "could": "couldnt", "would": "wouldnt", "should": "shouldnt"}
+
+// seqOf writes negating contractions "not", an auxiliary and "not" as their contraction ("did
+// not" is "didnt"), drops forms of "be" and writes every other token as word says.
 func seqOf(tokens []token, word func(token) string) []string {
 	out := make([]string, 0, len(tokens))
-	for _, t := range tokens {
+	for i := 0; i < len(tokens); i++ {
+		t := tokens[i]
 		switch {
 		case auxiliaries[t.surface]:
 		case negations[t.surface]:
 			out = append(out, "not")
+		case contracted[t.surface] != "" && i+1 < len(tokens) && tokens[i+1].surface == "not" && !tokens[i+1].brk:
+			out = append(out, stem(contracted[t.surface]))
+			i++
 		default:
 			out = append(out, word(t))
 		}

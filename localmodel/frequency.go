@@ -48,7 +48,7 @@ content country course create crime cultural cup current customer dark daughter 
 defense degree describe design detail determine dinner direction discover discussion disease
 doctor dream drive economy edge effect election element employee energy enjoy environment establish
 evening exactly exist expert explain factor failure fast federal feeling film finger fire firm fish
-floor fly focus food forget form forward free fund future garden gas glass goal gun hang heat
+floor fly focus food forget forgot forgotten form forward free fund future garden gas glass goal gun hang heat
 heavy hospital hotel hundred husband identify imagine improve increase indicate individual
 information inside instead institution international interview investment issue item itself join
 key knowledge lawyer lay lead letter lie listen loss machine magazine maintain major manage manager

@@ -76,7 +76,11 @@ func decideReview(g review.Group) review.Answer {
 	if 3*noisy >= 2*len(g.Members) {
 		return review.Answer{Decision: review.DecisionReject, Reason: review.ReasonNoise, Parts: []review.Part{}}
 	}
-	if parts := facetSplit(g.Members); len(parts) >= 2 {
+	parts := facetSplit(g.Members)
+	if len(parts) < 2 {
+		parts = vocabularySplit(g.Members)
+	}
+	if len(parts) >= 2 {
 		a := review.Answer{Decision: review.DecisionSplit, Reason: review.ReasonDistinctIssues}
 		for _, p := range parts {
 			a.Parts = append(a.Parts, writeStory(p, true))

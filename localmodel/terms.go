@@ -191,10 +191,14 @@ func (ts *termStats) participle(stem string) bool {
 }
 
 // pastParticiple reports a word written as a past participle: "-ed" after at least three letters,
-// not "-eed" ("shipped", "added", not "feed" or "speed").
+// not "-eed" ("shipped", "added", not "feed" or "speed"), or a common irregular one ("taken").
 func pastParticiple(w string) bool {
-	return len(w) > 4 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed")
+	return len(w) > 4 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed") || irregularParticiples[w]
 }
+
+// irregularParticiples are the everyday past participles not ending in "-ed".
+var irregularParticiples = surfaceSet(`taken given gone done seen known shown written sent broken chosen
+forgotten gotten hidden stolen spoken driven eaten fallen paid made lost`)
 
 // clockTime reports a time of day written as one word ("11pm", "7am", "1030pm"): when something
 // happens, never what it happens to.

@@ -43,6 +43,11 @@ func (a *analysis) identify() identity {
 		// "charged twice for one booking": what is duplicated is the charge, whatever was bought
 		obj = []string{"charge"}
 	}
+	if a.class.name == "wrong_value" && a.anyCue(clockCues) {
+		// "every booking shows an hour later since Sunday": whatever shows them, the times are
+		// read in the wrong zone
+		obj = []string{"timezone"}
+	}
 	spell := knownSpellings(a.prompt.Known)
 	var words []string
 	for _, s := range obj {
