@@ -107,3 +107,17 @@ func TestGeneralFailurePhrasings(t *testing.T) {
 		t.Errorf("fix(allready) = %s, want %s", got, stem("already"))
 	}
 }
+
+// Something done that a state should have stopped ("sent even though it is paid") is a failure of
+// its own kind, not a value shown wrong.
+func TestActingDespiteAStateIsUnwanted(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	for _, text := range []string{"c: payment reminders going to clients who already paid",
+		"c: overdue reminder emails sent even though the invoice shows PAID",
+		"c: I turned notifications off but the app still sends them at night"} {
+		th := extract(t, client, conv("", text))
+		if th.ConversationType != "product_issue" || !strings.HasSuffix(th.IssueSignature, "_unwanted") {
+			t.Errorf("%q: %s %s, want a product issue ending _unwanted", text, th.ConversationType, th.IssueSignature)
+		}
+	}
+}
