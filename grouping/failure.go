@@ -69,9 +69,12 @@ func sharesFailure(a, b *sigGroup) bool {
 	return false
 }
 
+// namesFailure: a signature group of a problem whose signature names a failure.
+func (s *sigGroup) namesFailure() bool { return s.problem && len(s.failures) > 0 }
+
 // failureCandidate: a signature group small enough, and of a problem, for failure agreement.
 func (g *grouper) failureCandidate(s *sigGroup) bool {
-	return s.problem && s.weight < g.cfg.MinSize && len(s.failures) > 0
+	return s.namesFailure() && s.weight < g.cfg.MinSize
 }
 
 // failureEdges finds the pairs of problem signature groups, at least one of them small, of any
@@ -84,7 +87,7 @@ func (g *grouper) failureEdges(ids []int32) []edge {
 	}
 	var keys []key
 	for _, k := range ids {
-		if s := &g.sgs[k]; s.problem && len(s.failures) > 0 {
+		if s := &g.sgs[k]; s.namesFailure() {
 			for _, f := range s.failures {
 				keys = append(keys, key{f, k})
 			}
@@ -121,7 +124,7 @@ func (g *grouper) clustersShareFailure(ra, rb int32) bool {
 	}
 	joins := g.cl[rb].established
 	return g.everyPair(ra, rb, func(a, b *sigGroup, cos func() float64) bool {
-		return g.failureCandidate(a) && (g.failureCandidate(b) || joins && b.problem && len(b.failures) > 0) &&
+		return g.failureCandidate(a) && (g.failureCandidate(b) || joins && b.namesFailure()) &&
 			(sharesFailure(a, b) || cos() >= g.cfg.MergeThreshold)
 	})
 }

@@ -139,7 +139,7 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 		return edge{a, b, sim, wordingEdge}, true
 	}
 	if g.cfg.FailureThreshold > 0 && float64(sim) >= g.cfg.FailureThreshold && (g.failureCandidate(sa) || g.failureCandidate(sb)) &&
-		sa.problem && sb.problem && sharesFailure(sa, sb) {
+		sa.namesFailure() && sb.namesFailure() && sharesFailure(sa, sb) {
 		return edge{a, b, sim, failureEdge}, true
 	}
 	return edge{}, false

@@ -58,8 +58,7 @@ var (
 			"overcharged", "renewal", "coupon", "subscription price"),
 		cues(0.5, "payment", "plan", "upgrade", "downgrade", "credit card", "discount", "vat", "price", "pricing"),
 	)
-	// clockCues say times are shifted or read in the wrong zone: with a wrong value, the time zone
-	// is what is wrong, whatever shows the times.
+	// clockCues say times are shifted or read in the wrong zone (see impliedObjects).
 	clockCues = cues(1, "timezone", "time zone", "daylight saving", "daylight savings", "clock change",
 		"clocks changed", "clock changed", "clocks went", "dst", "summer time", "winter time", "hour later",
 		"hour earlier", "hour off", "hours off", "hour early", "hour late", "wrong hour", "by an hour",
@@ -67,7 +66,7 @@ var (
 		"heure de décalage", "une heure plus", "zeitumstellung", "sommerzeit", "winterzeit", "stunde später",
 		"stunde früher", "ora legale", "cambio dellora", "unora", "wintertijd", "zomertijd", "een uur",
 		"horário de verão", "uma hora")
-	// chargeCues say money was taken: with a duplicate, the charge is what is duplicated.
+	// chargeCues say money was taken (see impliedObjects).
 	chargeCues = cues(1, "charged", "billed", "debited", "took the money", "double charge", "two payments",
 		"duplicate payment", "cobraron", "cobrado", "débité", "prélevé", "abgebucht", "belastet", "addebitato",
 		"afgeschreven", "cobrada")

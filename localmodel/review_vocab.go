@@ -51,25 +51,32 @@ func vocabularySplit(members []review.Member) [][]review.Member {
 	if bestA == "" {
 		return nil
 	}
-	parts := [][]review.Member{nil, nil}
+	// the members using one word and not the other, then the rest by the words they share
+	var sides [2][]int
 	var rest []int
-	for i, m := range members {
+	for i := range members {
 		switch a, b := words[i][bestA], words[i][bestB]; {
 		case a && !b:
-			parts[0] = append(parts[0], m)
+			sides[0] = append(sides[0], i)
 		case b && !a:
-			parts[1] = append(parts[1], m)
+			sides[1] = append(sides[1], i)
 		default:
 			rest = append(rest, i)
 		}
 	}
-	vocab := []map[string]int{partTerms(parts[0]), partTerms(parts[1])}
+	vocab := [2]map[string]int{termUses(words, sides[0]), termUses(words, sides[1])}
 	for _, i := range rest {
 		sa, sb := sharedTerms(words[i], vocab[0]), sharedTerms(words[i], vocab[1])
-		if sa > sb || sa == sb && len(parts[0]) >= len(parts[1]) {
-			parts[0] = append(parts[0], members[i])
+		if sa > sb || sa == sb && len(sides[0]) >= len(sides[1]) {
+			sides[0] = append(sides[0], i)
 		} else {
-			parts[1] = append(parts[1], members[i])
+			sides[1] = append(sides[1], i)
+		}
+	}
+	parts := make([][]review.Member, 2)
+	for p, side := range sides {
+		for _, i := range side {
+			parts[p] = append(parts[p], members[i])
 		}
 	}
 	return parts
@@ -92,11 +99,11 @@ func memberTerms(m review.Member) map[string]bool {
 	return set
 }
 
-// partTerms counts the members of a part using each word.
-func partTerms(part []review.Member) map[string]int {
+// termUses counts the members (by index into words) using each word.
+func termUses(words []map[string]bool, members []int) map[string]int {
 	df := map[string]int{}
-	for _, m := range part {
-		for w := range memberTerms(m) {
+	for _, i := range members {
+		for w := range words[i] {
 			df[w]++
 		}
 	}

@@ -178,16 +178,19 @@ func (ts *termStats) object() []string {
 // participle reports a term seen mostly as a past participle ("delivered", "shipped", not
 // "feed" or "speed"): it says what happened to the object, so the object's head is another word
 // when there is one.
-func (ts *termStats) participle(stem string) bool {
-	var verb, other float64
+func (ts *termStats) participle(stem string) bool { return ts.mostly(stem, pastParticiple) }
+
+// mostly reports whether the stem's surface forms that are written as form outweigh the others.
+func (ts *termStats) mostly(stem string, form func(surface string) bool) bool {
+	var yes, no float64
 	for surface, w := range ts.forms[stem] {
-		if pastParticiple(surface) {
-			verb += w
+		if form(surface) {
+			yes += w
 		} else {
-			other += w
+			no += w
 		}
 	}
-	return verb > other
+	return yes > no
 }
 
 // pastParticiple reports a word written as a past participle: "-ed" after at least three letters,
@@ -213,15 +216,7 @@ func clockTime(stem string) bool {
 // verbForm reports a term seen mostly as an -ed or -ing form ("delivered", "firing"): it says
 // what happened rather than what it happened to.
 func (ts *termStats) verbForm(stem string) bool {
-	var verb, other float64
-	for surface, w := range ts.forms[stem] {
-		if strings.HasSuffix(surface, "ed") || strings.HasSuffix(surface, "ing") {
-			verb += w
-		} else {
-			other += w
-		}
-	}
-	return verb > other
+	return ts.mostly(stem, func(w string) bool { return strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing") })
 }
 
 // display is the readable form of a stem: the most frequent uninflected surface form seen

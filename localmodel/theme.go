@@ -39,14 +39,11 @@ func (a *analysis) identify() identity {
 		return id
 	}
 	obj := a.terms.object()
-	if a.class.name == "duplicate" && a.anyCue(chargeCues) {
-		// "charged twice for one booking": what is duplicated is the charge, whatever was bought
-		obj = []string{"charge"}
-	}
-	if a.class.name == "wrong_value" && a.anyCue(clockCues) {
-		// "every booking shows an hour later since Sunday": whatever shows them, the times are
-		// read in the wrong zone
-		obj = []string{"timezone"}
+	for _, o := range impliedObjects {
+		if a.class.name == o.class && a.anyCue(o.cues) {
+			obj = []string{o.object}
+			break
+		}
 	}
 	spell := knownSpellings(a.prompt.Known)
 	var words []string
@@ -82,6 +79,18 @@ func (a *analysis) identify() identity {
 		component:   object,
 		confidence:  confidence,
 	}
+}
+
+// impliedObjects name the object a failure implies, whatever the customer names: what a charge
+// duplicates is the charge, whatever was bought ("charged twice for one booking"); times shown an
+// hour off are read in the wrong zone, whatever shows them ("every booking shows an hour later").
+var impliedObjects = []struct {
+	class  string
+	cues   cueList
+	object string
+}{
+	{"duplicate", chargeCues, "charge"},
+	{"wrong_value", clockCues, "timezone"},
 }
 
 // theme builds the full Theme of the conversation.
