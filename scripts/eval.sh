@@ -11,6 +11,7 @@ if [ $# -eq 0 ]; then
   for d in evalsets/*/; do [ -f "$d/labels.csv" ] && set -- "$@" "$d"; done
 fi
 mkdir -p .dev
+TEMPORAL=$(scripts/tools.sh temporal-path) # the run index workflow a set's run starts is ended after it
 BIN=${BIN:-bin} # where the worker and starter binaries are
 results=()
 titles=$BIN/eval-titles.md
@@ -27,8 +28,8 @@ for dir in "$@"; do
   worker=$!
   cleanup() {
     kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true
-    temporal workflow terminate --query "TaskQueue='$TASK_QUEUE' AND ExecutionStatus='Running'" \
-      --reason "make eval ended" --yes >/dev/null 2>&1 || true
+    "$TEMPORAL" workflow terminate --query "TaskQueue='$TASK_QUEUE' AND ExecutionStatus='Running'" \
+      --reason "make eval ended" --yes >/dev/null || true
     scripts/services.sh db-drop "$db" || true
   }
   trap cleanup EXIT
