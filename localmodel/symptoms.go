@@ -71,7 +71,8 @@ var symptomClasses = []symptomClass{
 	{"not_sending", "does not send", "deficit",
 		"Outgoing delivery from %s likely fails or is never queued.",
 		cues(1, "not sending", "doesnt send", "wont send", "not sent", "never sent", "fails to send", "cant send",
-			"didnt go out", "not going out", "never went out", "did not go out", "no se envía", "no se envían",
+			"didnt send", "dont send", "stopped sending", "dont go out", "doesnt go out", "didnt go out",
+			"not going out", "never went out", "no se envía", "no se envían",
 			"nicht verschickt", "nicht mehr verschickt", "non inviato", "non vengono inviati", "niet verstuurd",
 			"não é enviado", "não são enviados", "nest pas envoyé", "ne sont pas envoyés")},
 	{"not_received", "is not received", "deficit",
@@ -121,6 +122,19 @@ var symptomClasses = []symptomClass{
 			"unable to", "nothing happens", "nothing happened")},
 }
 
+// unsaid are, by class, phrases that hold one of its cues without naming it: each match takes
+// one cue back. "Is something wrong?" and "something went wrong" say vaguely that something
+// fails, not that a value is wrong.
+var unsaid = map[string]cueList{
+	"wrong_value": cues(1, "something wrong", "anything wrong", "whats wrong", "what is wrong", "went wrong",
+		"gone wrong", "goes wrong", "go wrong", "going wrong", "wrong with"),
+}
+
+// score is what seq says of the class: its cues, less the phrases that hold one without naming it.
+func (c symptomClass) score(seq []string) float64 {
+	return max(0, c.cues.score(seq)-unsaid[c.name].score(seq))
+}
+
 // effectWeight is what a symptom cue counts in an effect clause ("posts didn't go out because
 // of it"): the customer names it as the consequence of another failure, which is the issue.
 const effectWeight = 0.5
@@ -133,12 +147,12 @@ const effectWeight = 0.5
 func detectSymptom(subject []string, bodies, effects [][]string, subjectWeight float64) (symptomClass, float64) {
 	best, bestScore := len(symptomClasses)-1, 0.0
 	for i, c := range symptomClasses[:len(symptomClasses)-1] {
-		s := subjectWeight * c.cues.score(subject)
+		s := subjectWeight * c.score(subject)
 		for _, b := range bodies {
-			s += c.cues.score(b)
+			s += c.score(b)
 		}
 		for _, e := range effects {
-			s -= (1 - effectWeight) * c.cues.score(e)
+			s -= (1 - effectWeight) * c.score(e)
 		}
 		if s > bestScore {
 			best, bestScore = i, s

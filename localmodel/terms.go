@@ -130,7 +130,7 @@ func (ts *termStats) objectCandidate(stem string) bool {
 func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(stem, "ly") }
 
 // object returns the stems naming the affected thing: the most salient candidate term, passing
-// over past participles and times of day when another candidate is left (salience already weighs
+// over past participles, times of day and people ("clients") when another candidate is left (salience already weighs
 // how rare a word is in general English, so the head is usually the noun that names a
 // component). It is joined by a partner only for a compound written as one unit more
 // than once ("gift card", "api key"): the partner must be rare in general English, form the
@@ -147,7 +147,9 @@ func (ts *termStats) object() []string {
 	if len(cands) == 0 {
 		return nil
 	}
-	i := slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) && !ts.participle(s) && !clockTime(s) })
+	i := slices.IndexFunc(cands, func(s string) bool {
+		return !adverbial(s) && !ts.participle(s) && !clockTime(s) && !ts.mostly(s, func(w string) bool { return people[w] })
+	})
 	if i < 0 {
 		i = slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) })
 	}
@@ -203,14 +205,15 @@ func pastParticiple(w string) bool {
 var irregularParticiples = surfaceSet(`taken given gone done seen known shown written sent broken chosen
 forgotten gotten hidden stolen spoken driven eaten fallen paid made lost`)
 
-// clockTime reports a time of day written as one word ("11pm", "7am", "1030pm"): when something
-// happens, never what it happens to.
+// clockTime reports a time of day or a span written as one word ("11pm", "7am", "1030pm", "24h",
+// "30min"): when something happens, never what it happens to.
 func clockTime(stem string) bool {
-	digits, ok := strings.CutSuffix(stem, "pm")
-	if !ok {
-		digits, ok = strings.CutSuffix(stem, "am")
+	for _, unit := range []string{"pm", "am", "h", "hr", "hrs", "min", "mins"} {
+		if digits, ok := strings.CutSuffix(stem, unit); ok && digits != "" && len(digits) <= 4 && isDigits(digits) {
+			return true
+		}
 	}
-	return ok && digits != "" && len(digits) <= 4 && isDigits(digits)
+	return false
 }
 
 // verbForm reports a term seen mostly as an -ed or -ing form ("delivered", "firing"): it says

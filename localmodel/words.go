@@ -35,6 +35,12 @@ wir ihr mit von zu zum zur für auf aus bei nach seit ist sind war hat haben wir
 mein meine dein sein ihr unser noch schon sehr auch wie wo warum wann was wenn dass obwohl kaum
 o a os as um uma uns umas do da dos das em no na nos nas com por para é são não meu minha seu sua
 mas muito já como quando onde porque isso isto esse essa há foi tem também
+de het een en van op in met voor is zijn niet geen mijn onze ons wij ik je jij u hij zij dat die dit
+deze naar bij uit aan om ook nog al maar of als dan wat hoe waarom waar wanneer heeft hebben had was
+werd wordt worden kan kunnen moet moeten meer er
+il lo gli le un una di da con su per tra fra ma non mi ti ci si è sono ho ha hanno mio mia miei
+nostro nostra nostri questo questa quello che come quando dove perché più anche ancora
+desde hace hasta mucho muchos nuestro nuestra nuestros mehr seit unsere unser unseren
 ` +
 	// Their everyday verbs, adverbs and time words, which say nothing about what misbehaves.
 	`
@@ -48,6 +54,15 @@ möchte bekommen bekomme bekommt bekam funktioniert geht ging gibt versucht brau
 nur mal
 ontem hoje amanhã sempre ainda agora aqui faço fiz tenho tinha posso pode quero queria funciona
 recebi recebido chegou tentei preciso
+gisteren vandaag morgen altijd weer nu hier doe deed heb werkt lukt wil wilt graag bedankt
+ieri oggi domani sempre adesso qui faccio fatto posso può voglio vorrei funziona grazie
+` +
+	// and the everyday verbs of what customers do (pay, book, send, open), said in those languages
+	`
+pagar pagué reservar enviar abrir entrar cambiar usar poder hacer payer réserver envoyer
+ouvrir changer utiliser pouvoir faire bezahlen zahlen buchen senden öffnen ändern nutzen machen
+wünschen pagare prenotare inviare aprire cambiare usare betalen boeken versturen openen
+wijzigen gebruiken maken
 `)
 
 // genericWords are words of support conversations that say nothing about the affected thing:
@@ -103,8 +118,17 @@ rate limit limited limiting throttle throttled throttles throttling loop inflate
 	`
 duplicado duplicados duplicada duplicadas veces vez fois doppelt zweimal vezes equivocada equivocado
 incorrecto incorrecta falsch faux fausse errado errada recibí recibido recibida reçu reçue erhalten
-recebi recebido
+recebi recebido envía envían enviado enviados enviada envoyé envoyés envoyée verschickt versendet
+verstuurd inviato inviati carga cargan carica lädt laadt carrega llega llegan chega chegam arriva
+arrivano kommt actualiza aktualisiert aggiorna atualiza bijgewerkt abgelehnt rechazado rechazada
+rechazó rifiutato rifiutata recusado recusada rejeté rejetée refusé refusée geweigerd
 `)
+
+// people are the plural nouns customers name the people they serve by ("my clients say"): who
+// meets the issue, rarely what it is. Matched by surface form, so "the JS client" stays a thing.
+var people = surfaceSet(`clients customers users patients guests visitors members students buyers
+shoppers subscribers attendees participants employees colleagues staff people kunden klanten
+clientes clienti usuarios utilisateurs nutzer pacientes patienten gäste invitados`)
 
 // nounCues often precede a noun: determiners, possessives and prepositions. A word right after one
 // gets a small salience bonus. Matched by surface form.
