@@ -167,7 +167,7 @@ func TestTheCauseNamesTheFailureNotItsEffect(t *testing.T) {
 	for text, suffix := range map[string]string{
 		"c: the app disconnected again. 3rd time this week. messages in the outbox didnt go out because of it": "_disconnects",
 		"c: reports didn't go out because the integration disconnected overnight":                              "_disconnects",
-		"c: my invoices didn't go out this morning, the queue shows them all as not sent":                      "_not_sending",
+		"c: my invoices didn't go out this morning, the queue shows them all as not sent":                      "_not_received",
 	} {
 		if got := extract(t, client, conv("", text)).IssueSignature; !strings.HasSuffix(got, suffix) {
 			t.Errorf("%q: signature %q, want one ending %s", text, got, suffix)
