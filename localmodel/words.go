@@ -19,7 +19,7 @@ weve werent what whats when whens where wheres which while who whos whom why why
 would wouldnt you youd youll youre youve your yours yourself yourselves yes yeah ok okay oh hmm
 anything everything nothing something anyone everyone someone nobody somebody anybody already
 really actually maybe perhaps either neither though although however therefore whether via per
-etc eg ie lot lots bit kind sort thing things stuff way ways yet since ago soon later still set
+etc eg ie re lot lots bit kind sort thing things stuff way ways yet since ago soon later still set
 ` +
 	// Spanish, French, German and Portuguese function words, so a message in those languages never
 	// names its object with one.
@@ -121,7 +121,11 @@ incorrecto incorrecta falsch faux fausse errado errada recibí recibido recibida
 recebi recebido envía envían enviado enviados enviada envoyé envoyés envoyée verschickt versendet
 verstuurd inviato inviati carga cargan carica lädt laadt carrega llega llegan chega chegam arriva
 arrivano kommt actualiza aktualisiert aggiorna atualiza bijgewerkt abgelehnt rechazado rechazada
-rechazó rifiutato rifiutata recusado recusada rejeté rejetée refusé refusée geweigerd
+rechazó rifiutato rifiutata recusado recusada rejeté rejetée refusé refusée geweigerd reauthorize
+reauthorise authorize authorise autorizar autoriseren autorisieren reconectar reconnecter koppelen
+verbinden importa importiert importeert sbagliato sbagliata arrotondato redondeado gerundet afgerond
+arrondi napparaissent napparaît aparecen aparece verschwunden fehlen ontbreken compaiono importing
+syncing pulled
 `)
 
 // people are the plural nouns customers name the people they serve by ("my clients say"): who
