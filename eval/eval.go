@@ -10,7 +10,10 @@
 //   - The population is the conversations of the prediction that have a label. Conversations the
 //     run did not theme (not actionable, filtered, failed, outside the window) are not scored:
 //     extraction is judged elsewhere; the grouping can only be judged on what it was given. They
-//     are counted in LabelsUnmatched; themed conversations without a label in Unlabelled.
+//     are counted in LabelsUnmatched; themed conversations without a label in Unlabelled. So a
+//     model that drops a hard issue conversation as not actionable loses nothing here: what it
+//     drops shows in IssueCoverage, the share of the labelled issue conversations (noise aside)
+//     the run themed, to be read beside the scores.
 //   - Noise: a label starting with NoisePrefix ("noise_": thanks, spam, billing, …) names no
 //     issue, so two noise conversations are never "the same issue". A noise conversation that
 //     got a theme is its own singleton class in the truth: grouping it alone costs nothing,
@@ -50,6 +53,7 @@ type Report struct {
 	Conversations   int `json:"conversations"`    // evaluated: themed in the run and labelled
 	Unlabelled      int `json:"unlabelled"`       // themed but without a label: not evaluated
 	LabelsUnmatched int `json:"labels_unmatched"` // labels of conversations without a theme in the run
+	IssuesUnthemed  int `json:"issues_unthemed"`  // of those, the labels naming an issue (not noise)
 	Noise           int `json:"noise"`            // evaluated conversations with a noise label
 	TrueClasses     int `json:"true_classes"`     // distinct true classes (each noise conversation is one)
 	Clusters        int `json:"clusters"`         // distinct predicted clusters (each unclustered one is one)
@@ -68,6 +72,7 @@ type Report struct {
 	ARI               float64 `json:"adjusted_rand_index"`
 	OrphanRate        float64 `json:"orphan_rate"`      // InOrphans / Conversations
 	UnclusteredRate   float64 `json:"unclustered_rate"` // Unclustered / Conversations
+	IssueCoverage     float64 `json:"issue_coverage"`   // labelled issue conversations themed, of all labelled issue conversations
 }
 
 // Metric is one named value of a report, for printing.
@@ -89,6 +94,7 @@ func (r Report) Metrics() []Metric {
 		{"adjusted_rand_index", r.ARI, false},
 		{"orphan_rate", r.OrphanRate, false},
 		{"unclustered_rate", r.UnclusteredRate, false},
+		{"issue_coverage", r.IssueCoverage, false},
 		{"conversations", float64(r.Conversations), true},
 		{"true_classes", float64(r.TrueClasses), true},
 		{"noise", float64(r.Noise), true},
@@ -100,6 +106,7 @@ func (r Report) Metrics() []Metric {
 		{"unclustered", float64(r.Unclustered), true},
 		{"unlabelled", float64(r.Unlabelled), true},
 		{"labels_unmatched", float64(r.LabelsUnmatched), true},
+		{"issues_unthemed", float64(r.IssuesUnthemed), true},
 	}
 }
 
@@ -117,6 +124,20 @@ func Evaluate(pred map[string]Assignment, truth map[string]string) Report {
 	}
 	sort.Strings(ids) // a fixed order: sums of floats come out the same every time
 	r.LabelsUnmatched = len(truth) - len(ids)
+	issues := 0
+	for id, label := range truth {
+		if strings.HasPrefix(label, NoisePrefix) {
+			continue
+		}
+		issues++
+		if _, ok := pred[id]; !ok {
+			r.IssuesUnthemed++
+		}
+	}
+	r.IssueCoverage = 1
+	if issues > 0 {
+		r.IssueCoverage = float64(issues-r.IssuesUnthemed) / float64(issues)
+	}
 	r.Conversations = len(ids)
 
 	// Number the classes and clusters; noise conversations and unclustered ones are singletons.

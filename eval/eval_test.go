@@ -119,6 +119,12 @@ func TestPopulationAndUnclustered(t *testing.T) {
 	near(t, "unclustered rate", r.UnclusteredRate, 1.0/3)
 	// ARI: index 1, true pairs 3, predicted 1, all 3: expected 1, max 2 → 0.
 	near(t, "ARI", r.ARI, 0)
+	// Of the four issue conversations (a1, a2, a3, b1) the run themed three; the noise one it
+	// did not theme is no issue left out.
+	if r.IssuesUnthemed != 1 {
+		t.Errorf("issues unthemed %d, want 1 (b1)", r.IssuesUnthemed)
+	}
+	near(t, "issue coverage", r.IssueCoverage, 0.75)
 }
 
 func TestEmpty(t *testing.T) {

@@ -189,8 +189,12 @@ func effectClauses(text string, tokens []token) [][]string {
 
 func isBecause(t token) bool { return t.surface == "because" }
 
-// symptomByName finds a class by its signature suffix.
+// symptomByName finds a class by its signature suffix; "not_sending", the suffix of signatures
+// minted before sending and receiving were one class, names the delivery class.
 func symptomByName(name string) (symptomClass, bool) {
+	if name == "not_sending" {
+		name = "not_received"
+	}
 	for _, c := range symptomClasses {
 		if c.name == name {
 			return c, true

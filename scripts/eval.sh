@@ -52,13 +52,15 @@ for dir in "$@"; do
   cleanup
   trap - EXIT
 done
-printf '%-12s %6s %6s %6s %8s %8s %7s %7s %6s\n' set P R F1 BCubedF1 orphans stories orphgrp convs
+printf '%-12s %6s %6s %6s %8s %8s %7s %7s %6s %7s\n' set P R F1 BCubedF1 orphans stories orphgrp convs issues
 for row in "${results[@]}"; do
   name=${row%%	*}
   json=${row#*	}
   tag=$name; [ "$name" = mobile ] && tag="$name*"
-  jq -r --arg n "$tag" '[$n, .pairwise_precision, .pairwise_recall, .pairwise_f1, .bcubed_f1, .orphan_rate, .stories, .orphan_groups, .conversations] | @tsv' <<<"$json" |
-    awk -F'\t' '{printf "%-12s %6.2f %6.2f %6.2f %8.2f %8.2f %7d %7d %6d\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
+  jq -r --arg n "$tag" '[$n, .pairwise_precision, .pairwise_recall, .pairwise_f1, .bcubed_f1, .orphan_rate, .stories, .orphan_groups, .conversations, .issue_coverage] | @tsv' <<<"$json" |
+    awk -F'\t' '{printf "%-12s %6.2f %6.2f %6.2f %8.2f %8.2f %7d %7d %6d %7.2f\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}'
 done
 echo "* holdout set: scored for the final measurement only, never tuned against"
+echo "convs: the labelled conversations the run themed, which the scores are over; issues: the share"
+echo "of the labelled issue conversations (noise aside) the run themed (the rest it read as not actionable)"
 echo "the ten largest stories of each set: $titles"
