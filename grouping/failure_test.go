@@ -77,3 +77,20 @@ func TestFailureMergesComeAfterTheOthers(t *testing.T) {
 	check(t, items, DefaultConfig(), "refund_email_missing=[refund_email_missing,refund_missing](3)",
 		"payout_missing=[payout_missing](2)")
 }
+
+// Two stories that name one failure with different objects are look-alikes: they merge on
+// centroids only from LookalikeThreshold, however far above MergeThreshold the shared failure
+// lifts their cosine; two stories of different failures still merge from MergeThreshold.
+func TestLookalikeStoriesMergeOnlyWhenVeryClose(t *testing.T) {
+	lookalikes := slices.Concat(bug("slot_duplicate", "slot", 5, at(0)), bug("charge_duplicate", "charge", 4, at(50))) // cos 0.64
+	check(t, lookalikes, DefaultConfig(), "slot_duplicate=[slot_duplicate](5)", "charge_duplicate=[charge_duplicate](4)")
+	off := DefaultConfig()
+	off.LookalikeThreshold = 0
+	check(t, lookalikes, off, "slot_duplicate=[charge_duplicate,slot_duplicate](9)")
+
+	close := slices.Concat(bug("slot_duplicate", "slot", 5, at(0)), bug("charge_duplicate", "charge", 4, at(40))) // cos 0.77
+	check(t, close, DefaultConfig(), "slot_duplicate=[charge_duplicate,slot_duplicate](9)")
+
+	other := slices.Concat(bug("slot_duplicate", "slot", 5, at(0)), bug("calendar_missing", "calendar", 4, at(50)))
+	check(t, other, DefaultConfig(), "slot_duplicate=[calendar_missing,slot_duplicate](9)")
+}

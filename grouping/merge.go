@@ -118,6 +118,10 @@ func (g *grouper) merge(edges []edge) {
 		sameArea := g.sgs[e.a].area == g.sgs[e.b].area && ca.area == cb.area
 		threshold, member := g.threshold(sameArea), g.cfg.MemberThreshold
 		switch e.kind {
+		case centroidEdge:
+			if ca.established && cb.established && g.sgs[ra].namesFailure() && g.sgs[rb].namesFailure() && sharesFailure(&g.sgs[ra], &g.sgs[rb]) {
+				threshold = max(threshold, g.cfg.LookalikeThreshold) // two stories of one failure: look-alikes
+			}
 		case wordingEdge:
 			if !sameArea || !g.clustersAgree(ra, rb) {
 				continue

@@ -66,10 +66,15 @@ var (
 		"heure de décalage", "une heure plus", "zeitumstellung", "sommerzeit", "winterzeit", "stunde später",
 		"stunde früher", "ora legale", "cambio dellora", "unora", "wintertijd", "zomertijd", "een uur",
 		"horário de verão", "uma hora")
+	// slotCues say one time was given to two people (see impliedObjects).
+	slotCues = cues(1, "same slot", "same time", "already taken", "already booked", "double booked",
+		"double booking", "overbooked", "doppelbuchung", "doppelt gebucht", "denselben termin", "stesso orario",
+		"mismo horario", "même créneau", "dubbel geboekt", "booked over")
 	// chargeCues say money was taken (see impliedObjects).
 	chargeCues = cues(1, "charged", "billed", "debited", "took the money", "double charge", "two payments",
 		"duplicate payment", "cobraron", "cobrado", "débité", "prélevé", "abgebucht", "belastet", "addebitato",
-		"afgeschreven", "cobrada")
+		"afgeschreven", "cobrada", "fee", "fees", "deposit", "bank statement", "my bank shows", "on my statement",
+		"paid twice", "pay twice", "payment twice")
 	accountCues = cues(1, "password", "login", "log in", "logged out", "sign in", "signin", "locked out",
 		"lock out", "2fa", "two factor", "mfa", "verification code", "delete my account",
 		"close my account", "username", "change my email", "access my account", "account locked",
@@ -85,6 +90,7 @@ var (
 	spamCues   = cues(1, "seo", "backlink", "crypto", "bitcoin", "click here", "promo offer", "promotional offer",
 		"guest post", "rank higher", "first page of google", "web design", "marketing services",
 		"lead generation", "limited time offer", "investment opportunity", "casino", "earn money",
+		"double your money", "invest in", "passive income", "get rich",
 		"make money", "whatsapp", "telegram", "unsubscribe", "dear sir", "dear madam", "boost your",
 		"increase your traffic", "traffic to your website", "our services", "outsourcing", "guaranteed",
 		"congratulations", "claim your", "selected for", "verify your account", "renew now", "expiring soon",

@@ -105,7 +105,15 @@ func compatibility(known string, convType string, class symptomClass, specific, 
 	if known == class.name || (known == classFails && !specific) {
 		return 1
 	}
+	if k, ok := symptomByName(known); ok && specific && opposite(k.direction, class.direction) {
+		return 0 // "bookings not showing up in Google Calendar" is no google_calendar_duplicate
+	}
 	return 0.8 // a different specific symptom, or a vague one against a specific signature
+}
+
+// opposite reports two polar directions that need opposite fixes: too many and none.
+func opposite(a, b string) bool {
+	return a == "excess" && b == "deficit" || a == "deficit" && b == "excess"
 }
 
 func boolScore(ok bool, v float64) float64 {

@@ -92,6 +92,22 @@ func TestDifferentIssuesSharingAWordStayApart(t *testing.T) {
 	}
 }
 
+// A known signature of the opposite failure is never reused, however well its object matches:
+// events missing from a calendar need another fix than events doubled in it.
+func TestOppositeFailureNeverReusesASignature(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	known := extraction.KnownSignature{Signature: "google_calendar_duplicate", ProductArea: "calendar", Count: 7}
+	b := extract(t, client, conv("", "c: bookings not showing up in google calendar"), known)
+	if b.MatchedExisting || !strings.HasSuffix(b.IssueSignature, "_missing") {
+		t.Errorf("missing events got signature %q (matched %v), want a new _missing one", b.IssueSignature, b.MatchedExisting)
+	}
+	// the same failure, worded vaguely, still reuses it
+	v := extract(t, client, conv("", "c: google calendar sync is broken again"), known)
+	if v.IssueSignature != known.Signature {
+		t.Errorf("a vague complaint about google calendar got %q, want %s reused", v.IssueSignature, known.Signature)
+	}
+}
+
 func TestHeuristicsAreDomainGeneral(t *testing.T) {
 	tests := []struct {
 		name     string

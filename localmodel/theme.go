@@ -82,14 +82,17 @@ func (a *analysis) identify() identity {
 }
 
 // impliedObjects name the object a failure implies, whatever the customer names: what a charge
-// duplicates is the charge, whatever was bought ("charged twice for one booking"); times shown an
-// hour off are read in the wrong zone, whatever shows them ("every booking shows an hour later").
+// duplicates is the charge, whatever was bought ("charged twice for one booking"); a time given
+// twice is the slot's duplicate, whoever or whatever was booked ("two clients booked the same
+// slot", "double booked for one groomer"); times shown an hour off are read in the wrong zone,
+// whatever shows them ("every booking shows an hour later"). The first that applies wins.
 var impliedObjects = []struct {
 	class  string
 	cues   cueList
 	object string
 }{
 	{"duplicate", chargeCues, "charge"},
+	{"duplicate", slotCues, "slot"},
 	{"wrong_value", clockCues, "timezone"},
 }
 
