@@ -69,6 +69,37 @@ func sharesFailure(a, b *sigGroup) bool {
 	return false
 }
 
+// lookAlikes: two problem signatures that name one failure about objects with no word in common
+// (slot_duplicate and charge_duplicate, iphone_crash and editor_crash): one failure said of two
+// things is two issues as often as one.
+func lookAlikes(a, b *sigGroup) bool {
+	if !a.namesFailure() || !b.namesFailure() {
+		return false
+	}
+	for _, f := range a.failures {
+		if !slices.Contains(b.failures, f) {
+			continue
+		}
+		fw := strings.Fields(f)
+		oa, ob := objectWords(a.sig, fw), objectWords(b.sig, fw)
+		if len(oa) > 0 && len(ob) > 0 && !slices.ContainsFunc(oa, func(w string) bool { return slices.Contains(ob, w) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectWords are the folded words of sig that are not words of its failure.
+func objectWords(sig string, failure []string) []string {
+	var out []string
+	for _, w := range wording(sig) {
+		if !slices.Contains(failure, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // namesFailure: a signature group of a problem whose signature names a failure.
 func (s *sigGroup) namesFailure() bool { return s.problem && len(s.failures) > 0 }
 

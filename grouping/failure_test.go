@@ -78,9 +78,10 @@ func TestFailureMergesComeAfterTheOthers(t *testing.T) {
 		"payout_missing=[payout_missing](2)")
 }
 
-// Two stories that name one failure with different objects are look-alikes: they merge on
-// centroids only from LookalikeThreshold, however far above MergeThreshold the shared failure
-// lifts their cosine; two stories of different failures still merge from MergeThreshold.
+// Two stories that name one failure of objects with no word in common are look-alikes: they
+// merge on centroids only from LookalikeThreshold, however far above MergeThreshold the shared
+// failure lifts their cosine; stories of different failures, or of objects sharing a word, still
+// merge from MergeThreshold.
 func TestLookalikeStoriesMergeOnlyWhenVeryClose(t *testing.T) {
 	lookalikes := slices.Concat(bug("slot_duplicate", "slot", 5, at(0)), bug("charge_duplicate", "charge", 4, at(50))) // cos 0.64
 	check(t, lookalikes, DefaultConfig(), "slot_duplicate=[slot_duplicate](5)", "charge_duplicate=[charge_duplicate](4)")
@@ -93,4 +94,8 @@ func TestLookalikeStoriesMergeOnlyWhenVeryClose(t *testing.T) {
 
 	other := slices.Concat(bug("slot_duplicate", "slot", 5, at(0)), bug("calendar_missing", "calendar", 4, at(50)))
 	check(t, other, DefaultConfig(), "slot_duplicate=[calendar_missing,slot_duplicate](9)")
+
+	// objects with a word in common are one thing named two ways, not look-alikes
+	shared := slices.Concat(bug("video_upload_crash", "video", 5, at(0)), bug("video_crash", "video", 4, at(50)))
+	check(t, shared, DefaultConfig(), "video_upload_crash=[video_crash,video_upload_crash](9)")
 }

@@ -119,8 +119,8 @@ func (g *grouper) merge(edges []edge) {
 		threshold, member := g.threshold(sameArea), g.cfg.MemberThreshold
 		switch e.kind {
 		case centroidEdge:
-			if ca.established && cb.established && g.sgs[ra].namesFailure() && g.sgs[rb].namesFailure() && sharesFailure(&g.sgs[ra], &g.sgs[rb]) {
-				threshold = max(threshold, g.cfg.LookalikeThreshold) // two stories of one failure: look-alikes
+			if ca.established && cb.established && lookAlikes(&g.sgs[ra], &g.sgs[rb]) {
+				threshold = max(threshold, g.cfg.LookalikeThreshold)
 			}
 		case wordingEdge:
 			if !sameArea || !g.clustersAgree(ra, rb) {

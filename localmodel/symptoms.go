@@ -120,6 +120,7 @@ var symptomClasses = []symptomClass{
 		"A condition in %s likely ignores a state that should stop it (already paid, cancelled, opted out).",
 		cues(1, "even though", "even after", "still got", "still get", "still gets", "still getting",
 			"still receive", "still receives", "still receiving", "still sends", "still sending", "already paid",
+			"marked as paid", "marked paid", "after paying", "after i paid",
 			"should not", "shouldnt", "not supposed to", "al betaald", "déjà réglé", "déjà payé", "ya pagado", "bereits bezahlt", "già pagato", "já pago")},
 	{"slow", "is slow", "performance",
 		"%s likely does heavy work (an unindexed query, a large payload) on the request path.",
