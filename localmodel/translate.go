@@ -2,10 +2,10 @@ package localmodel
 
 import "strings"
 
-// foreignNouns maps common support nouns of Spanish, French, German and Portuguese to their
-// English word, so a message in one of those languages names its object as an English message
-// about the same thing would, and a few English synonyms to one of them. General language only:
-// orders, payments, accounts, messages.
+// foreignNouns maps common support nouns of Spanish, French, German, Portuguese, Dutch and
+// Italian to their English word, so a message in one of those languages names its object as an
+// English message about the same thing would, and a few English synonyms to one of them. General
+// language only: orders, payments, accounts, messages, connections, bookings.
 var foreignNouns = pairSet(`
 pedido:order pedidos:order paquete:package paquetes:package reembolso:refund devolución:return
 devolucion:return pago:payment tarjeta:card contraseña:password envío:shipping envio:shipping
@@ -22,6 +22,16 @@ rücksendung:return
 pacote:package pagamento:payment cartão:card senha:password entrega:delivery notificação:notification
 notificações:notification sincronização:sync fatura:invoice tamanho:size rastreamento:tracking
 chave:key painel:dashboard celular:phone
+conexión:connection conexion:connection conexão:connection verbindung:connection koppeling:connection
+verbinding:connection connessione:connection banco:bank banque:bank recordatorio:reminder
+recordatorios:reminder erinnerung:reminder erinnerungen:reminder herinnering:reminder
+herinneringen:reminder lembrete:reminder lembretes:reminder promemoria:reminder movimiento:transaction
+movimientos:transaction transacción:transaction transacciones:transaction umsatz:transaction
+umsätze:transaction transações:transaction transactie:transaction transacties:transaction
+agenda:calendar kalender:calendar calendario:calendar calendrier:calendar cita:appointment
+citas:appointment termin:appointment termine:appointment afspraak:appointment afspraken:appointment
+reserva:booking reservas:booking buchung:booking boeking:booking réservation:booking
+depósito:deposit deposito:deposit anzahlung:deposit acompte:deposit aanbetaling:deposit
 ` +
 	// English synonyms of general support nouns, so paraphrases name one object
 	`

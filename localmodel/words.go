@@ -125,7 +125,7 @@ rechazó rifiutato rifiutata recusado recusada rejeté rejetée refusé refusée
 reauthorise authorize authorise autorizar autoriseren autorisieren reconectar reconnecter koppelen
 verbinden importa importiert importeert sbagliato sbagliata arrotondato redondeado gerundet afgerond
 arrondi napparaissent napparaît aparecen aparece verschwunden fehlen ontbreken compaiono importing
-syncing pulled
+syncing pulled volver authorization authorisation reauthorization reauthorisation autorización
 `)
 
 // people are the plural nouns customers name the people they serve by ("my clients say"): who
