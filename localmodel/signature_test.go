@@ -201,7 +201,8 @@ func TestObjectIsNoParticipleOrTimeOfDay(t *testing.T) {
 			t.Errorf("%q: object %v, want %s", text, got, object)
 		}
 	}
-	for stem, want := range map[string]bool{"11pm": true, "7am": true, "1030pm": true, "spam": false, "9007": false, "pm": false} {
+	for stem, want := range map[string]bool{"11pm": true, "7am": true, "1030pm": true, "24h": true, "15th": true,
+		"spam": false, "9007": false, "pm": false, "4th": true, "month": false, "3d": false} {
 		if clockTime(stem) != want {
 			t.Errorf("clockTime(%q) = %v", stem, !want)
 		}

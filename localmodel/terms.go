@@ -205,10 +205,10 @@ func pastParticiple(w string) bool {
 var irregularParticiples = surfaceSet(`taken given gone done seen known shown written sent broken chosen
 forgotten gotten hidden stolen spoken driven eaten fallen paid made lost`)
 
-// clockTime reports a time of day or a span written as one word ("11pm", "7am", "1030pm", "24h",
-// "30min"): when something happens, never what it happens to.
+// clockTime reports a time of day, a span or a day of the month written as one word ("11pm",
+// "7am", "1030pm", "24h", "30min", "15th"): when something happens, never what it happens to.
 func clockTime(stem string) bool {
-	for _, unit := range []string{"pm", "am", "h", "hr", "hrs", "min", "mins"} {
+	for _, unit := range []string{"pm", "am", "h", "hr", "hrs", "min", "mins", "st", "nd", "rd", "th"} {
 		if digits, ok := strings.CutSuffix(stem, unit); ok && digits != "" && len(digits) <= 4 && isDigits(digits) {
 			return true
 		}
