@@ -67,9 +67,10 @@ var (
 		"stunde früher", "ora legale", "cambio dellora", "unora", "wintertijd", "zomertijd", "een uur",
 		"horário de verão", "uma hora")
 	// slotCues say one time was given to two people (see impliedObjects).
-	slotCues = cues(1, "same slot", "same time", "already taken", "already booked", "double booked",
-		"double booking", "overbooked", "doppelbuchung", "doppelt gebucht", "denselben termin", "stesso orario",
-		"mismo horario", "même créneau", "dubbel geboekt", "booked over")
+	slotCues = cues(1, "same slot", "already taken", "already booked", "double booked", "double booking",
+		"overbooked", "booked at the same time", "booked for the same time", "booked the same", "booked over",
+		"someone else booked", "somebody else booked", "booked by someone else",
+		"doppelbuchung", "doppelt gebucht", "denselben termin", "même créneau", "dubbel geboekt")
 	// chargeCues say money was taken (see impliedObjects).
 	chargeCues = cues(1, "charged", "billed", "debited", "took the money", "double charge", "two payments",
 		"duplicate payment", "cobraron", "cobrado", "débité", "prélevé", "abgebucht", "belastet", "addebitato",

@@ -136,7 +136,7 @@ var symptomClasses = []symptomClass{
 // fails, not that a value is wrong.
 var unsaid = map[string]cueList{
 	"wrong_value": cues(1, "something wrong", "anything wrong", "whats wrong", "what is wrong", "went wrong",
-		"gone wrong", "goes wrong", "go wrong", "going wrong", "wrong with"),
+		"gone wrong", "goes wrong", "go wrong", "going wrong"),
 }
 
 // score is what seq says of the class: its cues, less the phrases that hold one without naming it.
