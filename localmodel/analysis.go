@@ -57,6 +57,9 @@ func analyze(p extraction.ParsedPrompt) *analysis {
 	negated += bodyNegated
 	var symptomScore float64
 	a.class, symptomScore = detectSymptom(a.subject, a.bodies, a.effects, cueWeight)
+	if a.class.name == "duplicate" && a.anyCue(countCues) {
+		a.class, _ = symptomByName("wrong_value") // "the report counts some invoices twice": a wrong total
+	}
 	a.specific = symptomScore > 0
 	a.scores = scoreTypes(a.subject, a.bodies, cueWeight, symptomScore, negated)
 	_, bodySymptom := detectSymptom(nil, a.bodies, a.effects, 0)
