@@ -32,6 +32,8 @@ agenda:calendar kalender:calendar calendario:calendar calendrier:calendar cita:a
 citas:appointment termin:appointment termine:appointment afspraak:appointment afspraken:appointment
 reserva:booking reservas:booking buchung:booking boeking:booking réservation:booking
 depósito:deposit deposito:deposit anzahlung:deposit acompte:deposit aanbetaling:deposit
+betalingsherinnering:reminder betalingsherinneringen:reminder zahlungserinnerung:reminder
+zahlungserinnerungen:reminder mahnung:reminder mahnungen:reminder
 ` +
 	// English synonyms of general support nouns, so paraphrases name one object
 	`
