@@ -44,7 +44,7 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
 		items[i] = grouping.Item{ID: t.ConversationID, Signature: t.Signature, ProductArea: t.ProductArea,
-			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector}
+			ActionType: t.ActionType, Direction: t.Direction, Vector: t.Vector, Excerpt: t.Excerpt}
 	}
 	groups, err := groupOrStop(ctx, items, a.Config.Grouping)
 	if err != nil {

@@ -99,3 +99,29 @@ func TestLookalikeStoriesMergeOnlyWhenVeryClose(t *testing.T) {
 	shared := slices.Concat(bug("video_upload_crash", "video", 5, at(0)), bug("video_crash", "video", 4, at(50)))
 	check(t, shared, DefaultConfig(), "video_upload_crash=[video_crash,video_upload_crash](9)")
 }
+
+// said sets the excerpt of every item.
+func said(items []Item, excerpt string) []Item {
+	for i := range items {
+		items[i].Excerpt = excerpt
+	}
+	return items
+}
+
+// Look-alike stories whose customers each name the other's object are one issue named two ways:
+// they merge from WordingThreshold. A mention on one side only (an everyday word of another
+// issue) does not merge them.
+func TestLookalikesNamingEachOthersObjectMerge(t *testing.T) {
+	mutual := slices.Concat(
+		said(bug("connection_disconnects", "connection", 4, at(0)), "My bank connection expired again"),
+		said(bug("bank_disconnects", "bank", 4, at(66)), "I have to reconnect my bank, the connection drops every week")) // cos 0.41
+	check(t, mutual, DefaultConfig(), "bank_disconnects=[bank_disconnects,connection_disconnects](8)")
+
+	oneSided := slices.Concat(
+		said(bug("slot_duplicate", "slot", 4, at(0)), "two clients booked the same slot"),
+		said(bug("charge_duplicate", "charge", 4, at(66)), "charged twice for my slot"))
+	check(t, oneSided, DefaultConfig(), "slot_duplicate=[slot_duplicate](4)", "charge_duplicate=[charge_duplicate](4)")
+
+	silent := slices.Concat(bug("connection_disconnects", "connection", 4, at(0)), bug("bank_disconnects", "bank", 4, at(66)))
+	check(t, silent, DefaultConfig(), "connection_disconnects=[connection_disconnects](4)", "bank_disconnects=[bank_disconnects](4)")
+}

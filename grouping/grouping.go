@@ -71,6 +71,7 @@ type Item struct {
 	ActionType  string           // extraction.ActionTypes: bug_report, feature_request, …
 	Direction   string           // extraction.Directions: excess, deficit, creation, …
 	Vector      vector.Quantized // may be nil when the theme has no embedding
+	Excerpt     string           // the customer's own words (a key excerpt), or "": which things its members name
 }
 
 // Facets says which facets must agree, both for two groups to merge and for a group to stay
@@ -116,7 +117,10 @@ type Config struct {
 	// name one failure of objects with no word in common (slot_duplicate and charge_duplicate,
 	// refund_missing and parcel_missing; see lookAlikes) must reach to merge on centroids, above
 	// MergeThreshold: a failure shared by everything the two clusters say lifts their cosine
-	// without making them one issue. Below MergeThreshold it changes nothing.
+	// without making them one issue. Below MergeThreshold it changes nothing. When the customers
+	// of one name the other's object in their own words (Item.Excerpt: "bank connection expired"
+	// in connection_disconnects, bank_disconnects), the two are one issue named two ways and
+	// merge from WordingThreshold (see mentions).
 	LookalikeThreshold float64
 	MinSize            int    // distinct conversations a story needs; a facet split keeps parts this big (0: 3)
 	Facets             Facets // which facets must agree (merge guard and split)
@@ -238,7 +242,8 @@ type grouper struct {
 	cent  []float32 // unit centroid of each signature group, dim values each
 	sum   []float64 // sum of unit member vectors of each cluster root, dim values each
 	cl    []clusterState
-	first []bool // item is the first with its id (distinct-conversation counting)
+	named map[int32]map[string]int // per signature group checked for mentions: members naming each folded word
+	first []bool                   // item is the first with its id (distinct-conversation counting)
 	names map[string]int32
 }
 

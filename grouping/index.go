@@ -38,6 +38,7 @@ const (
 	centroidEdge edgeKind = iota // the centroids are close enough (MergeThreshold, CrossAreaThreshold)
 	wordingEdge                  // below that, but the wordings agree (WordingThreshold)
 	failureEdge                  // below that, but two small problem groups share a failure (FailureThreshold)
+	mentionEdge                  // two stories of one failure whose customers name each other's object (WordingThreshold)
 )
 
 // tier orders the kinds of edges: failure edges, the weakest evidence, come after all others.
@@ -137,6 +138,9 @@ func (g *grouper) pair(a, b int32, crossOnly bool) (edge, bool) {
 	}
 	if same && g.cfg.WordingThreshold > 0 && float64(sim) >= g.cfg.WordingThreshold && wordingsAgree(sa.words, sb.words) {
 		return edge{a, b, sim, wordingEdge}, true
+	}
+	if g.cfg.WordingThreshold > 0 && float64(sim) >= g.cfg.WordingThreshold && g.mayMention(sa, sb) {
+		return edge{a, b, sim, mentionEdge}, true
 	}
 	if g.cfg.FailureThreshold > 0 && float64(sim) >= g.cfg.FailureThreshold && (g.failureCandidate(sa) || g.failureCandidate(sb)) &&
 		sa.namesFailure() && sb.namesFailure() && sharesFailure(sa, sb) {

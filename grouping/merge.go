@@ -119,9 +119,14 @@ func (g *grouper) merge(edges []edge) {
 		threshold, member := g.threshold(sameArea), g.cfg.MemberThreshold
 		switch e.kind {
 		case centroidEdge:
-			if ca.established && cb.established && lookAlikes(&g.sgs[ra], &g.sgs[rb]) {
+			if ca.established && cb.established && lookAlikes(&g.sgs[ra], &g.sgs[rb]) && !g.mentions(ra, rb) {
 				threshold = max(threshold, g.cfg.LookalikeThreshold)
 			}
+		case mentionEdge:
+			if !ca.established || !cb.established || !g.mentions(e.a, e.b) {
+				continue
+			}
+			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
 		case wordingEdge:
 			if !sameArea || !g.clustersAgree(ra, rb) {
 				continue
