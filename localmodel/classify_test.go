@@ -79,7 +79,8 @@ func TestChargedTwiceIsAChargeDuplicate(t *testing.T) {
 }
 
 // "did not get" is "didn't get"; a slot booked twice, times an hour off and a page left white
-// are failures in any product that books, shows times or pages.
+// are failures in any product that books, shows times or pages; something counted twice is a
+// wrong total, not a duplicate, while a charge taken twice stays one.
 func TestGeneralFailurePhrasings(t *testing.T) {
 	client, _ := newClient(t, Config{})
 	for text, want := range map[string]string{
@@ -89,6 +90,9 @@ func TestGeneralFailurePhrasings(t *testing.T) {
 		"c: Desde el cambio de hora todas las citas aparecen una hora más tarde": "timezone_wrong_value",
 		"c: the booking box on our site is completely white":                     "_not_loading",
 		"c: I booked for 4pm but the confirmation says 5pm, which one is it?":    "",
+		"c: dashboard usage is off: it counts our requests twice?":               "_wrong_value",
+		"c: the sales report counted every refund twice":                         "_wrong_value",
+		"c: I was charged twice for one order":                                   "charge_duplicate",
 	} {
 		th := extract(t, client, conv("", text))
 		switch {

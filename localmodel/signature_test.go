@@ -208,18 +208,3 @@ func TestObjectIsNoParticipleOrTimeOfDay(t *testing.T) {
 		}
 	}
 }
-
-// Something counted twice is a wrong total, not a duplicate record; a charge taken twice stays a
-// duplicate.
-func TestCountedTwiceIsAWrongValue(t *testing.T) {
-	client, _ := newClient(t, Config{})
-	for text, suffix := range map[string]string{
-		"c: dashboard usage is off: it counts our requests twice?": "_wrong_value",
-		"c: the sales report counted every refund twice":           "_wrong_value",
-		"c: I was charged twice for one order":                     "charge_duplicate",
-	} {
-		if got := extract(t, client, conv("", text)).IssueSignature; !strings.HasSuffix(got, suffix) {
-			t.Errorf("%q: signature %q, want one ending %s", text, got, suffix)
-		}
-	}
-}
