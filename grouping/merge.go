@@ -119,11 +119,16 @@ func (g *grouper) merge(edges []edge) {
 		threshold, member := g.threshold(sameArea), g.cfg.MemberThreshold
 		switch e.kind {
 		case centroidEdge:
-			if ca.established && cb.established && lookAlikes(&g.sgs[ra], &g.sgs[rb]) && !g.mentions(ra, rb) {
-				threshold = max(threshold, g.cfg.LookalikeThreshold)
+			if ca.established && cb.established {
+				if lookAlike, mutual := g.lookAlike(ra, rb); lookAlike && !mutual {
+					threshold = max(threshold, g.cfg.LookalikeThreshold)
+				}
 			}
 		case mentionEdge:
-			if !ca.established || !cb.established || !g.mentions(e.a, e.b) {
+			if !ca.established || !cb.established {
+				continue
+			}
+			if _, mutual := g.lookAlike(e.a, e.b); !mutual {
 				continue
 			}
 			threshold, member = g.cfg.WordingThreshold, min(member, g.cfg.WordingThreshold)
