@@ -81,3 +81,16 @@ func extract(t *testing.T, client *openai.Client, c *conversation.Conversation, 
 	}
 	return theme
 }
+
+// expectSignatures extracts each text (a one-message conversation) and checks its signature:
+// a want starting with "_" is the failure the signature must end with, any other the whole
+// signature.
+func expectSignatures(t *testing.T, client *openai.Client, wants map[string]string) {
+	t.Helper()
+	for text, want := range wants {
+		got := extract(t, client, conv("", text)).IssueSignature
+		if strings.HasPrefix(want, "_") && !strings.HasSuffix(got, want) || !strings.HasPrefix(want, "_") && got != want {
+			t.Errorf("%q: signature %q, want %s", text, got, want)
+		}
+	}
+}

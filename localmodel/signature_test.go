@@ -180,15 +180,11 @@ func TestRequestObjectIsTheThingWanted(t *testing.T) {
 // issue: the other one is, whatever order the symptom classes are tried in.
 func TestTheCauseNamesTheFailureNotItsEffect(t *testing.T) {
 	client, _ := newClient(t, Config{})
-	for text, suffix := range map[string]string{
+	expectSignatures(t, client, map[string]string{
 		"c: the app disconnected again. 3rd time this week. messages in the outbox didnt go out because of it": "_disconnects",
 		"c: reports didn't go out because the integration disconnected overnight":                              "_disconnects",
 		"c: my invoices didn't go out this morning, the queue shows them all as not sent":                      "_not_received",
-	} {
-		if got := extract(t, client, conv("", text)).IssueSignature; !strings.HasSuffix(got, suffix) {
-			t.Errorf("%q: signature %q, want one ending %s", text, got, suffix)
-		}
-	}
+	})
 }
 
 // What happened ("delivered") and when ("11pm") never name the object when a noun is there.

@@ -130,10 +130,10 @@ func (ts *termStats) objectCandidate(stem string) bool {
 func adverbial(stem string) bool { return len(stem) > 4 && strings.HasSuffix(stem, "ly") }
 
 // object returns the stems naming the affected thing: the most salient candidate term, passing
-// over past participles, times of day and people ("clients") when another candidate is left (salience already weighs
-// how rare a word is in general English, so the head is usually the noun that names a
-// component). It is joined by a partner only for a compound written as one unit more
-// than once ("gift card", "api key"): the partner must be rare in general English, form the
+// over past participles, times of day and people ("clients") when another candidate is left
+// (salience already weighs how rare a word is in general English, so the head is usually the
+// noun that names a component). It is joined by a partner only for a compound written as one
+// unit more than once ("gift card", "api key"): the partner must be rare in general English, form the
 // bigram with weight at least minCompoundWeight, and be nearly as salient. Keeping the object
 // short makes paraphrases of one issue reach one signature. The pair is ordered as written most
 // often, alphabetically on a tie.
@@ -148,7 +148,7 @@ func (ts *termStats) object() []string {
 		return nil
 	}
 	i := slices.IndexFunc(cands, func(s string) bool {
-		return !adverbial(s) && !ts.participle(s) && !clockTime(s) && !ts.mostly(s, func(w string) bool { return people[w] })
+		return !adverbial(s) && !ts.participle(s) && !clockTime(s) && !ts.person(s)
 	})
 	if i < 0 {
 		i = slices.IndexFunc(cands, func(s string) bool { return !adverbial(s) })
@@ -181,6 +181,11 @@ func (ts *termStats) object() []string {
 // "feed" or "speed"): it says what happened to the object, so the object's head is another word
 // when there is one.
 func (ts *termStats) participle(stem string) bool { return ts.mostly(stem, pastParticiple) }
+
+// person reports a term seen mostly as the plural of the people a product serves ("clients").
+func (ts *termStats) person(stem string) bool {
+	return ts.mostly(stem, func(w string) bool { return people[w] })
+}
 
 // mostly reports whether the stem's surface forms that are written as form outweigh the others.
 func (ts *termStats) mostly(stem string, form func(surface string) bool) bool {
