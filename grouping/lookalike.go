@@ -76,7 +76,8 @@ func (g *grouper) nameShare(k int32, words []string) float64 {
 }
 
 // namedWords counts, over signature group k's first maxMentionMembers members, the members whose
-// excerpt holds each folded word; computed once per group, for the few groups checked.
+// excerpt holds each folded word, two neighbouring words also as one (a compound written apart);
+// computed once per group, for the few groups checked.
 func (g *grouper) namedWords(k int32) map[string]int {
 	if named, ok := g.named[k]; ok {
 		return named
@@ -87,7 +88,11 @@ func (g *grouper) namedWords(k int32) map[string]int {
 		words := strings.FieldsFunc(strings.ToLower(g.items[m].Excerpt), func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		})
-		for _, w := range slices.Compact(slices.Sorted(slices.Values(wording(strings.Join(words, "_"))))) {
+		folded := wording(strings.Join(words, "_"))
+		for i := 1; i < len(words); i++ { // a compound written as two words: "bank feed" names "bankfeed"
+			folded = append(folded, wording(words[i-1]+words[i])...)
+		}
+		for _, w := range slices.Compact(slices.Sorted(slices.Values(folded))) {
 			named[w]++
 		}
 	}

@@ -1,6 +1,7 @@
 package localmodel
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,6 +116,57 @@ func TestActingDespiteAStateIsUnwanted(t *testing.T) {
 		th := extract(t, client, conv("", text))
 		if th.ConversationType != "product_issue" || !strings.HasSuffix(th.IssueSignature, "_unwanted") {
 			t.Errorf("%q: %s %s, want a product issue ending _unwanted", text, th.ConversationType, th.IssueSignature)
+		}
+	}
+}
+
+// "Twice" said of the customer's own action is a repetition, not a duplicate: the clause's verb
+// with "I", "we" or no subject before it. The product's action done twice stays a duplicate.
+func TestCustomersRepeatedActionIsNoDuplicate(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	for _, text := range []string{
+		"c: I invited my accountant twice, she only sees an empty dashboard",
+		"c: Hi team, ivnited my acountant twice, she only sees an empty dashboard",
+		"c: we've tried twice to connect the printer, nothing happens",
+	} {
+		if got := extract(t, client, conv("", text)).IssueSignature; strings.HasSuffix(got, "_duplicate") {
+			t.Errorf("%q: signature %q reads the customer's retry as a duplicate", text, got)
+		}
+	}
+	expectSignatures(t, client, map[string]string{
+		"c: I was charged twice for one order":          "charge_duplicate",
+		"c: the recurring invoice went out twice today": "_duplicate",
+		"c: tried it and the export ran twice":          "_duplicate",
+	})
+}
+
+// An "-ing" typed without its "i" is the word it stands for; words that end in a vowel and "ng"
+// are left alone.
+func TestRestoredIng(t *testing.T) {
+	for typo, word := range map[string]string{"failng": "failing", "countng": "counting", "recurrng": "recurring"} {
+		if stem(typo) != stem(word) {
+			t.Errorf("stem(%s) = %s, want %s", typo, stem(typo), stem(word))
+		}
+	}
+	for _, w := range []string{"wrong", "along", "spring", "young", "thing"} {
+		if got := restoreIng(w); got != w {
+			t.Errorf("restoreIng(%s) = %s, want it unchanged", w, got)
+		}
+	}
+}
+
+// A month or a weekday is when something happened, never what misbehaves.
+func TestDatesAreNoObjects(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	for _, text := range []string{
+		"c: INV-0287 was paid on 2 Oct and is marked as paid, but the client still got the overdue reminder",
+		"c: since Monday 3 November the export shows wrong totals",
+	} {
+		sig := extract(t, client, conv("", text)).IssueSignature
+		for _, w := range []string{"oct", "november", "monday", "0287"} {
+			if slices.Contains(strings.Split(sig, "_"), w) {
+				t.Errorf("%q: signature %q names %s", text, sig, w)
+			}
 		}
 	}
 }

@@ -15,12 +15,16 @@ var (
 )
 
 // findCodes returns the code numbers in text, in order of appearance (with repeats), and the
-// text with every code expression blanked out so its letters do not count as terms.
+// text with every code expression blanked out so its letters do not count as terms. A record's
+// number ("INV-0287", see recordPrefixes) is blanked out too, but is no code.
 func findCodes(text string) (codes []string, rest string) {
 	if !hasDigitRun(text, 3) { // every code has at least 3 digits: skip the expressions
 		return nil, text
 	}
-	type span struct{ start, end, numStart int }
+	type span struct {
+		start, end, numStart int
+		record               bool // a record's number: blanked, not a code
+	}
 	var spans []span
 	for _, re := range []*regexp.Regexp{labelledCode, joinedCode} {
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
@@ -33,7 +37,7 @@ func findCodes(text string) (codes []string, rest string) {
 				overlaps = overlaps || (m[0] < s.end && s.start < m[1])
 			}
 			if !overlaps {
-				spans = append(spans, span{m[0], m[1], m[2]})
+				spans = append(spans, span{m[0], m[1], m[2], recordNumber(text[m[0]:m[2]])})
 			}
 		}
 	}
@@ -43,8 +47,9 @@ func findCodes(text string) (codes []string, rest string) {
 	b := []byte(text)
 	first := map[int]string{}
 	for _, s := range spans {
-		num := text[s.numStart:s.end]
-		first[s.start] = num
+		if !s.record {
+			first[s.start] = text[s.numStart:s.end]
+		}
 		for i := s.start; i < s.end; i++ {
 			b[i] = ' '
 		}
@@ -56,6 +61,21 @@ func findCodes(text string) (codes []string, rest string) {
 		}
 	}
 	return codes, string(b)
+}
+
+// recordPrefixes name documents, not faults: "INV-0287", "ORD_55120" and "PO-1234" are the number
+// of one invoice, order or purchase order, which every customer quotes differently.
+var recordPrefixes = surfaceSet("inv invoice ord order po so ref txn id no nr num acct acc cust sku case " +
+	"ticket tkt booking bk res rcpt receipt quote qt bill")
+
+// recordNumber reports whether the letters written before a number (prefix, as in the text) make
+// it a record's number.
+func recordNumber(prefix string) bool {
+	p := strings.ToLower(strings.TrimRight(prefix, "-_"))
+	if i := strings.LastIndexAny(p, "-_"); i >= 0 {
+		p = p[i+1:]
+	}
+	return recordPrefixes[p]
 }
 
 // yearLike reports a four-digit number that reads as a year (1900-2099), not a code.

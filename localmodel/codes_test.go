@@ -18,11 +18,16 @@ func TestFindCodes(t *testing.T) {
 		{"E1042 then e1042", []string{"1042", "1042"}},
 		{"Posted on 13/11/2026 at 09:00, 1080x1920 video, 100 rows", nil},
 		{"since 2025 nothing works, status: 503", []string{"503"}},
+		{"INV-0311 and INV-0312 went out, order ORD_55120 too", nil}, // records' numbers, not codes
+		{"PO-1234 fails with E1042", []string{"1042"}},
 	}
 	for _, tc := range tests {
 		got, rest := findCodes(tc.text)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("findCodes(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+		if strings.Contains(strings.ToLower(rest), "inv") || strings.Contains(rest, "55120") {
+			t.Errorf("findCodes(%q) left a record's number in the text for terms: %q", tc.text, rest)
 		}
 		for _, c := range got {
 			if strings.Contains(rest, c) {

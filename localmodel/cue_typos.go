@@ -12,7 +12,7 @@ type typoIndex struct {
 
 // cueTypos indexes the words of every cue list.
 var cueTypos = newTypoIndex(bugCues, requestCues, howToCues, billingCues, accountCues, thanksCues, spamCues,
-	symptomCues, deleteCues)
+	symptomCues, deleteCues, repeatCues)
 
 // longStopword is the length from which a cue's stopword is long enough to be misspelt and still
 // recognised ("allready", "anymroe").

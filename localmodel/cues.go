@@ -49,7 +49,8 @@ func phraseSeq(tokens []token) []string { return seqOf(tokens, func(t token) str
 
 // cueSeq is the sequence a text's cues are matched against: its phraseSeq, with a word one typo
 // away from exactly one cue word read as that word ("dupliacte", "twise"; see cueTypos).
-func cueSeq(tokens []token) []string { return seqOf(tokens, cueTypos.fix) }
+// A "twice" of the customer's own action is read as "again" (see customerRepeats).
+func cueSeq(tokens []token) []string { return seqOf(customerRepeats(tokens), cueTypos.fix) }
 
 // contracted are the auxiliaries a following "not" is written into, as customers write them
 // either way: "did not get" is "didnt get", "does not load" is "doesnt load".

@@ -115,6 +115,7 @@ var symptomClasses = []symptomClass{
 			"no results", "returns nothing", "shows nothing", "404", "not found", "dead", "not in the list",
 			"not listed", "only shows", "fewer", "incomplete", "removed", "zero", "no balance", "but no", "has no",
 			"no longer has", "no longer includes", "doesnt include", "not included", "doesnt have", "is empty",
+			"are empty", "were empty", "an empty", "reads nothing",
 			"comes up empty")},
 	{"unwanted", "acts when it should not", "excess",
 		"A condition in %s likely ignores a state that should stop it (already paid, cancelled, opted out).",

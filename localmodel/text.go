@@ -66,6 +66,7 @@ func stem(w string) string {
 		return w
 	}
 	w = dropPlural(w)
+	w = restoreIng(w)
 	switch {
 	case strings.HasSuffix(w, "ied") && len(w) > 4:
 		w = w[:len(w)-3] + "y"
@@ -78,6 +79,16 @@ func stem(w string) string {
 		w = w[:len(w)-1]
 	}
 	return w
+}
+
+// restoreIng puts back the "i" of an "-ing" typed without it ("failng", "countng"): no English
+// word ends in a consonant and "ng".
+func restoreIng(w string) string {
+	n := len(w)
+	if n < 5 || !strings.HasSuffix(w, "ng") || strings.ContainsRune("aeiouyn", rune(w[n-3])) {
+		return w
+	}
+	return w[:n-2] + "ing"
 }
 
 // dropPlural removes a plural ending: -ies -> -y, -sses -> -ss, -s (not -ss, -us, -is).

@@ -34,6 +34,8 @@ reserva:booking reservas:booking buchung:booking boeking:booking réservation:bo
 depósito:deposit deposito:deposit anzahlung:deposit acompte:deposit aanbetaling:deposit
 betalingsherinnering:reminder betalingsherinneringen:reminder zahlungserinnerung:reminder
 zahlungserinnerungen:reminder mahnung:reminder mahnungen:reminder
+rapport:report informe:report bericht:report relatório:report rapporto:report verslag:report
+tva:vat iva:vat mwst:vat
 ` +
 	// English synonyms of general support nouns, so paraphrases name one object
 	`
