@@ -59,7 +59,7 @@ func TestConversationTypeDetection(t *testing.T) {
 func TestCueTypos(t *testing.T) {
 	for surface, want := range map[string]string{
 		"dupliacte": "duplicat", "twise": "twic", "recieved": "receiv", // typos of cue words
-		"duplicate": "duplicat", "stock": "stock", "card": "card", "biscuit": "biscuit", // words as written
+		"duplicate": "duplicat", "stock": "stock", "card": "card", "biscuit": "biscuit", "loose": "loos", // words as written
 	} {
 		tok := tokenize(surface)[0]
 		if got := cueTypos.fix(tok); got != want {

@@ -40,6 +40,7 @@ same able
 // commonWords are the next roughly 600 frequent English content words.
 var commonWords = stemSet(`
 account address age amount answer apply approach argument arrive article artist attack attempt
+loose tight
 audience author authority available avoid balance bank bar base basis bear beat beautiful bed
 behavior benefit bill bit black blood board box brother budget call camera campaign candidate capital
 card career cell chair challenge chance character charge check choice church citizen claim clearly
