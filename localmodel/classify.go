@@ -45,7 +45,9 @@ var (
 		cues(1, "wish", "support for", "ability to", "option to", "suggestion", "suggest", "any plans",
 			"roadmap", "it would help", "do you support", "will you support", "any news on", "when will",
 			"keep asking", "is there any plan", "sería genial", "me encantaría", "jaimerais", "ce serait",
-			"wäre toll", "wäre schön", "gostaria", "seria ótimo", "any chance", "please start", "please offer",
+			"wäre toll", "wäre schön", "gostaria", "seria ótimo", "sería útil", "sería muy útil", "serait utile",
+			"serait pratique", "wäre hilfreich", "wäre praktisch", "seria útil", "sarebbe utile", "zou handig zijn",
+			"would be handy", "any chance", "please start", "please offer",
 			"please support"),
 		cues(0.5, "coming", "integration", "consider", "asking for"),
 	)
@@ -179,6 +181,11 @@ func (s typeScores) conversationType(messagesOnly typeScores) string {
 		// a payment or sign-in that misbehaves in a specific way (charged twice, a code
 		// rejected, a login that loops) is a defect of the product, not a question
 		return extraction.TypeProductIssue
+	}
+	if actionable == s.billing && s.request >= 1 {
+		// "please add a French invoice template": asked for, it is a feature request even in the
+		// words of billing
+		return extraction.TypeFeatureRequest
 	}
 	switch actionable {
 	case s.account:

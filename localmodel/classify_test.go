@@ -170,3 +170,18 @@ func TestDatesAreNoObjects(t *testing.T) {
 		}
 	}
 }
+
+// Asked for in the words of billing, a feature is still a feature request; asked for in several
+// languages, the feature is the language, in any language the customer writes.
+func TestRequestInBillingWords(t *testing.T) {
+	client, _ := newClient(t, Config{})
+	expectSignatures(t, client, map[string]string{
+		"c: please add a French invoice template":                          "_request",
+		"c: any plans for translated pdf invoices?":                        "_request",
+		"c: ¿se pueden hacer facturas en inglés y español? sería muy útil": "language_request",
+		"c: can you add invoices in other languages?":                      "language_request",
+	})
+	if th := extract(t, client, conv("", "c: why was my invoice higher this month?")); th.ConversationType != "billing_question" {
+		t.Errorf("a question about an invoice: type %s, want billing_question", th.ConversationType)
+	}
+}

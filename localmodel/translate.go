@@ -36,12 +36,23 @@ betalingsherinnering:reminder betalingsherinneringen:reminder zahlungserinnerung
 zahlungserinnerungen:reminder mahnung:reminder mahnungen:reminder
 rapport:report informe:report bericht:report relatório:report rapporto:report verslag:report
 tva:vat iva:vat mwst:vat
+facturas:invoice factures:invoice rechnungen:invoice faturas:invoice fattura:invoice fatture:invoice
+factuur:invoice facturen:invoice
 ` +
 	// English synonyms of general support nouns, so paraphrases name one object
 	`
 parcel:package parcels:package shipment:package shipments:package voucher:coupon vouchers:coupon
 promo:coupon alert:notification alerts:notification mail:email emails:email passcode:password
 signin:login logon:login
+` +
+	// the names of languages, in those languages too: asked for in several, the need is the language
+	`
+english:language french:language german:language spanish:language dutch:language italian:language
+portuguese:language inglés:language español:language francés:language alemán:language
+anglais:language français:language allemand:language espagnol:language englisch:language
+deutsch:language französisch:language spanisch:language inglese:language francese:language
+tedesco:language engels:language frans:language duits:language nederlands:language inglês:language
+espanhol:language francês:language alemão:language
 `)
 
 func pairSet(pairs string) map[string]string {

@@ -51,6 +51,8 @@ hier aujourdhui demain toujours encore maintenant ici fait fais ai avais peux pe
 marche fonctionne reçu reçois essayé besoin dit merci
 gestern heute morgen immer wieder jetzt hier mache macht gemacht habe hatte hast kann konnte will
 möchte bekommen bekomme bekommt bekam funktioniert geht ging gibt versucht brauche leider bitte
+wäre wären könnte könnten würde würden sollte hätte toll schön genial útil utile pratique praktisch hilfreich handig
+ótimo ótima
 nur mal
 ontem hoje amanhã sempre ainda agora aqui faço fiz tenho tinha posso pode quero queria funciona
 recebi recebido chegou tentei preciso
