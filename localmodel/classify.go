@@ -49,7 +49,9 @@ var (
 			"serait pratique", "wäre hilfreich", "wäre praktisch", "seria útil", "sarebbe utile", "zou handig zijn",
 			"would be handy", "any chance", "please start", "please offer",
 			"please support"),
-		cues(0.5, "coming", "integration", "consider", "asking for"),
+		cues(0.5, "coming", "integration", "consider", "asking for", "would like", "wed like", "id like", "we wish",
+			"wünschen uns", "wir wünschen", "hätten gerne", "nous aimerions", "on aimerait", "nos gustaría",
+			"gostaríamos", "vorremmo", "we zouden graag"),
 	)
 	howToCues = cues(1, "how do i", "how can i", "how to", "how do you", "how does", "how would i", "where is",
 		"where can i", "where do i", "where to", "is there a way", "is it possible", "what is the best way",

@@ -37,7 +37,7 @@ zahlungserinnerungen:reminder mahnung:reminder mahnungen:reminder
 rapport:report informe:report bericht:report relatório:report rapporto:report verslag:report
 tva:vat iva:vat mwst:vat
 facturas:invoice factures:invoice rechnungen:invoice faturas:invoice fattura:invoice fatture:invoice
-factuur:invoice facturen:invoice
+factuur:invoice facturen:invoice warteliste:waitlist wachtlijst:waitlist
 ` +
 	// English synonyms of general support nouns, so paraphrases name one object
 	`
