@@ -180,8 +180,11 @@ func TestRequestInBillingWords(t *testing.T) {
 		"c: any plans for translated pdf invoices?":                        "_request",
 		"c: ¿se pueden hacer facturas en inglés y español? sería muy útil": "language_request",
 		"c: can you add invoices in other languages?":                      "language_request",
+		"c: Wir wünschen uns eine Warteliste für ausgebuchte Termine":      "waitlist_request",
 	})
-	if th := extract(t, client, conv("", "c: why was my invoice higher this month?")); th.ConversationType != "billing_question" {
-		t.Errorf("a question about an invoice: type %s, want billing_question", th.ConversationType)
+	for _, text := range []string{"c: why was my invoice higher this month?", "c: I'd like to cancel my subscription"} {
+		if th := extract(t, client, conv("", text)); th.ConversationType != "billing_question" {
+			t.Errorf("%q: type %s, want billing_question", text, th.ConversationType)
+		}
 	}
 }
