@@ -20,8 +20,9 @@
 //     inconsistently). Two groups of one area whose signatures say the same in other words
 //     (wording.go: words folded by light stemming, a small table of general
 //     support synonyms such as lost/missing/dropped and double/duplicate, two-word phrases such as
-//     not_received, fillers dropped; then one wording's words all among the other's, at most two
-//     more) are an edge from the lower WordingThreshold. A wording that has a word the other
+//     not_received, fillers dropped, a word one slip from a more common one read as it (spelling.go:
+//     retrun is return); then one wording's words all among the other's, at most two more) are an
+//     edge from the lower WordingThreshold. A wording that has a word the other
 //     lacks on both sides (csv_export vs pdf_export) may name another object and never agrees. In
 //     big buckets such pairs are found by hashing each wording whole and with one or two words
 //     left out, so they meet without comparing all pairs.
@@ -58,7 +59,7 @@
 // Everything is ordered by signature and id, the hyperplanes come from a fixed seed, and sums
 // are taken in that order, so the same items give the same groups whatever their input order.
 // 100,000 themes of 20,000 signatures (256 dimensions) group in 2–4 s on two cores, allocating
-// about 120 MB besides the input's quantized vectors (BenchmarkGrouping100k).
+// about 150 MB besides the input's quantized vectors (BenchmarkGrouping100k).
 package grouping
 
 import "feedbackpipe/vector"

@@ -26,7 +26,8 @@ func (g *grouper) signatureGroups() {
 			g.dim = len(items[i].Vector) // the first vector in id order sets the dimension
 		}
 	}
-	order := byID // re-sorted in place: signature first, then id
+	var words [][]string // each signature group's folded wording, interned once spellings are read
+	order := byID        // re-sorted in place: signature first, then id
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(items[a].Signature, items[b].Signature) })
 	for start := 0; start < len(order); {
 		end := start + 1
@@ -35,10 +36,7 @@ func (g *grouper) signatureGroups() {
 		}
 		members := order[start:end:end]
 		s := sigGroup{sig: items[members[0]].Signature, members: members, next: int32(len(g.sgs))}
-		for _, w := range wording(s.sig) {
-			s.words = append(s.words, g.intern("word:"+w))
-		}
-		slices.Sort(s.words)
+		words = append(words, wording(s.sig))
 		s.failures = failures(s.sig)
 		s.area = g.intern("area:" + mostCommon(members, func(i int32) string { return items[i].ProductArea }))
 		s.facet.action = g.intern("action:" + mostCommon(members, func(i int32) string {
@@ -63,6 +61,18 @@ func (g *grouper) signatureGroups() {
 		}
 		g.sgs = append(g.sgs, s)
 		start = end
+	}
+	canon := spellings(g.sgs, words)
+	for k := range g.sgs {
+		s := &g.sgs[k]
+		for _, w := range words[k] {
+			if c, ok := canon[w]; ok {
+				w = c
+			}
+			s.words = append(s.words, g.intern("word:"+w))
+		}
+		slices.Sort(s.words)
+		s.words = slices.Compact(s.words)
 	}
 	n := len(g.sgs)
 	g.cent = make([]float32, n*g.dim)

@@ -87,3 +87,26 @@ func TestWordingMergesNeverChain(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltWordsAgree: a signature word one slip from a more common one (swapped, dropped or
+// added letter) is read as it, so the misspelt group joins its issue in wording; a replaced
+// letter or a short word is no slip (trail is not trial), in the exhaustive and the LSH path.
+func TestMisspeltWordsAgree(t *testing.T) {
+	index := DefaultConfig()
+	index.ExactLimit = -1
+	for _, c := range []struct {
+		common, other string
+		want          []string
+	}{
+		{"refund_return_label", "refund_retrun_label", []string{"refund_return_label=[refund_retrun_label,refund_return_label](6)"}},
+		{"export_trial_invoice", "export_trail_invoice", // short words: trail is not trial
+			[]string{"export_trial_invoice=[export_trial_invoice](5)", "export_trail_invoice=[export_trail_invoice](1)"}},
+		{"sender_address_wrong", "render_address_wrong", // a replaced letter makes another word
+			[]string{"sender_address_wrong=[sender_address_wrong](5)", "render_address_wrong=[render_address_wrong](1)"}},
+	} {
+		// cos 0.34: below every threshold but wording agreement's
+		items := slices.Concat(bug(c.common, "orders", 5, at(0)), bug(c.other, "orders", 1, at(70)))
+		check(t, items, DefaultConfig(), c.want...)
+		check(t, items, index, c.want...)
+	}
+}

@@ -1,6 +1,9 @@
 package localmodel
 
-import "feedbackpipe/extraction"
+import (
+	"feedbackpipe/extraction"
+	"feedbackpipe/typo"
+)
 
 // minTypoLength is the shortest stem a typo is forgiven in: shorter words are too often other
 // words one letter apart ("cart" and "card").
@@ -17,43 +20,11 @@ func (ts *termStats) lookup(stem string) string {
 		return ""
 	}
 	for _, t := range ts.ranked { // ranked by salience: the first match is the most salient
-		if len(t) >= minTypoLength && oneTypo(stem, t) {
+		if len(t) >= minTypoLength && typo.OneEdit(stem, t) {
 			return t
 		}
 	}
 	return ""
-}
-
-// oneTypo reports whether a and b differ by exactly one edit: a transposition of neighbouring
-// bytes, a deletion, an insertion or a substitution.
-func oneTypo(a, b string) bool {
-	if a == b {
-		return false
-	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	switch len(b) - len(a) {
-	case 0:
-		diff := -1
-		for i := 0; i < len(a); i++ {
-			if a[i] != b[i] {
-				if diff >= 0 {
-					// a second difference: only a swap of the two neighbours is one typo
-					return i == diff+1 && a[diff] == b[i] && a[i] == b[diff] && a[i+1:] == b[i+1:]
-				}
-				diff = i
-			}
-		}
-		return true
-	case 1:
-		i := 0
-		for i < len(a) && a[i] == b[i] {
-			i++
-		}
-		return a[i:] == b[i+1:]
-	}
-	return false
 }
 
 // spellings are the object words of the known signatures offered in the prompt.
@@ -81,7 +52,7 @@ func (sp spellings) fix(w string) string {
 	}
 	found := ""
 	for k := range sp {
-		if len(k) >= minTypoLength && oneTypo(w, k) && !substitution(w, k) {
+		if len(k) >= minTypoLength && typo.OneEdit(w, k) && !typo.Substitution(w, k) {
 			if found != "" {
 				return w // near two known words: ambiguous
 			}
@@ -92,18 +63,4 @@ func (sp spellings) fix(w string) string {
 		return w
 	}
 	return found
-}
-
-// substitution reports whether a and b have one length and differ in exactly one position.
-func substitution(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	diff := 0
-	for i := 0; i < len(a); i++ {
-		if a[i] != b[i] {
-			diff++
-		}
-	}
-	return diff == 1
 }
