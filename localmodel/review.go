@@ -374,7 +374,7 @@ func titleNeed(component, need string) string {
 	return strings.Join(words[lead:], " ")
 }
 
-// featurePhrase is the feature as the members name it: the two neighbouring content words, not
+// featurePhrase is the feature as the members name it: two content words written side by side, not
 // both among the most common English words, that the most members use in their excerpt or intent
 // ("dark mode", "first comment"), shared by at least two members and a third of them; on a tie a
 // pair holding the component wins, then the first alphabetically. "" when no pair is shared so.
@@ -383,9 +383,12 @@ func featurePhrase(members []review.Member, component string) string {
 	for _, m := range members {
 		seen := map[string]bool{}
 		for _, text := range []string{m.Excerpt, m.UserIntent} {
-			ws := contentWords(text)
+			ws := words(text)
 			for i := 0; i+1 < len(ws); i++ {
 				a, b := ws[i], ws[i+1]
+				if !contentWord(a) || !contentWord(b) {
+					continue // neighbours as written: "waitlist for fully booked" names no "waitlist fully"
+				}
 				everyday := commonness(stem(a)) == 1 && commonness(stem(b)) == 1 // "good morning"
 				if pair := a + " " + b; a != b && featureWord(a) && featureWord(b) && !everyday && !seen[pair] {
 					seen[pair] = true
@@ -504,14 +507,22 @@ var stopWords = map[string]bool{"the": true, "a": true, "an": true, "is": true, 
 	"and": true, "or": true, "in": true, "on": true, "for": true, "with": true, "not": true, "my": true, "it": true,
 	"after": true, "when": true, "be": true, "was": true, "were": true, "i": true, "no": true}
 
+// contentWords are the words of s that say something: longer than two letters, no stop word.
 func contentWords(s string) []string {
 	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if len(w) > 2 && !stopWords[w] {
+	for _, w := range words(s) {
+		if contentWord(w) {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+func contentWord(w string) bool { return len(w) > 2 && !stopWords[w] }
+
+// words are the lower-case runs of letters and digits of s.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 func severityOf(members []review.Member, symptoms []string) string {

@@ -85,6 +85,11 @@ func TestBuiltInReviewNamesTheRequestedFeature(t *testing.T) {
 		ask("bluesky channel please"), ask("a bluesky channel would be great")))
 	assert.Equal(t, "Add bluesky channel", a.Parts[0].Title)
 
+	// Two words side by side as written: a stop word between them breaks the pair.
+	a = decideReview(reviewGroup(ask("can you add a waitlist for fully booked days?"), ask("a waitlist for fully booked days pls"),
+		ask("waitlist for fully booked days?"), ask("please add an automatic waitlist"), ask("an automatic waitlist would be great")))
+	assert.Equal(t, "Add automatic waitlist", a.Parts[0].Title)
+
 	// No pair shared by two members: the intent, which names the component.
 	a = decideReview(reviewGroup(ask("dark mode"), ask("night mode"), ask("mode for kids")))
 	assert.Equal(t, "Support mode", a.Parts[0].Title)
