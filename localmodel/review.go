@@ -309,7 +309,12 @@ func writeStory(members []review.Member, listMembers bool) review.Part {
 		component, need = humanTerm(phrase), "add "+phrase
 		p.Title = clipWords(humanTerm(need), review.MaxTitle)
 	} else if class == "feature_request" && strings.Contains(strings.ToLower(intent), strings.ToLower(component)) {
-		p.Title = clipWords(humanTerm(strings.TrimSuffix(intent, ".")), review.MaxTitle) // "Support sdk", not "Sdk: support sdk"
+		// "Add sdk support", not "Sdk: support sdk" nor "Support sdk", which reads as a question
+		title := strings.TrimSuffix(intent, ".")
+		if rest, ok := strings.CutPrefix(title, "Support "); ok {
+			title = "Add " + rest + " support"
+		}
+		p.Title = clipWords(humanTerm(title), review.MaxTitle)
 	}
 	area := strings.ToLower(humanTerm(mostCommonOf(members, func(m review.Member) string { return m.ProductArea })))
 	user := "user"
@@ -505,7 +510,9 @@ func clauses(s string) []string {
 
 var stopWords = map[string]bool{"the": true, "a": true, "an": true, "is": true, "are": true, "to": true, "of": true,
 	"and": true, "or": true, "in": true, "on": true, "for": true, "with": true, "not": true, "my": true, "it": true,
-	"after": true, "when": true, "be": true, "was": true, "were": true, "i": true, "no": true}
+	"after": true, "when": true, "be": true, "was": true, "were": true, "i": true, "no": true, "per": true,
+	"via": true, "each": true, "every": true, "other": true, "same": true, "all": true, "any": true, "some": true,
+	"more": true, "than": true, "from": true, "into": true, "also": true, "our": true, "their": true, "its": true}
 
 // contentWords are the words of s that say something: longer than two letters, no stop word.
 func contentWords(s string) []string {

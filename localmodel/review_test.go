@@ -92,7 +92,7 @@ func TestBuiltInReviewNamesTheRequestedFeature(t *testing.T) {
 
 	// No pair shared by two members: the intent, which names the component.
 	a = decideReview(reviewGroup(ask("dark mode"), ask("night mode"), ask("mode for kids")))
-	assert.Equal(t, "Support mode", a.Parts[0].Title)
+	assert.Equal(t, "Add mode support", a.Parts[0].Title)
 }
 
 // A question's story is titled with the question as customers asked it, not the extractor's
