@@ -80,7 +80,7 @@ looked like liked go goes went going come came say said tell told let give gave 
 keep keeps kept still just also anymore today yesterday tomorrow now time times day days week
 weeks month months year hour hours minute minutes morning evening night recently lately suddenly
 january february march april june july august september october november december jan feb mar apr
-jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday q1 q2 q3 q4
 again always never sometimes often anyway thing something everything anything someone please
 would could should can may might must will able unable possible impossible way feature request
 option ability add adding love great nice awesome suggestion
