@@ -22,7 +22,7 @@ var wordClasses = classesOf(map[string][]string{
 	"login":     {"login", "logins", "signin", "logon"},
 	"import":    {"import", "imports", "imported", "importing", "upload", "uploads", "uploaded", "uploading"},
 	"delete":    {"delete", "deletes", "deleted", "deleting", "deletion", "remove", "removes", "removed", "removal", "erase"},
-	"reject":    {"reject", "rejects", "rejected", "rejecting", "refuse", "refuses", "refused", "decline", "declined"},
+	"reject":    {"reject", "rejects", "rejected", "rejecting", "refuse", "refuses", "refused", "decline", "declined", "deny", "denies", "denied", "unauthorized", "unauthorised", "forbidden"},
 	"email":     {"email", "emails", "mail", "mails"},
 	"notify":    {"notification", "notifications", "notify", "notified"},
 })

@@ -18,6 +18,7 @@ func TestWordingFoldsParaphrases(t *testing.T) {
 		{"pdf_export_timeout", "pdf_report_export_times_out", true},                 // a word added
 		{"tracking_not_updating", "tracking_frozen", true},                          // a status that does not advance
 		{"support_dark_mode", "dark_mode", true},                                    // feature filler
+		{"key_permission_denied", "key_rejected", true},                             // denied is refused
 		{"csv_export_missing_columns", "pdf_export_missing_columns", false},         // other object
 		{"export_fails", "csv_export_fails_with_timeout_on_retry", false},           // too many words added
 		{"sync", "sync_fails", false},                                               // a lone word vouches for nothing

@@ -73,7 +73,8 @@ var (
 		"horário de verão", "uma hora")
 	// countCues say a number counts something: what it counts twice is a wrong total, whose fix
 	// is in the counting, not in records made twice ("the dashboard counts our requests twice").
-	countCues = cues(1, "count", "counts", "counted", "counting", "recount")
+	countCues = cues(1, "count", "counts", "counted", "counting", "recount", "double the", "twice the", "twice as many",
+		"twice as much", "inflated")
 	// slotCues say one time was given to two people (see impliedObjects).
 	slotCues = cues(1, "same slot", "already taken", "already booked", "double booked", "double booking",
 		"overbooked", "booked at the same time", "booked for the same time", "booked the same", "booked over",

@@ -91,6 +91,7 @@ func TestGeneralFailurePhrasings(t *testing.T) {
 		"c: the booking box on our site is completely white":                     "_not_loading",
 		"c: dashboard usage is off: it counts our requests twice?":               "_wrong_value",
 		"c: the sales report counted every refund twice":                         "_wrong_value",
+		"c: usage dashboard shows double the requests we actually made":          "_wrong_value",
 		"c: I was charged twice for one order":                                   "charge_duplicate",
 	})
 	if th := extract(t, client, conv("", "c: I booked for 4pm but the confirmation says 5pm, which one is it?")); th.ConversationType != "product_issue" {
