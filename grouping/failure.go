@@ -27,6 +27,7 @@ var failureWords = foldedSet(
 	"stuck", "freeze", "frozen", "limited", "throttled", "denied",
 	"expired", "invalid", "blocked", "locked", "loop", "loops", "disconnects", "unavailable",
 	"outage", "overcharged", "charged", "corrupted", "empty", "blank", "late", "early", "shifted",
+	"installing",
 )
 
 // foldedSet is the set of the words' folded forms.

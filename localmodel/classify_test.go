@@ -92,6 +92,9 @@ func TestGeneralFailurePhrasings(t *testing.T) {
 		"c: dashboard usage is off: it counts our requests twice?":               "_wrong_value",
 		"c: the sales report counted every refund twice":                         "_wrong_value",
 		"c: usage dashboard shows double the requests we actually made":          "_wrong_value",
+		"c: cant install the python package, wheel build error":                  "package_not_installing",
+		"c: l'installation du SDK échoue avec pip":                               "sdk_not_installing",
+		"c: the app crashes right after install":                                 "_crash",
 		"c: I was charged twice for one order":                                   "charge_duplicate",
 	})
 	if th := extract(t, client, conv("", "c: I booked for 4pm but the confirmation says 5pm, which one is it?")); th.ConversationType != "product_issue" {

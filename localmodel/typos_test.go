@@ -11,10 +11,10 @@ import (
 // from another is not taken for it.
 func TestKnownSignatureSurvivesATypo(t *testing.T) {
 	client, _ := newClient(t, Config{})
-	known := []extraction.KnownSignature{{Signature: "python_fails", ProductArea: "python", Count: 3}}
+	known := []extraction.KnownSignature{{Signature: "python_not_installing", ProductArea: "python", Count: 3}}
 	got := extract(t, client, conv("", "c: pip install fails on pytohn 3.12, error building wheel"), known...)
-	if got.IssueSignature != "python_fails" || !got.MatchedExisting {
-		t.Errorf("signature %q (matched %v), want reuse of python_fails", got.IssueSignature, got.MatchedExisting)
+	if got.IssueSignature != "python_not_installing" || !got.MatchedExisting {
+		t.Errorf("signature %q (matched %v), want reuse of python_not_installing", got.IssueSignature, got.MatchedExisting)
 	}
 	known = []extraction.KnownSignature{{Signature: "card_rejected", ProductArea: "card", Count: 3}}
 	got = extract(t, client, conv("", "c: my cart was emptied and items were rejected at checkout"), known...)

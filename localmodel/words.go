@@ -100,6 +100,7 @@ por favor bitte svp ty tyvm anyone update updates waiting still
 // the object of a signature. Matched by surface form, so that a noun sharing a stem with a symptom
 // verb ("savings" and "saving") stays usable.
 var symptomWords = surfaceSet(`
+install installs installing installed installation installer reinstall reinstalled
 err error errors fail fails failed failing failure failures broken break breaks broke crash crashes
 crashed crashing freeze freezes freezing froze frozen hang hangs hanging hung slow slower slowly
 lag lags lagging lagged laggy sluggish forever ages timeout timeouts timed blank spinning spinner
