@@ -80,7 +80,8 @@ func TestChargedTwiceIsAChargeDuplicate(t *testing.T) {
 
 // "did not get" is "didn't get"; a slot booked twice, times an hour off and a page left white
 // are failures in any product that books, shows times or pages; something counted twice is a
-// wrong total, not a duplicate, while a charge taken twice stays one.
+// wrong total (so is "shows double the requests"), not a duplicate, while a charge taken twice
+// stays one; an install that fails is not_installing, unless something more specific happens.
 func TestGeneralFailurePhrasings(t *testing.T) {
 	client, _ := newClient(t, Config{})
 	expectSignatures(t, client, map[string]string{
