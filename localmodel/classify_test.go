@@ -96,6 +96,10 @@ func TestGeneralFailurePhrasings(t *testing.T) {
 		"c: cant install the python package, wheel build error":                  "package_not_installing",
 		"c: l'installation du SDK échoue avec pip":                               "sdk_not_installing",
 		"c: the app crashes right after install":                                 "_crash",
+		"c: hey coupon code won't apply":                                         "coupon_rejected",
+		"c: paypal wont go through, tried 3 times":                               "paypal_rejected",
+		"c: still waiting for the refund on my returned order":                   "refund_not_received",
+		"c: todavía no recibí el reemboso de mi devolución":                      "refund_not_received",
 		"c: I was charged twice for one order":                                   "charge_duplicate",
 	})
 	if th := extract(t, client, conv("", "c: I booked for 4pm but the confirmation says 5pm, which one is it?")); th.ConversationType != "product_issue" {

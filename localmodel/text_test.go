@@ -83,3 +83,16 @@ func TestSingularAndSignatureShape(t *testing.T) {
 		t.Errorf("objectStems drops symptom words: got %v", got)
 	}
 }
+
+// A foreign noun misspelt by one slip is still read in English; a common English word near one is
+// not, nor is a replaced letter.
+func TestMisspeltForeignNouns(t *testing.T) {
+	for w, want := range map[string]string{
+		"reembolso": "refund", "reemboso": "refund", "reebmolso": "refund", "rechnugnen": "invoice",
+		"package": "package", "reembolzo": "reembolzo",
+	} {
+		if got := english(w); got != want {
+			t.Errorf("english(%s) = %s, want %s", w, got, want)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package localmodel
 
-import "strings"
+import (
+	"strings"
+
+	"feedbackpipe/typo"
+)
 
 // foreignNouns maps common support nouns of Spanish, French, German, Portuguese, Dutch and
 // Italian to their English word, so a message in one of those languages names its object as an
@@ -64,10 +68,42 @@ func pairSet(pairs string) map[string]string {
 	return m
 }
 
-// english is the English word for a common foreign support noun, else the word itself.
+// english is the English word for a common foreign support noun, else the word itself. A word of
+// at least minNounSlip letters one slip from exactly one such noun (swapped, dropped or added
+// letter: "reemboso", "reebmolso") is read as it, unless it is a common English word.
 func english(w string) string {
 	if e, ok := foreignNouns[w]; ok {
 		return e
 	}
-	return w
+	if len(w) < minNounSlip || commonness(stem(w)) > 0 {
+		return w
+	}
+	var found string
+	for _, c := range foreignNounSlips.Near(w) {
+		if typo.Substitution(w, c) {
+			continue
+		}
+		if found != "" {
+			return w // near two nouns: no guess
+		}
+		found = c
+	}
+	if found == "" {
+		return w
+	}
+	return foreignNouns[found]
 }
+
+// minNounSlip is the shortest word read as a misspelt foreign noun.
+const minNounSlip = 6
+
+// foreignNounSlips indexes the foreign nouns of minNounSlip letters or more.
+var foreignNounSlips = func() *typo.Index {
+	ix := typo.NewIndex()
+	for w := range foreignNouns {
+		if len(w) >= minNounSlip && foreignNouns[w] != w {
+			ix.Add(w)
+		}
+	}
+	return ix
+}()

@@ -93,7 +93,7 @@ one two three many much lot little bit sure right left okay fine yes attached sc
 appreciate appreciated assist assistance guide tutorial click roadmap official officially natively
 hiya howdy greetings morning afternoon there everybody anyone folks friend friends
 gracias merci danke obrigado obrigada grazie hola bonjour hallo olá ola salut buenos buenas dias
-por favor bitte svp ty tyvm anyone update updates waiting still
+por favor bitte svp ty tyvm anyone update updates waiting still back
 `)
 
 // symptomWords describe how something misbehaves rather than what misbehaves; they never become
