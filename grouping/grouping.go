@@ -34,9 +34,11 @@
 //     applies only when both clusters are also of that area); and every member signature
 //     group's centroid stays within MemberThreshold of the merged centroid (complete-linkage
 //     like: A~B and B~C never pull in a C far from A). A wording edge joins two clusters at the
-//     lower threshold only if every signature of the one agrees in wording, or reaches
-//     MergeThreshold, with every signature of the other, so a vague signature never chains two
-//     issues (export_fails between csv_export_fails and pdf_export_fails). Memory is linear: one
+//     lower threshold only if their biggest signatures agree in wording, or reach MergeThreshold,
+//     and so does every other signature of the one with every signature of the other, but for
+//     minor ones (at most a quarter of their cluster), so a vague signature never chains two
+//     issues (export_fails between csv_export_fails and pdf_export_fails) and a stray signature a
+//     cluster took on its centroid does not keep two wordings of one issue apart. Memory is linear: one
 //     sum vector and one folded wording per signature group, the index's codes and wording keys,
 //     and the edges found.
 //

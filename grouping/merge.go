@@ -225,13 +225,38 @@ func (g *grouper) union(ra, rb int32, kind edgeKind) {
 // merge on centroids alone.
 const maxAgreeChecks = 4096
 
-// clustersAgree: every signature group of ra's cluster agrees in wording with, or reaches
-// MergeThreshold against, every one of rb's, so a wording merge never chains two issues
-// together through a vague signature (export_fails between csv_export_fails and pdf_export_fails).
+// clustersAgree: the biggest signature groups of the two clusters agree in wording or reach
+// MergeThreshold, and so does every other pair of their signature groups, so a wording merge
+// never chains two issues together through a vague signature (export_fails between
+// csv_export_fails and pdf_export_fails). A minor signature group (at most minorShare of its
+// cluster's conversations, one the cluster took on its centroid) does not hold the merge back:
+// refund_missing joins refund_not_received although money_not_received came along with it.
 func (g *grouper) clustersAgree(ra, rb int32) bool {
-	return g.everyPair(ra, rb, func(a, b *sigGroup, cos func() float64) bool {
+	agree := func(a, b *sigGroup, cos func() float64) bool {
 		return wordingsAgree(a.words, b.words) || cos() >= g.cfg.MergeThreshold
+	}
+	da, db := g.biggest(ra), g.biggest(rb)
+	if !agree(&g.sgs[da], &g.sgs[db], func() float64 { return float64(g.centroidCos(da, db)) }) {
+		return false
+	}
+	minorA, minorB := minorShare*float64(g.cl[ra].size), minorShare*float64(g.cl[rb].size)
+	return g.everyPair(ra, rb, func(a, b *sigGroup, cos func() float64) bool {
+		return float64(a.weight) <= minorA || float64(b.weight) <= minorB || agree(a, b, cos)
 	})
+}
+
+// minorShare is the share of its cluster's conversations up to which a signature group is minor.
+const minorShare = 0.25
+
+// biggest is the signature group of root r's cluster with the most conversations (the first on a tie).
+func (g *grouper) biggest(r int32) int32 {
+	best := r
+	for k := g.sgs[r].next; k != r; k = g.sgs[k].next {
+		if g.sgs[k].weight > g.sgs[best].weight || g.sgs[k].weight == g.sgs[best].weight && k < best {
+			best = k
+		}
+	}
+	return best
 }
 
 // everyPair: ok holds for every signature group of ra's cluster with every one of rb's (cos is

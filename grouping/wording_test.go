@@ -111,3 +111,22 @@ func TestMisspeltWordsAgree(t *testing.T) {
 		check(t, items, index, c.want...)
 	}
 }
+
+// TestMinorSignatureDoesNotHoldAWordingMergeBack: a cluster that took a stray signature on its
+// centroid still merges in wording with another wording of its issue; when the stray signature
+// is no minor part of its cluster, the merge waits for it to agree too.
+func TestMinorSignatureDoesNotHoldAWordingMergeBack(t *testing.T) {
+	items := slices.Concat(
+		bug("refund_not_received", "refund", 8, at(0)),
+		bug("money_not_received", "refund", 1, at(-20)), // cos 0.94: joins on its centroid
+		bug("refund_missing", "refund", 6, at(65)),      // cos 0.39 to their centroid: wording only
+	)
+	check(t, items, DefaultConfig(), "refund_not_received=[money_not_received,refund_missing,refund_not_received](15)")
+	stray := slices.Concat(
+		bug("refund_not_received", "refund", 8, at(0)),
+		bug("money_not_received", "refund", 4, at(-20)), // a third of its cluster: not minor
+		bug("refund_missing", "refund", 6, at(65)),
+	)
+	check(t, stray, DefaultConfig(), "refund_not_received=[money_not_received,refund_not_received](12)",
+		"refund_missing=[refund_missing](6)")
+}
