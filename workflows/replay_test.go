@@ -17,7 +17,7 @@ import (
 )
 
 // The histories under testdata/histories were recorded from real runs on the dev server (see
-// testdata/histories/README.md). Replaying them with today's code proves a change to PipelineRun
+// testdata/SHAPES.md). Replaying them with today's code proves a change to PipelineRun
 // or RunIndex does not break the workflows in flight when a new worker is deployed. Histories of
 // the run index are named index_*.json; every other history is a PipelineRun's.
 
