@@ -34,14 +34,8 @@ func spellings(sgs []sigGroup, words [][]string) map[string]string {
 	canon := map[string]string{}
 	ix := typo.NewIndex()
 	for _, w := range vocab { // most common first: a misspelling meets the word it misspells
-		var near []string
-		for _, c := range ix.Near(w) {
-			if !typo.Substitution(w, c) {
-				near = append(near, c)
-			}
-		}
-		if len(near) == 1 {
-			canon[w] = near[0]
+		if c, ok := ix.Slip(w); ok {
+			canon[w] = c
 			continue
 		}
 		ix.Add(w)

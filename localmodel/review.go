@@ -508,6 +508,9 @@ func clauses(s string) []string {
 	return out
 }
 
+// stopWords are the English function words a title phrase never holds. Not the package's
+// stopwords: those also hold other languages' function words that are English content words
+// ("comment", "die", "son").
 var stopWords = map[string]bool{"the": true, "a": true, "an": true, "is": true, "are": true, "to": true, "of": true,
 	"and": true, "or": true, "in": true, "on": true, "for": true, "with": true, "not": true, "my": true, "it": true,
 	"after": true, "when": true, "be": true, "was": true, "were": true, "i": true, "no": true, "per": true,

@@ -78,20 +78,10 @@ func english(w string) string {
 	if len(w) < minNounSlip || commonness(stem(w)) > 0 {
 		return w
 	}
-	var found string
-	for _, c := range foreignNounSlips.Near(w) {
-		if typo.Substitution(w, c) {
-			continue
-		}
-		if found != "" {
-			return w // near two nouns: no guess
-		}
-		found = c
+	if noun, ok := foreignNounSlips.Slip(w); ok {
+		return foreignNouns[noun]
 	}
-	if found == "" {
-		return w
-	}
-	return foreignNouns[found]
+	return w
 }
 
 // minNounSlip is the shortest word read as a misspelt foreign noun.

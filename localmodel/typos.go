@@ -52,7 +52,7 @@ func (sp spellings) fix(w string) string {
 	}
 	found := ""
 	for k := range sp {
-		if len(k) >= minTypoLength && typo.OneEdit(w, k) && !typo.Substitution(w, k) {
+		if len(k) >= minTypoLength && typo.Slip(w, k) {
 			if found != "" {
 				return w // near two known words: ambiguous
 			}

@@ -1,7 +1,7 @@
-// Package typo recognises words one typing slip apart: customers type fast ("pytohn", "retrun",
-// "acountant"), and a misspelt word should read as the word it stands for. A slip is one edit:
-// two neighbouring letters swapped, one letter dropped, added or replaced. Words are compared
-// byte by byte.
+// Package typo recognises misspelt words: customers type fast ("pytohn", "retrun", "acountant"),
+// and a misspelt word should read as the word it stands for. One edit is two neighbouring
+// letters swapped, or one letter dropped, added or replaced; a slip is an edit other than a
+// replaced letter, which too often makes another real word. Words are compared byte by byte.
 package typo
 
 // OneEdit reports whether a and b differ by exactly one edit: a transposition of neighbouring
@@ -36,9 +36,13 @@ func OneEdit(a, b string) bool {
 	return false
 }
 
-// Substitution reports whether a and b have one length and differ in exactly one position: the
-// slip that most often makes another real word ("match" and "batch").
-func Substitution(a, b string) bool {
+// Slip reports whether a and b differ by one edit that is not a replaced letter: two neighbouring
+// letters swapped, one dropped or one added. A replaced letter too often makes another real word
+// ("match" and "batch") to be read as a misspelling.
+func Slip(a, b string) bool { return OneEdit(a, b) && !substitution(a, b) }
+
+// substitution reports whether a and b have one length and differ in exactly one position.
+func substitution(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -79,6 +83,21 @@ func (ix *Index) Near(w string) []string {
 		}
 	}
 	return out
+}
+
+// Slip returns the one indexed word a slip from w (see Slip); false when there is none, or more
+// than one and so no telling which w stands for.
+func (ix *Index) Slip(w string) (string, bool) {
+	found := ""
+	for _, c := range ix.Near(w) {
+		if !substitution(w, c) {
+			if found != "" {
+				return "", false
+			}
+			found = c
+		}
+	}
+	return found, found != ""
 }
 
 // deletions is w and every string w becomes with one byte dropped.

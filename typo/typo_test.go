@@ -26,8 +26,17 @@ func TestOneEdit(t *testing.T) {
 			t.Errorf("OneEdit(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
-	if !Substitution("match", "batch") || Substitution("retrun", "return") || Substitution("pay", "paypal") {
-		t.Error("Substitution: want true only for one replaced letter")
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"retrun", "return", true}, {"payal", "paypal", true}, {"refunds", "refund", true},
+		{"match", "batch", false}, // a replaced letter
+		{"pay", "paypal", false},  // three letters
+	} {
+		if got := Slip(tc.a, tc.b); got != tc.want {
+			t.Errorf("Slip(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
 	}
 }
 
@@ -48,6 +57,24 @@ func TestIndexFindsWordsOneEditAway(t *testing.T) {
 	} {
 		if got := ix.Near(w); !slices.Equal(got, want) {
 			t.Errorf("Near(%s) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func TestIndexSlipIsTheOneWordASlipAway(t *testing.T) {
+	ix := NewIndex()
+	for _, w := range []string{"return", "batch", "trial", "trail"} {
+		ix.Add(w)
+	}
+	for w, want := range map[string]string{
+		"retrun": "return", // swapped
+		"match":  "",       // only a replaced letter from batch
+		"tral":   "",       // a dropped letter from trial and from trail: no telling which
+		"return": "",       // itself is no slip
+	} {
+		got, ok := ix.Slip(w)
+		if got != want || ok != (want != "") {
+			t.Errorf("Slip(%s) = %q, %v, want %q", w, got, ok, want)
 		}
 	}
 }
