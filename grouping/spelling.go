@@ -34,11 +34,13 @@ func spellings(sgs []sigGroup, words [][]string) map[string]string {
 	canon := map[string]string{}
 	ix := typo.NewIndex()
 	for _, w := range vocab { // most common first: a misspelling meets the word it misspells
-		if c, ok := ix.Slip(w); ok {
+		if c, ok := ix.Slip(w); ok && weight[c] > weight[w] {
 			canon[w] = c
 			continue
 		}
-		ix.Add(w)
+		if weight[w] > 1 { // a word of one conversation is no other word's spelling: never indexed
+			ix.Add(w)
+		}
 	}
 	return canon
 }

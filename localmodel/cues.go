@@ -48,9 +48,17 @@ var auxiliaries = surfaceSet("be been being")
 func phraseSeq(tokens []token) []string { return seqOf(tokens, func(t token) string { return t.stem }) }
 
 // cueSeq is the sequence a text's cues are matched against: its phraseSeq, with a word one typo
-// away from exactly one cue word read as that word ("dupliacte", "twise"; see cueTypos).
-// A "twice" of the customer's own action is read as "again" (see customerRepeats).
-func cueSeq(tokens []token) []string { return seqOf(customerRepeats(tokens), cueTypos.fix) }
+// away from exactly one cue word read as that word ("dupliacte", "twise"; see cueTypos), and a
+// "twice" of the customer's own action read as "again" (see customerRepeats).
+func cueSeq(tokens []token) []string {
+	fixed := make([]token, len(tokens))
+	for i, t := range tokens {
+		fixed[i] = t
+		fixed[i].stem = cueTypos.fix(t)
+	}
+	customerRepeats(fixed)
+	return phraseSeq(fixed)
+}
 
 // contracted are the auxiliaries a following "not" is written into, as customers write them
 // either way: "did not get" is "didnt get", "does not load" is "doesnt load".

@@ -1,7 +1,5 @@
 package localmodel
 
-import "slices"
-
 // Customers say what they did more than once to show they tried: "I invited my accountant twice",
 // "tried twice, still nothing". That "twice" is the customer's repetition, not a duplicate the
 // product made, so it is read as "again". The action is the clause's first verb, with "I" or "we"
@@ -21,27 +19,18 @@ var (
 	conjunctions = surfaceSet("and but then so when because after while")
 )
 
-// customerRepeats returns tokens with every "twice" of the customer's own action read as
-// "again" (tokens itself when there is none).
-func customerRepeats(tokens []token) []token {
-	var out []token
+// customerRepeats reads every "twice" of the customer's own action as "again", in place. The
+// tokens' stems are read through cue typos already (see cueSeq), so "twise" is "twice" here.
+func customerRepeats(tokens []token) {
 	start := 0
 	for i, t := range tokens {
 		if t.brk || conjunctions[t.surface] {
 			start = i
 		}
-		if t.stem != twiceStem && cueTypos.fix(t) != twiceStem || !repeatCues.has(clauseVerb(tokens[start:i])) {
-			continue
+		if t.stem == twiceStem && repeatCues.has(clauseVerb(tokens[start:i])) {
+			tokens[i] = token{surface: "again", stem: "again", brk: t.brk}
 		}
-		if out == nil {
-			out = slices.Clone(tokens)
-		}
-		out[i] = token{surface: "again", stem: "again", brk: t.brk}
 	}
-	if out == nil {
-		return tokens
-	}
-	return out
 }
 
 // clauseVerb is the stem of the clause's first verb when its subject is the customer or missing:
@@ -61,7 +50,7 @@ func clauseVerb(clause []token) string {
 	if i >= len(clause) {
 		return ""
 	}
-	return cueTypos.fix(clause[i])
+	return clause[i].stem
 }
 
 // has reports whether the list holds the one-word cue w.

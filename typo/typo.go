@@ -75,29 +75,46 @@ func (ix *Index) Add(w string) {
 // Near returns the indexed words one edit away from w, in the order they were added, each once.
 func (ix *Index) Near(w string) []string {
 	var out []string
-	for _, d := range deletions(w) {
-		for _, c := range ix.deletes[d] {
-			if OneEdit(w, c) && !contains(out, c) {
-				out = append(out, c)
-			}
+	ix.each(w, func(c string) {
+		if !contains(out, c) {
+			out = append(out, c)
 		}
-	}
+	})
 	return out
 }
 
 // Slip returns the one indexed word a slip from w (see Slip); false when there is none, or more
 // than one and so no telling which w stands for.
 func (ix *Index) Slip(w string) (string, bool) {
-	found := ""
-	for _, c := range ix.Near(w) {
-		if !substitution(w, c) {
-			if found != "" {
-				return "", false
-			}
+	found, several := "", false
+	ix.each(w, func(c string) {
+		if !substitution(w, c) && c != found {
+			several = several || found != ""
 			found = c
 		}
+	})
+	if several {
+		return "", false
 	}
 	return found, found != ""
+}
+
+// each calls fn with every indexed word one edit from w (a word may come more than once). It
+// allocates nothing of its own, so looking up the many words near nothing costs no garbage.
+func (ix *Index) each(w string, fn func(c string)) {
+	visit := func(cands []string) {
+		for _, c := range cands {
+			if OneEdit(w, c) {
+				fn(c)
+			}
+		}
+	}
+	visit(ix.deletes[w])
+	var buf [64]byte
+	for i := range len(w) {
+		d := append(append(buf[:0], w[:i]...), w[i+1:]...)
+		visit(ix.deletes[string(d)]) // a lookup by string(bytes) does not copy them
+	}
 }
 
 // deletions is w and every string w becomes with one byte dropped.
