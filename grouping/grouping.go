@@ -61,7 +61,7 @@
 // Everything is ordered by signature and id, the hyperplanes come from a fixed seed, and sums
 // are taken in that order, so the same items give the same groups whatever their input order.
 // 100,000 themes of 20,000 signatures (256 dimensions) group in 2–4 s on two cores, allocating
-// about 150 MB besides the input's quantized vectors (BenchmarkGrouping100k).
+// about 140 MB besides the input's quantized vectors (BenchmarkGrouping100k).
 package grouping
 
 import "feedbackpipe/vector"
