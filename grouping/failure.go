@@ -24,7 +24,7 @@ var problemActions = map[string]bool{"bug_report": true, "complaint": true}
 // a signature's tail names a failure only if it holds one of them (dark_mode's "mode" names none).
 var failureWords = foldedSet(
 	"fail", "missing", "duplicate", "wrong", "slow", "timeout", "crash", "reject", // word classes
-	"stuck", "freeze", "frozen", "limited", "throttled", "denied",
+	"stuck", "freeze", "frozen", "limited", "throttled", // denied folds with reject
 	"expired", "invalid", "blocked", "locked", "loop", "loops", "disconnects", "unavailable",
 	"outage", "overcharged", "charged", "corrupted", "empty", "blank", "late", "early", "shifted",
 	"installing",
