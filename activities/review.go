@@ -24,6 +24,7 @@ type reviewOutcome struct {
 	members []review.Member
 	answer  *review.Answer
 	failed  string // short code, e.g. "invalid_output"
+	reused  bool   // the answer came from the review cache: no call was made
 }
 
 // pendingReview is one candidate's review in flight: done closes when it ended, with outcome or
@@ -39,32 +40,51 @@ type pendingReview struct {
 // the review of candidates[k], so the caller can write each reviewed group while later reviews
 // are still in flight; wait returns the first error once every review ended. A group whose
 // member set was reviewed before with this prompt version and model reuses the stored answer and
-// sends nothing. A review fails only when ctx ends or the database fails.
+// sends nothing; the cache is read for every candidate in one query. A review fails only when ctx
+// ends or the database fails.
 func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []grouping.Group, candidates []int,
 	themes []store.ThemeForGrouping, concurrency int, prog *progress) (pending []*pendingReview, wait func() error) {
 	pending = make([]*pendingReview, len(candidates))
-	for k := range pending {
+	outcomes := make([]*reviewOutcome, len(candidates))
+	hashes := make([]string, len(candidates))
+	for k, i := range candidates {
 		pending[k] = &pendingReview{done: make(chan struct{})}
+		outcomes[k], hashes[k] = prepareReview(groups[i], themes)
 	}
 	eg, ectx := errgroup.WithContext(ctx)
 	eg.SetLimit(max(concurrency, 1))
 	launched := make(chan struct{})
 	go func() {
 		defer close(launched)
+		var cached map[string][]byte
+		err := defaultDBRetry().do(ectx, a.Logger, "read cached reviews", func(ctx context.Context) (err error) {
+			cached, err = a.Store.CachedReviews(ctx, hashes, review.PromptVersion, a.LLM.ChatModel())
+			return err
+		})
 		for k, i := range candidates {
-			p := pending[k]
-			if ectx.Err() != nil { // a review failed or the phase ends: start no more
-				p.err = ectx.Err()
+			p, o := pending[k], outcomes[k]
+			if err == nil {
+				err = ectx.Err() // a review failed or the phase ends: start no more
+			}
+			if err != nil {
+				p.err = err
 				close(p.done)
+				continue
+			}
+			if o.fromCache(cached[hashes[k]]) {
+				p.outcome = o
+				close(p.done)
+				prog.Step(1)
 				continue
 			}
 			eg.Go(func() error {
 				defer close(p.done)
-				p.outcome, p.err = a.reviewGroup(ectx, runID, groups[i], themes, false)
-				if p.err == nil {
-					prog.Step(1)
+				if p.err = a.callReview(ectx, runID, groups[i].Key, o, hashes[k], false); p.err != nil {
+					return p.err
 				}
-				return p.err
+				p.outcome = o
+				prog.Step(1)
+				return nil
 			})
 		}
 	}()
@@ -74,40 +94,66 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 	}
 }
 
-// reviewGroup reviews one group: from the cache, or with one review call (and its corrective
-// retry), whose usage is stored with the answer. A dry run reads the cache but stores only the
-// call's usage (with its run), nothing shared.
-func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.Group, themes []store.ThemeForGrouping, dry bool) (*reviewOutcome, error) {
+// prepareReview is what reviewing a group starts from: its members as the review sees them, the
+// sample it is shown, and the hash of its member set (the review cache's key).
+func prepareReview(g grouping.Group, themes []store.ThemeForGrouping) (*reviewOutcome, string) {
 	o := &reviewOutcome{members: reviewMembers(g, themes)}
 	o.group = review.Sample(o.members)
 	ids := make([]string, len(o.members))
 	for i, m := range o.members {
 		ids[i] = m.ID
 	}
-	hash, model := review.MemberHash(ids), a.LLM.ChatModel()
+	return o, review.MemberHash(ids)
+}
+
+// fromCache takes a cached answer when it still reads for the group.
+func (o *reviewOutcome) fromCache(cached []byte) bool {
+	if cached == nil {
+		return false
+	}
+	ans, err := review.Parse(string(cached), o.group)
+	if err != nil {
+		return false
+	}
+	o.answer, o.reused = ans, true
+	return true
+}
+
+// reviewGroup reviews one group: from the cache, or with one review call (and its corrective
+// retry), whose usage is stored with the answer. A dry run reads the cache but stores only the
+// call's usage (with its run), nothing shared.
+func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.Group, themes []store.ThemeForGrouping, dry bool) (*reviewOutcome, error) {
+	o, hash := prepareReview(g, themes)
 	var cached []byte
 	var found bool
 	err := defaultDBRetry().do(ctx, a.Logger, "read cached review of "+g.Key, func(ctx context.Context) (err error) {
-		cached, found, err = a.Store.CachedReview(ctx, hash, review.PromptVersion, model)
+		cached, found, err = a.Store.CachedReview(ctx, hash, review.PromptVersion, a.LLM.ChatModel())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if found {
-		if ans, err := review.Parse(string(cached), o.group); err == nil {
-			o.answer = ans
-			return o, nil
-		}
+	if found && o.fromCache(cached) {
+		return o, nil
 	}
+	if err := a.callReview(ctx, runID, g.Key, o, hash, dry); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// callReview makes the group's review call and stores its usage and (unless dry) its answer
+// under the member set's hash. A failed call leaves the reason in the outcome (the mechanical
+// draft is written then); an error is returned only when ctx ends or the database fails.
+func (a *Activities) callReview(ctx context.Context, runID, key string, o *reviewOutcome, hash string, dry bool) error {
 	ans, usage, err := a.LLM.Review(ctx, o.group)
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 	var answer []byte
 	if err != nil {
 		o.failed = reasonCode(llm.Reason(err))
-		a.Logger.Warn("story review failed: writing the mechanical draft", "run_id", runID, "group", g.Key,
+		a.Logger.Warn("story review failed: writing the mechanical draft", "run_id", runID, "group", key,
 			"reason", o.failed, "error", err)
 	} else {
 		o.answer = ans
@@ -115,14 +161,11 @@ func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.G
 			answer = ans.Encode()
 		}
 	}
-	u := store.ReviewUsage{RunID: runID, GroupKey: g.Key, Calls: usage.Calls, TokensIn: usage.TokensIn,
+	u := store.ReviewUsage{RunID: runID, GroupKey: key, Calls: usage.Calls, TokensIn: usage.TokensIn,
 		TokensOut: usage.TokensOut, CostUSD: usage.CostUSD}
-	if err := defaultDBRetry().do(ctx, a.Logger, "save review of "+g.Key, func(ctx context.Context) error {
-		return a.Store.SaveReview(ctx, u, hash, review.PromptVersion, model, answer)
-	}); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return defaultDBRetry().do(ctx, a.Logger, "save review of "+key, func(ctx context.Context) error {
+		return a.Store.SaveReview(ctx, u, hash, review.PromptVersion, a.LLM.ChatModel(), answer)
+	})
 }
 
 // reasonCode is the first word of a reason ("transient: http_503" → "transient").

@@ -114,7 +114,8 @@ func (h *reviewHarness) write(a *Activities, runID string, groups []grouping.Gro
 	ctx := context.Background()
 	prog := startProgress(ctx, "writing", 0, time.Minute)
 	defer prog.stop()
-	require.NoError(h.t, a.writeGroups(ctx, StoriesInput{RunID: runID, Concurrency: 2}, groups, h.themes, prog))
+	_, err := a.writeGroups(ctx, StoriesInput{RunID: runID, Concurrency: 2}, groups, h.themes, prog)
+	require.NoError(h.t, err)
 }
 
 func (h *reviewHarness) verdicts(runID string) map[string]store.GroupReview {

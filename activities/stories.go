@@ -1,8 +1,11 @@
 package activities
 
 import (
+	"cmp"
 	"context"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"feedbackpipe/backlog"
 	"feedbackpipe/grouping"
@@ -29,17 +32,37 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
 	began := time.Now()
-	retry := defaultDBRetry()
-	load := retry
+	themes, groups, err := a.loadAndGroup(ctx, in.RunID, prog)
+	if err != nil {
+		return PhaseResult{}, err
+	}
+	grouped := time.Now()
+	reviews, err := a.writeGroups(ctx, in, groups, themes, prog)
+	if err != nil {
+		return PhaseResult{}, err
+	}
+	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
+		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused, "reviews_waited", reviews.waited,
+		"load_and_group", grouped.Sub(began), "review_and_write", time.Since(grouped))
+	var res PhaseResult
+	err = defaultDBRetry().do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
+		res, err = a.phaseResult(ctx, in.RunID)
+		return err
+	})
+	return res, err
+}
+
+// loadAndGroup loads the run's themes with their vectors and groups them.
+func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progress) ([]store.ThemeForGrouping, []grouping.Group, error) {
+	load := defaultDBRetry()
 	load.Timeout = loadThemesTimeout
 	var themes []store.ThemeForGrouping
 	if err := load.do(ctx, a.Logger, "load themes", func(ctx context.Context) (err error) {
-		themes, err = a.Store.ThemesForGrouping(ctx, in.RunID, a.LLM.EmbeddingModel())
+		themes, err = a.Store.ThemesForGrouping(ctx, runID, a.LLM.EmbeddingModel())
 		return err
 	}); err != nil {
-		return PhaseResult{}, err
+		return nil, nil, err
 	}
-	loaded := time.Now()
 	prog.Stage("grouping", 0, len(themes))
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
@@ -48,20 +71,9 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	}
 	groups, err := groupOrStop(ctx, items, a.Config.Grouping)
 	if err != nil {
-		return PhaseResult{}, err
+		return nil, nil, err
 	}
-	grouped := time.Now()
-	if err := a.writeGroups(ctx, in, groups, themes, prog); err != nil {
-		return PhaseResult{}, err
-	}
-	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
-		"load", loaded.Sub(began), "grouping", grouped.Sub(loaded), "review_and_write", time.Since(grouped))
-	var res PhaseResult
-	err = retry.do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
-		res, err = a.phaseResult(ctx, in.RunID)
-		return err
-	})
-	return res, err
+	return themes, groups, nil
 }
 
 // groupOrStop groups the items, or returns ctx's error at once when the run is stopped: grouping
@@ -100,17 +112,24 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 	}
 }
 
+// groupWriters is how many group transactions the stories phase runs at once. Writers of
+// overlapping groups queue on the groups' key locks (store.WriteGroup).
+const groupWriters = 8
+
 // writeGroups reviews the candidate groups and writes every group, each in its own transaction
-// (a reviewed one as its review decided). The groups that need no review are written while the
-// review calls are in flight, and each reviewed group as soon as its review and those of the
-// candidates before it ended, so the phase ends about one write after its last review.
-// It returns an error only for what must fail the phase: a stop, or a database still failing for
-// a transient reason after the retries.
+// (a reviewed one as its review decided), groupWriters at a time. The groups that need no review
+// are written while the review calls are in flight, and each reviewed group as soon as its review
+// and those of the candidates before it ended, so the phase ends about one write after its last
+// review. It returns an error only for what must fail the phase: a stop, or a database still
+// failing for a transient reason after the retries. It counts the reviews that made a call and
+// those that reused an answer.
 func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []grouping.Group,
-	themes []store.ThemeForGrouping, prog *progress) error {
+	themes []store.ThemeForGrouping, prog *progress) (reviewCount, error) {
+	var count reviewCount
+	began := time.Now()
 	candidates, concurrency, err := a.reviewCandidates(ctx, in, groups, themes)
 	if err != nil {
-		return err
+		return count, err
 	}
 	usedKeys := make(map[string]bool, len(groups))
 	for _, g := range groups {
@@ -124,36 +143,62 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 	reviewCtx, cancelReviews := context.WithCancel(ctx)
 	defer cancelReviews()
 	pending, waitReviews := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, prog)
-	fail := func(err error) error {
-		cancelReviews()
-		if werr := waitReviews(); werr != nil && ctx.Err() == nil {
-			return werr // the review that failed first, not the cancellation it caused in others
-		}
-		return err
+	writes, writeCtx := errgroup.WithContext(ctx)
+	writes.SetLimit(groupWriters)
+	write := func(g grouping.Group, w func(context.Context) error) {
+		writes.Go(func() error {
+			if err := a.writeGroup(writeCtx, in.RunID, g, w); err != nil {
+				return err
+			}
+			prog.Step(1)
+			return nil
+		})
 	}
 	for i, g := range groups {
-		if isCandidate[i] {
-			continue
+		if !isCandidate[i] {
+			write(g, a.mechanicalWrite(in.RunID, g, themes))
 		}
-		if err := a.writeGroup(ctx, in.RunID, g, a.mechanicalWrite(in.RunID, g, themes)); err != nil {
-			return fail(err)
-		}
-		prog.Step(1)
 	}
 	// In candidate order, so split parts get the same keys however the reviews' calls interleave.
+	var reviewErr error
 	for k, i := range candidates {
 		p := pending[k]
-		<-p.done
+		select {
+		case <-p.done:
+		case <-writeCtx.Done(): // a write failed: the phase fails with it
+		}
+		if writeCtx.Err() != nil {
+			break
+		}
 		if p.err != nil {
-			return fail(p.err)
+			reviewErr = p.err
+			break
 		}
+		if p.outcome.reused {
+			count.reused++
+		} else {
+			count.calls++
+		}
+		count.waited = time.Since(began)
 		g, rw := groups[i], a.reviewedWrite(in.RunID, groups[i], themes, p.outcome, usedKeys)
-		if err := a.writeGroup(ctx, in.RunID, g, func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) }); err != nil {
-			return fail(err)
-		}
-		prog.Step(1)
+		write(g, func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) })
 	}
-	return waitReviews()
+	writeErr := writes.Wait()
+	if reviewErr == nil && writeErr == nil {
+		return count, waitReviews()
+	}
+	cancelReviews()
+	if werr := waitReviews(); reviewErr != nil && werr != nil && ctx.Err() == nil {
+		return count, werr // the review that failed first, not the cancellation it caused in others
+	}
+	return count, cmp.Or(writeErr, reviewErr)
+}
+
+// reviewCount is how many of the stories phase's reviews made a call, and how many reused an
+// answer from the review cache, and how long the phase waited for them.
+type reviewCount struct {
+	calls, reused int
+	waited        time.Duration // until the last review's answer was in hand
 }
 
 // mechanicalWrite writes the group's mechanical draft.

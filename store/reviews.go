@@ -217,6 +217,28 @@ func (s *Store) CachedReview(ctx context.Context, memberHash, promptVersion, mod
 	return answer, true, nil
 }
 
+// CachedReviews returns the cached answers of the member sets (by hash) that have one, with
+// this prompt version and model.
+func (s *Store) CachedReviews(ctx context.Context, memberHashes []string, promptVersion, model string) (map[string][]byte, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT member_hash, answer FROM story_reviews
+		WHERE member_hash = ANY(@hashes::text[]) AND prompt_version = @version AND model = @model`,
+		pgx.NamedArgs{"hashes": memberHashes, "version": promptVersion, "model": model})
+	if err != nil {
+		return nil, fmt.Errorf("read cached reviews: %w", err)
+	}
+	out := map[string][]byte{}
+	var hash string
+	var answer []byte
+	if _, err := pgx.ForEachRow(rows, []any{&hash, &answer}, func() error {
+		out[hash] = answer
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read cached reviews: %w", err)
+	}
+	return out, nil
+}
+
 // ReviewUsage is the usage of one review call (its attempts included), counted in the run's
 // totals under the stories phase.
 type ReviewUsage struct {

@@ -1,6 +1,10 @@
 package workflows
 
-import "go.temporal.io/sdk/workflow"
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+)
 
 // The extraction phase's shape. Version 1 (run-wide slots) makes the run's concurrency the run's,
 // not each worker's: the workflow hands out the run's C call slots to batch activities, at most
@@ -58,20 +62,42 @@ type extractionPlan struct {
 	runWide bool
 	free    int // units not held by a batch in flight: call slots (run-wide) or batches (legacy)
 	conc    int
+	// balanced sizes the batches near the end so the run's slots end together (finish-ahead
+	// version): see next.
+	balanced bool
+	perRound time.Duration // how long one call of a slot takes, from the batches that ended
+	inFlight map[int]plannedBatch
+	lastID   int
+}
+
+// plannedBatch is a batch in flight as the plan sees it.
+type plannedBatch struct {
+	units, rounds int
+	start         time.Time
 }
 
 func newExtractionPlan(v workflow.Version, concurrency int) *extractionPlan {
 	if v >= extractionRunWide {
-		return &extractionPlan{runWide: true, free: concurrency, conc: concurrency}
+		return &extractionPlan{runWide: true, free: concurrency, conc: concurrency, inFlight: map[int]plannedBatch{}}
 	}
 	size := legacyBatchSize(concurrency)
-	return &extractionPlan{free: max(3, 4*concurrency/size+1), conc: concurrency}
+	return &extractionPlan{free: max(3, 4*concurrency/size+1), conc: concurrency, inFlight: map[int]plannedBatch{}}
 }
 
 // next returns the units and the number of conversations of the next batch, given how many
-// conversations remain unassigned; zero units when none may start now. slots is what the
-// activity is told it may use (0 in the legacy shape).
-func (p *extractionPlan) next(remaining int) (units, size, slots int) {
+// conversations remain unassigned and the time now; zero units when none may start now. slots is
+// what the activity is told it may use (0 in the legacy shape).
+//
+// A run-wide batch makes at most roundsPerBatch calls per slot. Before any batch ended, and in
+// runs of the shapes released before finish-ahead, it takes half its share of what remains
+// (guided self-scheduling). A balanced plan, once batches ended and tell how long a call takes,
+// finds the earliest time by which the free slots, and the batches in flight after they end, can
+// make every remaining call, and gives the batch the rounds that end by then: near the end every
+// batch ends within about one call of the others, and the calls of a last partial round go to the
+// slots free first, instead of batches of one round each taking the last calls in turn, as they
+// free up, each after the pause between a batch and its successor. A batch whose slots would end
+// no round by then waits (zero units) while others are in flight: they make those calls sooner.
+func (p *extractionPlan) next(remaining int, now time.Time) (units, size, slots int) {
 	if p.free <= 0 {
 		return 0, 0, 0
 	}
@@ -80,8 +106,73 @@ func (p *extractionPlan) next(remaining int) (units, size, slots int) {
 	}
 	units = min(slotsPerBatch, p.free)
 	rounds := min(roundsPerBatch, max(1, (remaining+2*p.conc-1)/(2*p.conc)))
+	if p.balanced && p.perRound > 0 {
+		rounds = p.balancedRounds(remaining, now)
+		if rounds == 0 {
+			return 0, 0, 0
+		}
+	}
 	return units, units * rounds, units
 }
 
-func (p *extractionPlan) take(units int)    { p.free -= units }
-func (p *extractionPlan) release(units int) { p.free += units }
+// balancedRounds is how many rounds a batch starting now makes to end by the earliest time the
+// run's slots can make the remaining calls (see next); 0 when it should wait.
+func (p *extractionPlan) balancedRounds(remaining int, now time.Time) int {
+	horizon := time.Duration(roundsPerBatch) * p.perRound
+	if p.capacity(horizon, now) < remaining {
+		return roundsPerBatch
+	}
+	lo, hi := time.Duration(0), horizon // capacity(lo) < remaining <= capacity(hi)
+	for hi-lo > time.Millisecond {
+		mid := lo + (hi-lo)/2
+		if p.capacity(mid, now) >= remaining {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	rounds := int(hi / p.perRound)
+	if rounds == 0 && len(p.inFlight) == 0 {
+		rounds = 1
+	}
+	return rounds
+}
+
+// capacity is how many calls the free slots, and the batches in flight once they end (one past
+// its expected end is taken to end now), make within d from now. (A sum: the order inFlight is
+// read in does not matter.)
+func (p *extractionPlan) capacity(d time.Duration, now time.Time) int {
+	n := p.free * int(d/p.perRound)
+	for _, b := range p.inFlight {
+		busy := max(0, b.start.Add(time.Duration(b.rounds)*p.perRound).Sub(now))
+		if d > busy {
+			n += b.units * int((d-busy)/p.perRound)
+		}
+	}
+	return n
+}
+
+// take holds units for a batch of size conversations started now; its handle is for release.
+func (p *extractionPlan) take(units, size int, now time.Time) int {
+	p.free -= units
+	p.lastID++
+	p.inFlight[p.lastID] = plannedBatch{units: units, rounds: (size + max(units, 1) - 1) / max(units, 1), start: now}
+	return p.lastID
+}
+
+// release gives a batch's units back when it ended now, and learns from it how long a call takes
+// (a moving average, so one batch of cached themes that made no call does not decide it).
+func (p *extractionPlan) release(id int, now time.Time) {
+	b := p.inFlight[id]
+	delete(p.inFlight, id)
+	p.free += b.units
+	if b.rounds == 0 {
+		return
+	}
+	took := now.Sub(b.start) / time.Duration(b.rounds)
+	if p.perRound == 0 {
+		p.perRound = took
+	} else {
+		p.perRound = (3*p.perRound + took) / 4
+	}
+}

@@ -32,8 +32,12 @@ type run struct {
 	stopping   bool
 	cancelWork workflow.CancelFunc
 	workCtx    workflow.Context
-	publishing int  // status mirrors (SetStatus) in flight
-	finishing  bool // the end is being recorded: stops are moot
+	publishing int // status mirrors (SetStatus) in flight
+	// asyncMirrors (finish-ahead) lets the phases after extraction go on while their status mirror
+	// is on its way (enter); mirrorsQueued and mirrorsDone keep those mirrors in order.
+	asyncMirrors               bool
+	mirrorsQueued, mirrorsDone int
+	finishing                  bool // the end is being recorded: stops are moot
 }
 
 // PipelineRun runs one pipeline: it selects the window's conversations, extracts themes in
@@ -131,14 +135,17 @@ func (r *run) extract() error {
 		}
 	}
 	embedder := r.backgroundEmbedder(sel, fail)
+	finish := workflow.GetVersion(r.ctx, finishAheadChange, workflow.DefaultVersion, finishAhead)
+	plan.balanced = finish >= finishAhead && plan.runWide
+	r.asyncMirrors = finish >= finishAhead
 	for {
 		for !r.stopped() && firstErr == nil && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
-			units, size, slots := plan.next(r.status.Total - r.nextSeq)
+			units, size, slots := plan.next(r.status.Total-r.nextSeq, workflow.Now(r.ctx))
 			if units == 0 {
 				break
 			}
-			plan.take(units)
 			from, to := r.nextSeq, min(r.nextSeq+size, r.status.Total)
+			batch := plan.take(units, to-from, workflow.Now(r.ctx))
 			r.nextSeq = to
 			started++
 			f := workflow.ExecuteActivity(opts, acts.ExtractBatch, activities.ExtractBatchInput{
@@ -147,7 +154,7 @@ func (r *run) extract() error {
 			pending++
 			sel.AddFuture(f, func(f workflow.Future) {
 				pending--
-				plan.release(units)
+				plan.release(batch, workflow.Now(r.ctx))
 				var res activities.BatchResult
 				if err := f.Get(r.ctx, &res); err != nil {
 					fail(err)
@@ -172,6 +179,8 @@ func (r *run) extract() error {
 		return fmt.Errorf("extraction: %w", firstErr)
 	case r.stopped():
 		return nil
+	case r.nextSeq >= r.status.Total && r.asyncMirrors && r.status.Counters.ExtractionFailed == 0:
+		return nil // no item failed: no second pass (finish-ahead)
 	case r.nextSeq >= r.status.Total:
 		return r.retryTransientFailures()
 	}

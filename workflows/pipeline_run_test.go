@@ -86,7 +86,11 @@ type harness struct {
 	finishes []activities.FinishRunInput
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness tests the shape before finish-ahead (fixed batch sizes, no review ahead), which runs
+// in flight during a deploy still take; newHarnessAt tests a given finish-ahead version.
+func newHarness(t *testing.T) *harness { return newHarnessAt(t, workflow.DefaultVersion) }
+
+func newHarnessAt(t *testing.T, finish workflow.Version) *harness {
 	var suite testsuite.WorkflowTestSuite
 	// Warnings and errors only: the workflow warns when a mirror or upsert fails.
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
@@ -94,6 +98,7 @@ func newHarness(t *testing.T) *harness {
 	env.SetStartTime(startTime)
 	env.RegisterWorkflowWithOptions(PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	env.RegisterActivity(&activities.Activities{})
+	env.OnGetVersion(finishAheadChange, workflow.DefaultVersion, finishAhead).Return(finish)
 	h := &harness{t: t, env: env}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(event{kind: "start", name: info.ActivityType.Name, input: decodeInput(t, info.ActivityType.Name, args)})
@@ -182,7 +187,7 @@ func rangesAt(total, concurrency int) [][2]int {
 	var out [][2]int
 	p := newExtractionPlan(extractionRunWide, concurrency)
 	for from := 0; from < total; {
-		_, size, _ := p.next(total - from)
+		_, size, _ := p.next(total-from, time.Time{})
 		out = append(out, [2]int{from, min(from+size, total)})
 		from += size
 	}
@@ -933,35 +938,41 @@ const testBatchSize = slotsPerBatch * roundsPerBatch
 func TestExtractionPlanBoundsCallsInFlight(t *testing.T) {
 	for _, c := range []int{1, 2, 3, 5, 16, 18, 64} {
 		p := newExtractionPlan(extractionRunWide, c)
-		inFlight, batches := 0, []int{}
+		inFlight, batches, handles := 0, []int{}, []int{}
 		for {
-			units, size, slots := p.next(1_000_000)
+			units, size, slots := p.next(1_000_000, time.Time{})
 			if units == 0 {
 				break
 			}
 			assert.Equal(t, units, slots, "concurrency %d: a batch is told the slots it holds", c)
 			assert.Equal(t, slots*roundsPerBatch, size, "concurrency %d: full batches while much remains", c)
-			p.take(units)
+			handles = append(handles, p.take(units, size, time.Time{}))
 			inFlight += slots
 			batches = append(batches, units)
 		}
 		assert.Equal(t, c, inFlight, "concurrency %d: every slot handed out, none more", c)
 		assert.Len(t, batches, (c+slotsPerBatch-1)/slotsPerBatch, "concurrency %d", c)
-		p.release(batches[0])
-		units, size, _ := p.next(c)
+		p.release(handles[0], time.Time{})
+		units, size, _ := p.next(c, time.Time{})
 		assert.Equal(t, batches[0], units, "concurrency %d: an ended batch's slots go to its successor", c)
 		assert.Equal(t, units, size, "concurrency %d: near the end a batch makes one call per slot", c)
 	}
 	legacy := newExtractionPlan(workflow.DefaultVersion, 16)
-	units, size, slots := legacy.next(1_000_000)
+	units, size, slots := legacy.next(1_000_000, time.Time{})
 	assert.Equal(t, []int{1, ExtractBatchSize, 0}, []int{units, size, slots}, "the released shape keeps its batches")
 }
 
 // Across the whole run, the slots of the batches in flight never exceed --concurrency, also
 // when batches take different times.
 func TestRunNeverExceedsItsConcurrency(t *testing.T) {
+	for name, v := range map[string]workflow.Version{"fixed batch sizes": workflow.DefaultVersion, "balanced plan": finishAhead} {
+		t.Run(name, func(t *testing.T) { runWithinConcurrency(t, v) })
+	}
+}
+
+func runWithinConcurrency(t *testing.T, v workflow.Version) {
 	const total, conc = 1000, 10
-	h := newHarness(t)
+	h := newHarnessAt(t, v)
 	h.mockBookkeeping(total)
 	var mu sync.Mutex
 	inFlight, peak := 0, 0

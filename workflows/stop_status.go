@@ -57,10 +57,23 @@ func (r *run) query() (pipeline.Status, error) {
 	return s, nil
 }
 
-// enter moves the run into a phase.
+// enter moves the run into a phase. With async mirrors (finish-ahead) the phase goes on while its
+// mirror is on its way, the mirrors landing in the order the phases were entered; the run's end
+// waits for them (publishing).
 func (r *run) enter(phase string) {
 	r.status.Phase = phase
-	r.publish(r.ctx)
+	if !r.asyncMirrors {
+		r.publish(r.ctx)
+		return
+	}
+	turn := r.mirrorsQueued
+	r.mirrorsQueued++
+	r.publishing++
+	workflow.Go(r.ctx, func(ctx workflow.Context) {
+		defer func() { r.publishing--; r.mirrorsDone++ }()
+		_ = workflow.Await(ctx, func() bool { return r.mirrorsDone == turn })
+		r.publish(ctx)
+	})
 }
 
 // publish mirrors status and phase to the search attributes, the UI's current details and the
