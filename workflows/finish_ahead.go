@@ -6,7 +6,7 @@ import "go.temporal.io/sdk/workflow"
 // the end are sized so the run's call slots end together (extractionPlan.balanced), the phases
 // after extraction go on while their status mirrors are on their way (run.enter), and a run whose
 // items all succeeded skips the empty second pass. Runs of the shapes released before it do none
-// of this.
+// of this. Its recorded histories have the prefix 20261202_finish_ahead.
 const (
 	finishAheadChange = "extraction-finish-ahead"
 	finishAhead       = workflow.Version(1)
