@@ -40,7 +40,7 @@ func temporalCLI(t *testing.T) string {
 }
 
 // TestLongRunKeepsHistoriesSmall runs 2,000 conversations on a dev server of its own that
-// suggests continue-as-new after 80 events, as a large run would reach the real limit: the run
+// suggests continue-as-new after 50 events, as a large run would reach the real limit: the run
 // continues as new several times, each history stays small, and the run completes with every
 // conversation accounted for once.
 func TestLongRunKeepsHistoriesSmall(t *testing.T) {
@@ -55,7 +55,7 @@ func TestLongRunKeepsHistoriesSmall(t *testing.T) {
 		SearchAttributes: temporal.NewSearchAttributes(
 			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrStatus).ValueSet(""),
 			temporal.NewSearchAttributeKeyKeyword(pipeline.SearchAttrPhase).ValueSet("")),
-		ExtraArgs: []string{"--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=80"},
+		ExtraArgs: []string{"--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=50"},
 		Stdout:    io.Discard, Stderr: io.Discard,
 	})
 	if err != nil {

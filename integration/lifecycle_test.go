@@ -45,9 +45,10 @@ func TestStopInEveryPhase(t *testing.T) {
 		holdTable string // a table kept locked so the phase waits on it until stopped
 	}{
 		{pipeline.PhaseExtraction, localmodel.Config{Latency: 300 * time.Millisecond}, nil, ""},
-		// Small embedding requests, one at a time, so the phase lasts.
+		// Small embedding requests, one at a time, and none ahead during extraction, so the
+		// phase has every theme to embed and lasts.
 		{pipeline.PhaseEmbedding, localmodel.Config{Latency: 200 * time.Millisecond}, func(o *app.Options) {
-			o.Activities.EmbedBatchInputs, o.Activities.EmbedInFlight = 4, 1
+			o.Activities.EmbedBatchInputs, o.Activities.EmbedInFlight, o.Activities.EmbedAhead = 4, 1, false
 		}, ""},
 		// The stories table locked by another session: the phase blocks on its first write,
 		// as it would on a slow or contended database.
