@@ -40,10 +40,11 @@ type pendingReview struct {
 // the review of candidates[k], so the caller can write each reviewed group while later reviews
 // are still in flight; wait returns the first error once every review ended. A group whose
 // member set was reviewed before with this prompt version and model reuses the stored answer and
-// sends nothing; the cache is read for every candidate in one query. A review fails only when ctx
-// ends or the database fails.
+// sends nothing; the cache is read for every candidate in one query. A dry run (a preview) reads
+// the cache but stores only its calls' usage (with its run), nothing shared. A review fails only
+// when ctx ends or the database fails.
 func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []grouping.Group, candidates []int,
-	themes []store.ThemeForGrouping, concurrency int, prog *progress) (pending []*pendingReview, wait func() error) {
+	themes []store.ThemeForGrouping, concurrency int, dry bool, prog *progress) (pending []*pendingReview, wait func() error) {
 	pending = make([]*pendingReview, len(candidates))
 	outcomes := make([]*reviewOutcome, len(candidates))
 	hashes := make([]string, len(candidates))
@@ -79,7 +80,7 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 			}
 			eg.Go(func() error {
 				defer close(p.done)
-				if p.err = a.callReview(ectx, runID, groups[i].Key, o, hashes[k], false); p.err != nil {
+				if p.err = a.callReview(ectx, runID, groups[i].Key, o, hashes[k], dry); p.err != nil {
 					return p.err
 				}
 				p.outcome = o
@@ -117,29 +118,6 @@ func (o *reviewOutcome) fromCache(cached []byte) bool {
 	}
 	o.answer, o.reused = ans, true
 	return true
-}
-
-// reviewGroup reviews one group: from the cache, or with one review call (and its corrective
-// retry), whose usage is stored with the answer. A dry run reads the cache but stores only the
-// call's usage (with its run), nothing shared.
-func (a *Activities) reviewGroup(ctx context.Context, runID string, g grouping.Group, themes []store.ThemeForGrouping, dry bool) (*reviewOutcome, error) {
-	o, hash := prepareReview(g, themes)
-	var cached []byte
-	var found bool
-	err := defaultDBRetry().do(ctx, a.Logger, "read cached review of "+g.Key, func(ctx context.Context) (err error) {
-		cached, found, err = a.Store.CachedReview(ctx, hash, review.PromptVersion, a.LLM.ChatModel())
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if found && o.fromCache(cached) {
-		return o, nil
-	}
-	if err := a.callReview(ctx, runID, g.Key, o, hash, dry); err != nil {
-		return nil, err
-	}
-	return o, nil
 }
 
 // callReview makes the group's review call and stores its usage and (unless dry) its answer

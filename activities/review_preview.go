@@ -2,9 +2,6 @@ package activities
 
 import (
 	"context"
-	"sync"
-
-	"golang.org/x/sync/errgroup"
 
 	"feedbackpipe/grouping"
 	"feedbackpipe/review"
@@ -37,30 +34,26 @@ func (a *Activities) previewReviews(ctx context.Context, runID string, stories [
 	for i, t := range themes {
 		bySig[t.Signature] = append(bySig[t.Signature], i)
 	}
-	rejected := make([]string, len(stories))
-	var mu sync.Mutex
-	eg, ectx := errgroup.WithContext(ctx)
-	eg.SetLimit(max(run.Concurrency, 1))
+	var groups []grouping.Group
+	var storyOf, candidates []int // the story of each group; every group is a candidate
 	for i, s := range stories {
-		if len(bySig[s.Signature]) == 0 {
-			continue
+		if members := bySig[s.Signature]; len(members) > 0 {
+			candidates = append(candidates, len(groups))
+			groups = append(groups, grouping.Group{Key: s.Signature, Signature: s.Signature, Members: members})
+			storyOf = append(storyOf, i)
 		}
-		eg.Go(func() error {
-			g := grouping.Group{Key: s.Signature, Signature: s.Signature, Members: bySig[s.Signature]}
-			o, err := a.reviewGroup(ectx, runID, g, themes, true)
-			if err != nil {
-				return err
-			}
-			if o.answer != nil && o.answer.Decision == review.DecisionReject {
-				mu.Lock()
-				rejected[i] = "rejected: " + o.answer.Reason
-				mu.Unlock()
-			}
-			return nil
-		})
 	}
-	if err := eg.Wait(); err != nil {
+	prog := startProgress(ctx, "reviewing", len(groups), a.Config.StallTimeout)
+	defer prog.stop()
+	pending, wait := a.reviewGroups(ctx, runID, groups, candidates, themes, run.Concurrency, true, prog)
+	if err := wait(); err != nil {
 		return nil, nil, err
+	}
+	rejected := make([]string, len(stories))
+	for k, p := range pending {
+		if o := p.outcome; o != nil && o.answer != nil && o.answer.Decision == review.DecisionReject {
+			rejected[storyOf[k]] = "rejected: " + o.answer.Reason
+		}
 	}
 	var kept []SignatureStat
 	var out []RejectedGroup

@@ -42,7 +42,7 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 		return PhaseResult{}, err
 	}
 	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
-		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused, "reviews_waited", reviews.waited,
+		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused,
 		"load_and_group", grouped.Sub(began), "review_and_write", time.Since(grouped))
 	var res PhaseResult
 	err = defaultDBRetry().do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
@@ -126,7 +126,6 @@ const groupWriters = 8
 func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []grouping.Group,
 	themes []store.ThemeForGrouping, prog *progress) (reviewCount, error) {
 	var count reviewCount
-	began := time.Now()
 	candidates, concurrency, err := a.reviewCandidates(ctx, in, groups, themes)
 	if err != nil {
 		return count, err
@@ -142,7 +141,7 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 	prog.Stage("reviewing and writing", 0, len(groups)+len(candidates))
 	reviewCtx, cancelReviews := context.WithCancel(ctx)
 	defer cancelReviews()
-	pending, waitReviews := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, prog)
+	pending, waitReviews := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, false, prog)
 	writes, writeCtx := errgroup.WithContext(ctx)
 	writes.SetLimit(groupWriters)
 	write := func(g grouping.Group, w func(context.Context) error) {
@@ -179,7 +178,6 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 		} else {
 			count.calls++
 		}
-		count.waited = time.Since(began)
 		g, rw := groups[i], a.reviewedWrite(in.RunID, groups[i], themes, p.outcome, usedKeys)
 		write(g, func(ctx context.Context) error { return a.Store.WriteReviewed(ctx, rw) })
 	}
@@ -195,11 +193,8 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 }
 
 // reviewCount is how many of the stories phase's reviews made a call, and how many reused an
-// answer from the review cache, and how long the phase waited for them.
-type reviewCount struct {
-	calls, reused int
-	waited        time.Duration // until the last review's answer was in hand
-}
+// answer from the review cache.
+type reviewCount struct{ calls, reused int }
 
 // mechanicalWrite writes the group's mechanical draft.
 func (a *Activities) mechanicalWrite(runID string, g grouping.Group, themes []store.ThemeForGrouping) func(context.Context) error {

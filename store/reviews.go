@@ -203,20 +203,6 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// CachedReview returns the stored answer of a review, if any.
-func (s *Store) CachedReview(ctx context.Context, memberHash, promptVersion, model string) (json.RawMessage, bool, error) {
-	var answer json.RawMessage
-	err := s.pool.QueryRow(ctx, `SELECT answer FROM story_reviews WHERE member_hash = $1 AND prompt_version = $2 AND model = $3`,
-		memberHash, promptVersion, model).Scan(&answer)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read cached review: %w", err)
-	}
-	return answer, true, nil
-}
-
 // CachedReviews returns the cached answers of the member sets (by hash) that have one, with
 // this prompt version and model.
 func (s *Store) CachedReviews(ctx context.Context, memberHashes []string, promptVersion, model string) (map[string][]byte, error) {

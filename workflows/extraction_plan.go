@@ -156,7 +156,7 @@ func (p *extractionPlan) capacity(d time.Duration, now time.Time) int {
 func (p *extractionPlan) take(units, size int, now time.Time) int {
 	p.free -= units
 	p.lastID++
-	p.inFlight[p.lastID] = plannedBatch{units: units, rounds: (size + max(units, 1) - 1) / max(units, 1), start: now}
+	p.inFlight[p.lastID] = plannedBatch{units: units, rounds: (size + units - 1) / units, start: now}
 	return p.lastID
 }
 

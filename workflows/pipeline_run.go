@@ -33,9 +33,9 @@ type run struct {
 	cancelWork workflow.CancelFunc
 	workCtx    workflow.Context
 	publishing int // status mirrors (SetStatus) in flight
-	// asyncMirrors (finish-ahead) lets the phases after extraction go on while their status mirror
-	// is on its way (enter); mirrorsQueued and mirrorsDone keep those mirrors in order.
-	asyncMirrors               bool
+	// finishAhead: the run has the finish-ahead shape (finish_ahead.go); mirrorsQueued and
+	// mirrorsDone keep its phase mirrors, which go out while the next phase runs, in order (enter).
+	finishAhead                bool
 	mirrorsQueued, mirrorsDone int
 	finishing                  bool // the end is being recorded: stops are moot
 }
@@ -135,9 +135,8 @@ func (r *run) extract() error {
 		}
 	}
 	embedder := r.backgroundEmbedder(sel, fail)
-	finish := workflow.GetVersion(r.ctx, finishAheadChange, workflow.DefaultVersion, finishAhead)
-	plan.balanced = finish >= finishAhead && plan.runWide
-	r.asyncMirrors = finish >= finishAhead
+	r.finishAhead = workflow.GetVersion(r.ctx, finishAheadChange, workflow.DefaultVersion, finishAhead) >= finishAhead
+	plan.balanced = r.finishAhead && plan.runWide
 	for {
 		for !r.stopped() && firstErr == nil && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
 			units, size, slots := plan.next(r.status.Total-r.nextSeq, workflow.Now(r.ctx))
@@ -179,7 +178,7 @@ func (r *run) extract() error {
 		return fmt.Errorf("extraction: %w", firstErr)
 	case r.stopped():
 		return nil
-	case r.nextSeq >= r.status.Total && r.asyncMirrors && r.status.Counters.ExtractionFailed == 0:
+	case r.nextSeq >= r.status.Total && r.finishAhead && r.status.Counters.ExtractionFailed == 0:
 		return nil // no item failed: no second pass (finish-ahead)
 	case r.nextSeq >= r.status.Total:
 		return r.retryTransientFailures()

@@ -57,12 +57,12 @@ func (r *run) query() (pipeline.Status, error) {
 	return s, nil
 }
 
-// enter moves the run into a phase. With async mirrors (finish-ahead) the phase goes on while its
-// mirror is on its way, the mirrors landing in the order the phases were entered; the run's end
+// enter moves the run into a phase. In the finish-ahead shape the phase goes on while its mirror
+// is on its way, the mirrors landing in the order the phases were entered; the run's end
 // waits for them (publishing).
 func (r *run) enter(phase string) {
 	r.status.Phase = phase
-	if !r.asyncMirrors {
+	if !r.finishAhead {
 		r.publish(r.ctx)
 		return
 	}
