@@ -79,7 +79,7 @@ func (db *scratchDB) size(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// drop removes the database; BENCH_KEEP_DB=1 keeps it for a look.
+// drop removes the database (measure keeps it for a look with BENCH_KEEP_DB=1).
 func (db *scratchDB) drop(ctx context.Context, logger *slog.Logger) {
 	if db.st != nil {
 		db.st.Close()

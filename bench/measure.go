@@ -24,7 +24,12 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	if err != nil {
 		return Result{}, err
 	}
-	defer db.drop(ctx, logger)
+	if os.Getenv("BENCH_KEEP_DB") == "1" {
+		defer db.st.Close()
+		logger.Info("the benchmark database is kept (BENCH_KEEP_DB=1)", "database", db.name)
+	} else {
+		defer db.drop(ctx, logger)
+	}
 	logger.Info("importing conversations", "n", p.N)
 	if err := db.importSynthetic(ctx, p.N); err != nil {
 		return Result{}, err
