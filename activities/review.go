@@ -25,6 +25,7 @@ type reviewOutcome struct {
 	answer  *review.Answer
 	failed  string // short code, e.g. "invalid_output"
 	reused  bool   // the answer came from the review cache: no call was made
+	ahead   bool   // reused: the answer of the group reviewed ahead that this one grew from (reuseAhead)
 }
 
 // pendingReview is one candidate's review in flight: done closes when it ended, with outcome or
@@ -62,6 +63,11 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 			cached, err = a.Store.CachedReviews(ctx, hashes, review.PromptVersion, a.LLM.ChatModel())
 			return err
 		})
+		if err == nil && !dry {
+			err = defaultDBRetry().do(ectx, a.Logger, "reuse reviews made ahead", func(ctx context.Context) error {
+				return a.reuseAhead(ctx, runID, outcomes, hashes, cached)
+			})
+		}
 		for k, i := range candidates {
 			p, o := pending[k], outcomes[k]
 			if err == nil {
@@ -72,7 +78,7 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 				close(p.done)
 				continue
 			}
-			if o.fromCache(cached[hashes[k]]) {
+			if o.ahead || o.fromCache(cached[hashes[k]]) {
 				p.outcome = o
 				close(p.done)
 				prog.Step(1)

@@ -42,7 +42,7 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 		return PhaseResult{}, err
 	}
 	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
-		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused,
+		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused, "reviews_grown_ahead", reviews.ahead,
 		"load_and_group", grouped.Sub(began), "review_and_write", time.Since(grouped))
 	var res PhaseResult
 	err = defaultDBRetry().do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
@@ -175,6 +175,9 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 		}
 		if p.outcome.reused {
 			count.reused++
+			if p.outcome.ahead {
+				count.ahead++
+			}
 		} else {
 			count.calls++
 		}
@@ -192,9 +195,9 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 	return count, cmp.Or(writeErr, reviewErr)
 }
 
-// reviewCount is how many of the stories phase's reviews made a call, and how many reused an
-// answer from the review cache.
-type reviewCount struct{ calls, reused int }
+// reviewCount is how many of the stories phase's reviews made a call, how many reused an answer
+// from the review cache, and of those how many the answer of a group reviewed ahead that grew.
+type reviewCount struct{ calls, reused, ahead int }
 
 // mechanicalWrite writes the group's mechanical draft.
 func (a *Activities) mechanicalWrite(runID string, g grouping.Group, themes []store.ThemeForGrouping) func(context.Context) error {

@@ -74,6 +74,7 @@ type extractionPlan struct {
 type plannedBatch struct {
 	units, rounds int
 	start         time.Time
+	reviews       bool // review calls (review-ahead): not learnt from, their time includes listing
 }
 
 func newExtractionPlan(v workflow.Version, concurrency int) *extractionPlan {
@@ -160,13 +161,34 @@ func (p *extractionPlan) take(units, size int, now time.Time) int {
 	return p.lastID
 }
 
+// itemsEnd is when the last batch of conversations in flight is expected to end; zero when none
+// is in flight.
+func (p *extractionPlan) itemsEnd() time.Time {
+	var end time.Time
+	for _, b := range p.inFlight {
+		if e := b.start.Add(time.Duration(b.rounds) * p.perRound); !b.reviews && e.After(end) {
+			end = e
+		}
+	}
+	return end
+}
+
+// takeReviews holds units for a batch of one review call per unit started now.
+func (p *extractionPlan) takeReviews(units int, now time.Time) int {
+	id := p.take(units, units, now)
+	b := p.inFlight[id]
+	b.reviews = true
+	p.inFlight[id] = b
+	return id
+}
+
 // release gives a batch's units back when it ended now, and learns from it how long a call takes
 // (a moving average, so one batch of cached themes that made no call does not decide it).
 func (p *extractionPlan) release(id int, now time.Time) {
 	b := p.inFlight[id]
 	delete(p.inFlight, id)
 	p.free += b.units
-	if b.rounds == 0 {
+	if b.rounds == 0 || b.reviews {
 		return
 	}
 	took := now.Sub(b.start) / time.Duration(b.rounds)

@@ -137,8 +137,25 @@ func (r *run) extract() error {
 	embedder := r.backgroundEmbedder(sel, fail)
 	r.finishAhead = workflow.GetVersion(r.ctx, finishAheadChange, workflow.DefaultVersion, finishAhead) >= finishAhead
 	plan.balanced = r.finishAhead && plan.runWide
+	ahead := r.reviewAhead(plan.runWide)
 	for {
-		for !r.stopped() && firstErr == nil && r.nextSeq < r.status.Total && !r.continueSuggested(started) {
+		for !r.stopped() && firstErr == nil && !r.continueSuggested(started) {
+			if r.nextSeq == r.status.Total { // every conversation is handed out: free slots may review ahead
+				if !ahead.ready(plan, workflow.Now(r.ctx)) {
+					break
+				}
+				batch := plan.takeReviews(plan.free, workflow.Now(r.ctx))
+				started++
+				pending++
+				sel.AddFuture(ahead.start(plan.inFlight[batch].units), func(f workflow.Future) {
+					pending--
+					plan.release(batch, workflow.Now(r.ctx))
+					if err := f.Get(r.ctx, nil); err != nil {
+						fail(fmt.Errorf("review ahead: %w", err))
+					}
+				})
+				continue
+			}
 			units, size, slots := plan.next(r.status.Total-r.nextSeq, workflow.Now(r.ctx))
 			if units == 0 {
 				break

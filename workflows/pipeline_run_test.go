@@ -91,6 +91,12 @@ type harness struct {
 func newHarness(t *testing.T) *harness { return newHarnessAt(t, workflow.DefaultVersion) }
 
 func newHarnessAt(t *testing.T, finish workflow.Version) *harness {
+	return newHarnessShape(t, finish, workflow.DefaultVersion)
+}
+
+// newHarnessShape runs the workflow at the given versions of the finish-ahead and review-ahead
+// changes.
+func newHarnessShape(t *testing.T, finish, ahead workflow.Version) *harness {
 	var suite testsuite.WorkflowTestSuite
 	// Warnings and errors only: the workflow warns when a mirror or upsert fails.
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
@@ -99,6 +105,7 @@ func newHarnessAt(t *testing.T, finish workflow.Version) *harness {
 	env.RegisterWorkflowWithOptions(PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	env.RegisterActivity(&activities.Activities{})
 	env.OnGetVersion(finishAheadChange, workflow.DefaultVersion, finishAhead).Return(finish)
+	env.OnGetVersion(reviewAheadChange, workflow.DefaultVersion, reviewAheadV1).Return(ahead)
 	h := &harness{t: t, env: env}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(event{kind: "start", name: info.ActivityType.Name, input: decodeInput(t, info.ActivityType.Name, args)})
@@ -144,6 +151,8 @@ func decodeInput(t *testing.T, name string, args converter.EncodedValues) any {
 		in = new(activities.PreviewInput)
 	case "RetryFailedExtractions":
 		in = new(activities.RetryFailedInput)
+	case "ReviewAhead":
+		in = new(activities.ReviewAheadInput)
 	default:
 		t.Errorf("unexpected activity %s", name)
 		return nil
@@ -313,6 +322,29 @@ func (h *harness) index(kind, name string, n int) int {
 		}
 	}
 	return -1
+}
+
+// at is the workflow time of the n-th (0-based) event of that kind and name.
+func (h *harness) at(kind, name string, n int) time.Duration {
+	i := h.index(kind, name, n)
+	require.GreaterOrEqual(h.t, i, 0, "no %s %s #%d", kind, name, n)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.events[i].at
+}
+
+// lastAt is the workflow time of the last event of that kind and name.
+func (h *harness) lastAt(kind, name string) time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	last := time.Duration(-1)
+	for _, e := range h.events {
+		if e.kind == kind && e.name == name {
+			last = max(last, e.at)
+		}
+	}
+	require.GreaterOrEqual(h.t, last, time.Duration(0), "no %s %s", kind, name)
+	return last
 }
 
 func (h *harness) extractRanges() [][2]int {

@@ -1,0 +1,264 @@
+package activities
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
+
+	"feedbackpipe/review"
+	"feedbackpipe/store"
+)
+
+// Reviewing ahead. A run's story reviews otherwise all wait for its last extraction, and go out
+// in rounds of the run's concurrency C: 42 candidate groups at C=20 are three rounds, the last of
+// two calls. Once every conversation of a run is handed out, the workflow gives the call slots its
+// last batches free first to one ReviewAhead. It groups the themes stored then and lists the
+// candidate groups, largest first (run_review_ahead), and reviews the list's first groups that
+// would make the stories phase's last round (the overflow: 2 of 42 at C=20) when it has slots for
+// all of them; otherwise (38 of 64: no round to spare) it reviews none. The stories phase reuses an
+// answer for a group that is the reviewed one, or that only grew since by at most a quarter
+// (aheadGrowth) with conversations no other listed group holds: the members that joined follow
+// the reviewed member most like them, as a large group's members not shown in its sample do. Any
+// other candidate group is reviewed in the stories phase.
+
+// ReviewAheadInput names the run, and how many review calls the activity may make at once (the
+// run's call slots the workflow handed it).
+type ReviewAheadInput struct {
+	RunID string
+	Slots int
+}
+
+// ReviewAheadResult says how long the run's list is, how many of its groups the activity took
+// (the overflow, or none), and how many of those made a call (the others had a cached answer).
+type ReviewAheadResult struct {
+	Listed, Taken, Calls int
+}
+
+// ReviewAhead makes the run's review-ahead list (or reads it, on a retry) and reviews its
+// overflow when in.Slots suffice (see above). Each answer is stored in the review cache under the
+// listed group's member hash, with its usage; a call that fails leaves its group to the stories
+// phase. It heartbeats per review and stops at once when the run is stopped.
+func (a *Activities) ReviewAhead(ctx context.Context, in ReviewAheadInput) (ReviewAheadResult, error) {
+	prog := startProgress(ctx, "listing", 0, a.Config.StallTimeout)
+	defer prog.stop()
+	var list []store.AheadGroup
+	err := defaultDBRetry().do(ctx, a.Logger, "make the review-ahead list", func(ctx context.Context) (err error) {
+		list, err = a.Store.ReviewAheadList(ctx, in.RunID, func(ctx context.Context) ([]store.AheadGroup, error) {
+			return a.aheadList(ctx, in.RunID, prog)
+		})
+		return err
+	})
+	if err != nil {
+		return ReviewAheadResult{}, err
+	}
+	var run *store.Run
+	if err := defaultDBRetry().do(ctx, a.Logger, "read the run", func(ctx context.Context) (err error) {
+		run, err = a.Store.GetRun(ctx, in.RunID)
+		return err
+	}); err != nil {
+		return ReviewAheadResult{}, err
+	}
+	res := ReviewAheadResult{Listed: len(list)}
+	if n := overflow(len(list), run.Concurrency); n <= in.Slots {
+		res.Taken = n
+	}
+	mine := list[:res.Taken]
+	hashes := make([]string, len(mine))
+	for i, g := range mine {
+		hashes[i] = g.MemberHash
+	}
+	var cached map[string][]byte
+	if err := defaultDBRetry().do(ctx, a.Logger, "read cached reviews", func(ctx context.Context) (err error) {
+		cached, err = a.Store.CachedReviews(ctx, hashes, review.PromptVersion, a.LLM.ChatModel())
+		return err
+	}); err != nil {
+		return res, err
+	}
+	prog.Stage("reviewing ahead", 0, len(mine))
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.SetLimit(max(in.Slots, 1))
+	for _, g := range mine {
+		if cached[g.MemberHash] != nil {
+			prog.Step(1)
+			continue
+		}
+		o := &reviewOutcome{}
+		if err := json.Unmarshal(g.Sample, &o.group); err != nil {
+			return res, fmt.Errorf("read the review-ahead sample of group %s: %w", g.Key, err)
+		}
+		res.Calls++
+		eg.Go(func() error {
+			if err := a.callReview(ectx, in.RunID, g.Key, o, g.MemberHash, false); err != nil {
+				return err
+			}
+			prog.Step(1)
+			return nil
+		})
+	}
+	err = eg.Wait()
+	a.Logger.Info("review ahead", "run_id", in.RunID, "listed", res.Listed, "taken", res.Taken, "calls", res.Calls, "slots", in.Slots)
+	return res, err
+}
+
+// overflow is how many of n reviews make the last round at concurrency c, the reviews to make
+// ahead for one round fewer: n − c·(⌈n/c⌉ − 1).
+func overflow(n, c int) int {
+	if n == 0 {
+		return 0
+	}
+	c = max(c, 1)
+	return n - c*((n+c-1)/c-1)
+}
+
+// aheadList groups the run's themes stored so far and lists its candidate groups, each with its
+// member set's hash and the sample its review is shown.
+func (a *Activities) aheadList(ctx context.Context, runID string, prog *progress) ([]store.AheadGroup, error) {
+	themes, groups, err := a.loadAndGroup(ctx, runID, prog)
+	if err != nil {
+		return nil, err
+	}
+	candidates, _, err := a.reviewCandidates(ctx, StoriesInput{RunID: runID, Concurrency: 1}, groups, themes)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]store.AheadGroup, len(candidates))
+	for k, i := range candidates {
+		o, hash := prepareReview(groups[i], themes)
+		sample, err := json.Marshal(o.group)
+		if err != nil {
+			return nil, fmt.Errorf("encode the review sample of group %s: %w", groups[i].Key, err)
+		}
+		list[k] = store.AheadGroup{Key: groups[i].Key, MemberIDs: memberIDs(o.members), MemberHash: hash, Sample: sample}
+	}
+	// Largest first: the free slots may review only some, and the themes still to come change a
+	// large group's members by a smaller share.
+	slices.SortStableFunc(list, func(x, y store.AheadGroup) int { return cmp.Compare(len(y.MemberIDs), len(x.MemberIDs)) })
+	for k := range list {
+		list[k].Ord = k
+	}
+	return list, nil
+}
+
+func memberIDs(members []review.Member) []string {
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	return ids
+}
+
+// aheadGrowth bounds the growth a reused review covers: a group may hold at most a quarter more
+// members (at least one) than the listed group whose answer it reuses.
+const aheadGrowth = 4
+
+// reuseAhead gives each candidate that has no cached answer of its own the answer of the listed
+// group it grew from, when the run reviewed one ahead: the candidate holds every member of exactly
+// one listed group and of no other, and grew by at most a quarter. The answer is read against the
+// sample the listed group was shown, recomputed from the themes (and checked against the one
+// stored), so its parts name the same members; the members that joined since follow the shown
+// member most like them (review.Answer.Assign).
+func (a *Activities) reuseAhead(ctx context.Context, runID string, outcomes []*reviewOutcome, hashes []string,
+	cached map[string][]byte) error {
+	list, err := a.Store.ReviewAheadGroups(ctx, runID)
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	owner := map[string]int{}
+	for l, g := range list {
+		for _, id := range g.MemberIDs {
+			owner[id] = l
+		}
+	}
+	type match struct {
+		sample review.Group
+		hash   string
+	}
+	matched := map[int]match{} // by candidate position
+	var aheadHashes []string
+	for k, o := range outcomes {
+		if cached[hashes[k]] != nil {
+			continue
+		}
+		l, ok := grewFrom(o.members, owner, list)
+		if !ok {
+			continue
+		}
+		if sample, ok := listedSample(list[l], o.members); ok {
+			matched[k] = match{sample: sample, hash: list[l].MemberHash}
+			aheadHashes = append(aheadHashes, list[l].MemberHash)
+		}
+	}
+	if len(matched) == 0 {
+		return nil
+	}
+	answers, err := a.Store.CachedReviews(ctx, aheadHashes, review.PromptVersion, a.LLM.ChatModel())
+	if err != nil {
+		return err
+	}
+	for k, m := range matched {
+		o := outcomes[k]
+		whole := o.group
+		o.group = m.sample
+		if o.fromCache(answers[m.hash]) {
+			o.ahead = true
+		} else {
+			o.group = whole
+		}
+	}
+	return nil
+}
+
+// grewFrom is the listed group the members grew from: every member of exactly one listed group,
+// of no other, and at most a quarter more (at least one).
+func grewFrom(members []review.Member, owner map[string]int, list []store.AheadGroup) (int, bool) {
+	held := map[int]int{}
+	for _, m := range members {
+		if l, ok := owner[m.ID]; ok {
+			held[l]++
+		}
+	}
+	if len(held) != 1 {
+		return 0, false
+	}
+	for l, n := range held {
+		size := len(list[l].MemberIDs)
+		if n == size && len(members)-size <= max(1, size/aheadGrowth) {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// listedSample recomputes, from the members now (a superset), the sample the listed group was
+// shown, with conversation IDs; false when it does not read as the one stored (a theme changed
+// since), so the answer's references could name other members.
+func listedSample(g store.AheadGroup, members []review.Member) (review.Group, bool) {
+	in := make(map[string]bool, len(g.MemberIDs))
+	for _, id := range g.MemberIDs {
+		in[id] = true
+	}
+	var listed []review.Member
+	for _, m := range members {
+		if in[m.ID] {
+			listed = append(listed, m)
+		}
+	}
+	sample := review.Sample(listed)
+	var stored review.Group
+	if err := json.Unmarshal(g.Sample, &stored); err != nil {
+		return review.Group{}, false
+	}
+	again, err := json.Marshal(sample)
+	if err != nil {
+		return review.Group{}, false
+	}
+	want, err := json.Marshal(stored)
+	if err != nil || string(again) != string(want) {
+		return review.Group{}, false
+	}
+	return sample, true
+}

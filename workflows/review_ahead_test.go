@@ -1,0 +1,126 @@
+package workflows
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+
+	"feedbackpipe/activities"
+	"feedbackpipe/pipeline"
+)
+
+// slotMeter counts the call slots that batch and review activities hold at once.
+type slotMeter struct {
+	mu             sync.Mutex
+	inFlight, peak int
+}
+
+func (m *slotMeter) hold(n int) func() {
+	m.mu.Lock()
+	m.inFlight += n
+	m.peak = max(m.peak, m.inFlight)
+	m.mu.Unlock()
+	return func() { m.mu.Lock(); m.inFlight -= n; m.mu.Unlock() }
+}
+
+// mockTimedExtract mocks ExtractBatch so a batch takes one second of workflow time per round of
+// calls (up to 24 rounds), holding its slots meanwhile.
+func (h *harness) mockTimedExtract(m *slotMeter) {
+	for rounds := 1; rounds <= roundsPerBatch; rounds++ {
+		h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool {
+			return (in.To-in.From+in.Slots-1)/in.Slots == rounds
+		})).After(time.Duration(rounds) * time.Second).Return(
+			func(_ context.Context, in activities.ExtractBatchInput) (activities.BatchResult, error) {
+				defer m.hold(in.Slots)()
+				return batchResult(in.From, in.To), nil
+			})
+	}
+}
+
+// Once every conversation of a run with stories is handed out, the first slots freed while its
+// last batches still run go to one ReviewAhead, within the run's concurrency, whose review ends
+// by about when the stories phase would start its own; the stories phase starts after it.
+func TestReviewAheadOnTheFirstFreeSlots(t *testing.T) {
+	const total, conc = 1000, 16
+	h := newHarnessShape(t, finishAhead, reviewAheadV1)
+	h.mockBookkeeping(total)
+	var meter slotMeter
+	h.mockTimedExtract(&meter)
+	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Second).Return(
+		func(_ context.Context, in activities.ReviewAheadInput) (activities.ReviewAheadResult, error) {
+			defer meter.hold(in.Slots)()
+			return activities.ReviewAheadResult{Listed: 5, Taken: 1, Calls: 1}, nil
+		})
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
+	require.NoError(t, h.env.GetWorkflowError())
+	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
+
+	require.Equal(t, 1, h.count("start", "ReviewAhead"), "one review ahead")
+	in := h.starts("ReviewAhead")[0].(*activities.ReviewAheadInput)
+	assert.Positive(t, in.Slots)
+	assert.LessOrEqual(t, meter.peak, conc, "the review ahead holds slots of the run's concurrency")
+	extractEnd := h.lastAt("done", "ExtractBatch")
+	started := h.at("start", "ReviewAhead", 0)
+	assert.Greater(t, started, h.lastAt("start", "ExtractBatch"), "after the last conversations went out")
+	assert.Less(t, started, extractEnd, "while batches still run")
+	assert.LessOrEqual(t, h.at("done", "ReviewAhead", 0), extractEnd+aheadSlack, "ending by about when the stories phase would review")
+	assert.Less(t, h.index("done", "ReviewAhead", 0), h.index("start", "BuildStories", 0))
+}
+
+// Runs of the shape before review-ahead and runs without stories review nothing ahead.
+func TestReviewAheadOnlyWhereItPays(t *testing.T) {
+	for name, c := range map[string]struct {
+		ahead bool
+		in    pipeline.RunInput
+	}{
+		"released shape": {false, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 10, CreateStories: true}},
+		"no stories":     {true, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 10}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v := reviewAheadV1
+			if !c.ahead {
+				v = 0
+			}
+			h := newHarnessShape(t, finishAhead, v)
+			h.mockBookkeeping(1000)
+			var meter slotMeter
+			h.mockTimedExtract(&meter)
+			h.mockEmbed(0)
+			h.mockStories(0)
+			h.run(c.in)
+			require.NoError(t, h.env.GetWorkflowError())
+			assert.Zero(t, h.count("start", "CountReviewCandidates"))
+			assert.Zero(t, h.count("start", "ReviewAhead"))
+		})
+	}
+}
+
+// The free slots go to the review ahead only while its review can end by about when the stories
+// phase would start its own, only once, and only when calls take long enough to pay for listing.
+func TestReviewAheadNeverHoldsTheStoriesPhaseUp(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	plan := newExtractionPlan(extractionRunWide, 8)
+	plan.balanced, plan.perRound = true, time.Second
+	plan.take(4, 20, t0) // 5 rounds: ends at t0+5s
+	ra := &reviewAhead{enabled: true}
+	assert.True(t, ra.ready(plan, t0.Add(3*time.Second)), "the first free slots: ends before the batch")
+	assert.True(t, ra.ready(plan, t0.Add(4*time.Second)), "ends with the batch")
+	assert.True(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack)), "ends by when the stories phase would review")
+	assert.False(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack+time.Millisecond)), "would hold the stories phase up")
+
+	ra.started = true
+	assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "once a run")
+	ra.started = false
+	plan.perRound = aheadMinCall - time.Millisecond
+	assert.False(t, ra.ready(plan, t0.Add(5*time.Second-plan.perRound)), "short calls: not worth a listing")
+	plan.perRound = time.Second
+	plan.free = 0
+	assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "no free slot")
+}
