@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Records the workflow histories the replay test (workflows/replay_test.go) replays: a completed
 # run, a completed run of 1,400 conversations (long enough to embed in the background during
-# extraction), a dry run, a run stopped mid-extraction, and the run index that admitted them. Run it
+# extraction), a dry run, a run stopped mid-extraction, the run index that admitted them, and a
+# completed run whose model calls take 300 ms (long enough to review ahead). Run it
 # after `make up` whenever the workflows change shape on purpose:
 #   scripts/record-histories.sh [PREFIX]   (default prefix: today's date; an existing one is refused)
 set -euo pipefail
@@ -10,7 +11,7 @@ prefix=${1:-$(date -u +%Y%m%d)}
 out=workflows/testdata/histories
 # Histories of released shapes are kept forever: never record over one.
 for f in "$out/run_${prefix}_completed.json" "$out/run_${prefix}_completed_large.json" "$out/run_${prefix}_dry_run.json" \
-  "$out/run_${prefix}_stopped_during_extraction.json" "$out/index_${prefix}.json"; do
+  "$out/run_${prefix}_stopped_during_extraction.json" "$out/index_${prefix}.json" "$out/run_${prefix}_completed_review_ahead.json"; do
   if [ -e "$f" ]; then echo "$f exists: histories are never re-recorded; pick another PREFIX" >&2; exit 1; fi
 done
 T=$(scripts/tools.sh temporal-path)
@@ -24,7 +25,8 @@ go build -o "$tmp/worker" ./worker
 go build -o "$tmp/starter" ./starter
 LOCAL_MODEL_LATENCY=50ms "$tmp/worker" >"$tmp/worker.log" 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$tmp"' EXIT
+slow=
+trap 'kill $worker $slow 2>/dev/null; wait $worker $slow 2>/dev/null; psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$tmp"' EXIT
 sleep 2
 "$tmp/starter" import sampledata/conversations.jsonl >/dev/null
 # The sample three more times under other IDs: 1,400 conversations in all.
@@ -52,4 +54,23 @@ for pair in "completed:$completed" "completed_large:$large" "dry_run:$dry" "stop
   "$T" workflow show --workflow-id "${pair#*:}" --output json >"$out/run_${prefix}_${pair%%:*}.json"
 done
 "$T" workflow show --workflow-id "pipeline-run-index-$queue" --output json >"$out/index_${prefix}.json"
-echo "recorded into $out: run_${prefix}_{completed,completed_large,dry_run,stopped_during_extraction}.json, index_${prefix}.json"
+# Calls of 300 ms, on a task queue of their own, over 400 conversations of the last day not
+# extracted before (no cached theme): the run reviews ahead (workflows/review_ahead.go).
+python3 -c "import json,sys,datetime
+at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)
+for line in sys.stdin:
+    c = json.loads(line); c['id'] = c['id'] + '-slow'; c['messages'][0]['text'] += ' (again)'
+    c['created_at'] = at.strftime('%Y-%m-%dT%H:%M:%SZ')
+    for i, m in enumerate(c['messages']):
+        m['created_at'] = (at + datetime.timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    print(json.dumps(c))" <sampledata/conversations.jsonl >"$tmp/slow.jsonl"
+"$tmp/starter" import "$tmp/slow.jsonl" >/dev/null
+TASK_QUEUE=$queue-slow LOCAL_MODEL_LATENCY=300ms "$tmp/worker" >"$tmp/worker-slow.log" 2>&1 &
+slow=$!
+sleep 2
+ahead=$(TASK_QUEUE=$queue-slow "$tmp/starter" run --days 1 --max 400 --concurrency 8 --json | id)
+until TASK_QUEUE=$queue-slow "$tmp/starter" status "$ahead" --json | grep -q '"status": "completed"'; do sleep 0.5; done
+sleep 1
+"$T" workflow show --workflow-id "$ahead" --output json >"$out/run_${prefix}_completed_review_ahead.json"
+grep -q '"ReviewAhead"' "$out/run_${prefix}_completed_review_ahead.json" || echo "warning: the slow run made no ReviewAhead" >&2
+echo "recorded into $out: run_${prefix}_{completed,completed_large,dry_run,stopped_during_extraction,completed_review_ahead}.json, index_${prefix}.json"
