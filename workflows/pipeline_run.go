@@ -140,14 +140,15 @@ func (r *run) extract() error {
 	ahead := r.reviewAhead(plan.runWide)
 	for {
 		for !r.stopped() && firstErr == nil && !r.continueSuggested(started) {
-			if r.nextSeq == r.status.Total { // every conversation is handed out: free slots may review ahead
+			if r.nextSeq >= r.status.Total { // every conversation is handed out: free slots may review ahead
 				if !ahead.ready(plan, workflow.Now(r.ctx)) {
 					break
 				}
-				batch := plan.takeReviews(plan.free, workflow.Now(r.ctx))
+				slots := plan.free
+				batch := plan.takeReviews(slots, workflow.Now(r.ctx))
 				started++
 				pending++
-				sel.AddFuture(ahead.start(plan.inFlight[batch].units), func(f workflow.Future) {
+				sel.AddFuture(ahead.start(slots), func(f workflow.Future) {
 					pending--
 					plan.release(batch, workflow.Now(r.ctx))
 					if err := f.Get(r.ctx, nil); err != nil {
