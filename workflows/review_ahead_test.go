@@ -124,3 +124,23 @@ func TestReviewAheadNeverHoldsTheStoriesPhaseUp(t *testing.T) {
 	plan.free = 0
 	assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "no free slot")
 }
+
+// A stop while the review ahead runs cancels it and ends the run stopped, with no stories phase.
+func TestStopDuringReviewAhead(t *testing.T) {
+	const total, conc = 1000, 16
+	h := newHarnessShape(t, finishAhead, reviewAheadV1)
+	h.mockBookkeeping(total)
+	var meter slotMeter
+	h.mockTimedExtract(&meter)
+	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Hour).Return(activities.ReviewAheadResult{}, nil)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.stopAt(2*time.Minute, nil) // extraction's last batch ends after about a minute
+	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
+	require.NoError(t, h.env.GetWorkflowError())
+	assert.Equal(t, pipeline.StatusStopped, h.result().Status)
+	require.Equal(t, 1, h.count("start", "ReviewAhead"))
+	assert.Equal(t, 1, h.count("cancel", "ReviewAhead"), "the review ahead is cancelled")
+	assert.Less(t, h.lastAt("done", "ExtractBatch"), 2*time.Minute, "every batch ended before the stop")
+	assert.Zero(t, h.count("start", "BuildStories"))
+}
