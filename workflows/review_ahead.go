@@ -45,9 +45,9 @@ func (r *run) reviewAhead(runWide bool) *reviewAhead {
 		r.in.CreateStories && !r.in.DryRun && r.status.Total <= aheadMaxConversations}
 }
 
-// ready says whether the free slots go to the review ahead now: every conversation is handed out,
-// batches of them are still in flight, and a review started now ends by about when the stories
-// phase would start its own.
+// ready says whether, every conversation being handed out, the free slots go to the review ahead
+// now: batches of conversations are still in flight, and a review started now ends by about when
+// the stories phase would start its own.
 func (ra *reviewAhead) ready(plan *extractionPlan, now time.Time) bool {
 	if !ra.enabled || ra.started || plan.free == 0 || plan.perRound < aheadMinCall {
 		return false
