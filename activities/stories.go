@@ -112,12 +112,9 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 	}
 }
 
-// groupWriters is how many group transactions the stories phase runs at once. Writers of
-// overlapping groups queue on the groups' key locks (store.WriteGroup).
-const groupWriters = 8
-
 // writeGroups reviews the candidate groups and writes every group, each in its own transaction
-// (a reviewed one as its review decided), groupWriters at a time. The groups that need no review
+// (a reviewed one as its review decided), Config.GroupWriters at a time (writers of overlapping
+// groups queue on the groups' key locks, store.WriteGroup). The groups that need no review
 // are written while the review calls are in flight, and each reviewed group as soon as its review
 // and those of the candidates before it ended, so the phase ends about one write after its last
 // review. It returns an error only for what must fail the phase: a stop, or a database still
@@ -143,7 +140,7 @@ func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []
 	defer cancelReviews()
 	pending, waitReviews := a.reviewGroups(reviewCtx, in.RunID, groups, candidates, themes, concurrency, false, prog)
 	writes, writeCtx := errgroup.WithContext(ctx)
-	writes.SetLimit(groupWriters)
+	writes.SetLimit(max(a.Config.GroupWriters, 1))
 	write := func(g grouping.Group, w func(context.Context) error) {
 		writes.Go(func() error {
 			if err := a.writeGroup(writeCtx, in.RunID, g, w); err != nil {

@@ -93,6 +93,9 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 	if cfg.NoEmbedAhead {
 		acfg.EmbedAhead = false
 	}
+	if cfg.StoryWriters > 0 {
+		acfg.GroupWriters = cfg.StoryWriters
+	}
 	w.Activities = activities.New(w.Store, client, acfg, logger.With("component", "activities"))
 	if tm != nil {
 		if err := tm.WatchSignatureCaches(w.Activities.Signatures.Stats); err != nil {

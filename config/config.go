@@ -49,6 +49,9 @@ type Config struct {
 	// NoEmbedAhead (EMBED_AHEAD=off) leaves every vector to the embedding phase instead of
 	// having extraction batches embed their conversations while their calls run.
 	NoEmbedAhead bool
+	// StoryWriters (STORY_WRITERS) is how many group transactions the stories phase runs at once;
+	// 0 takes the activities' default.
+	StoryWriters int
 }
 
 // UsesLocalModel reports whether no API key is configured, so the built-in model serves the calls.
@@ -108,6 +111,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.Index.Retention, err = integer(getenv, "RUN_INDEX_RETENTION", pipeline.DefaultRetention); err != nil {
+		return c, err
+	}
+	if c.StoryWriters, err = integer(getenv, "STORY_WRITERS", 0); err != nil {
 		return c, err
 	}
 	switch v := strings.ToLower(strings.TrimSpace(getenv("EMBED_AHEAD"))); v {
