@@ -154,6 +154,21 @@ func (f *fleet) wait(runID string, timeout time.Duration) pipeline.Status {
 	return s
 }
 
+// completedWithin waits for the run to end and checks it completed with every conversation
+// accounted once and never more than conc chat calls in flight; it returns its final status.
+func (f *fleet) completedWithin(runID string, conc int) pipeline.Status {
+	f.t.Helper()
+	s := f.wait(runID, 5*time.Minute)
+	if s.Status != pipeline.StatusCompleted {
+		f.t.Fatalf("run ended %s: %s", s.Status, s.FailureMessage)
+	}
+	f.assertAccountedOnce(runID, s)
+	if peak := f.model.Stats().PeakChatInFlight; peak > int64(conc) {
+		f.t.Errorf("%d chat calls in flight at once, the run allows %d", peak, conc)
+	}
+	return s
+}
+
 // logTails returns the last lines of every worker's log, for a failure message.
 func (f *fleet) logTails() string {
 	var b strings.Builder

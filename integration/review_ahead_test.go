@@ -3,8 +3,6 @@ package integration
 import (
 	"testing"
 	"time"
-
-	"feedbackpipe/pipeline"
 )
 
 // Two worker processes on one task queue and calls of 400 ms: the run lists its story groups on
@@ -20,14 +18,7 @@ func TestTwoWorkersReviewAhead(t *testing.T) {
 	in := allTime()
 	in.Concurrency = conc
 	id := f.run(in)
-	s := f.wait(id, 5*time.Minute)
-	if s.Status != pipeline.StatusCompleted {
-		t.Fatalf("run ended %s: %s", s.Status, s.FailureMessage)
-	}
-	f.assertAccountedOnce(id, s)
-	if peak := f.model.Stats().PeakChatInFlight; peak > conc {
-		t.Errorf("%d chat calls in flight at once, the run allows %d", peak, conc)
-	}
+	f.completedWithin(id, conc)
 	listed := f.count(`SELECT count(*) FROM run_review_ahead WHERE run_id = $1`, id)
 	if listed == 0 {
 		t.Fatalf("the run made no review-ahead list\n%s", f.logTails())

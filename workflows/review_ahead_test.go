@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/workflow"
 
 	"feedbackpipe/activities"
 	"feedbackpipe/pipeline"
@@ -42,22 +43,30 @@ func (h *harness) mockTimedExtract(m *slotMeter) {
 	}
 }
 
+// newTimedRun is a harness at the finish-ahead shape and the given review-ahead version, whose
+// run of total conversations extracts in batches of one second a round (holding their slots on
+// meter) and whose embedding and stories phases end at once.
+func newTimedRun(t *testing.T, ahead workflow.Version, total int) (*harness, *slotMeter) {
+	h := newHarnessShape(t, finishAhead, ahead)
+	h.mockBookkeeping(total)
+	meter := &slotMeter{}
+	h.mockTimedExtract(meter)
+	h.mockEmbed(0)
+	h.mockStories(0)
+	return h, meter
+}
+
 // Once every conversation of a run with stories is handed out, the first slots freed while its
 // last batches still run go to one ReviewAhead, within the run's concurrency, whose review ends
 // by about when the stories phase would start its own; the stories phase starts after it.
 func TestReviewAheadOnTheFirstFreeSlots(t *testing.T) {
 	const total, conc = 1000, 16
-	h := newHarnessShape(t, finishAhead, reviewAheadV1)
-	h.mockBookkeeping(total)
-	var meter slotMeter
-	h.mockTimedExtract(&meter)
+	h, meter := newTimedRun(t, reviewAheadV1, total)
 	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Second).Return(
 		func(_ context.Context, in activities.ReviewAheadInput) (activities.ReviewAheadResult, error) {
 			defer meter.hold(in.Slots)()
 			return activities.ReviewAheadResult{Listed: 5, Taken: 1, Calls: 1}, nil
 		})
-	h.mockEmbed(0)
-	h.mockStories(0)
 	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
 	require.NoError(t, h.env.GetWorkflowError())
 	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
@@ -77,26 +86,16 @@ func TestReviewAheadOnTheFirstFreeSlots(t *testing.T) {
 // Runs of the shape before review-ahead and runs without stories review nothing ahead.
 func TestReviewAheadOnlyWhereItPays(t *testing.T) {
 	for name, c := range map[string]struct {
-		ahead bool
+		ahead workflow.Version
 		in    pipeline.RunInput
 	}{
-		"released shape": {false, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 10, CreateStories: true}},
-		"no stories":     {true, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 10}},
+		"released shape": {workflow.DefaultVersion, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 16, CreateStories: true}},
+		"no stories":     {reviewAheadV1, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 16}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			v := reviewAheadV1
-			if !c.ahead {
-				v = 0
-			}
-			h := newHarnessShape(t, finishAhead, v)
-			h.mockBookkeeping(1000)
-			var meter slotMeter
-			h.mockTimedExtract(&meter)
-			h.mockEmbed(0)
-			h.mockStories(0)
+			h, _ := newTimedRun(t, c.ahead, 1000)
 			h.run(c.in)
 			require.NoError(t, h.env.GetWorkflowError())
-			assert.Zero(t, h.count("start", "CountReviewCandidates"))
 			assert.Zero(t, h.count("start", "ReviewAhead"))
 		})
 	}
@@ -128,13 +127,8 @@ func TestReviewAheadNeverHoldsTheStoriesPhaseUp(t *testing.T) {
 // A stop while the review ahead runs cancels it and ends the run stopped, with no stories phase.
 func TestStopDuringReviewAhead(t *testing.T) {
 	const total, conc = 1000, 16
-	h := newHarnessShape(t, finishAhead, reviewAheadV1)
-	h.mockBookkeeping(total)
-	var meter slotMeter
-	h.mockTimedExtract(&meter)
+	h, _ := newTimedRun(t, reviewAheadV1, total)
 	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Hour).Return(activities.ReviewAheadResult{}, nil)
-	h.mockEmbed(0)
-	h.mockStories(0)
 	h.stopAt(2*time.Minute, nil) // extraction's last batch ends after about a minute
 	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
 	require.NoError(t, h.env.GetWorkflowError())
