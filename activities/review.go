@@ -36,22 +36,35 @@ type pendingReview struct {
 	err     error
 }
 
-// reviewGroups starts reviewing the candidate groups, at most concurrency calls in flight (the llm
-// client's limiter paces them against the API budget), and returns at once: pending[k] ends with
-// the review of candidates[k], so the caller can write each reviewed group while later reviews
-// are still in flight; wait returns the first error once every review ended. A group whose
-// member set was reviewed before with this prompt version and model reuses the stored answer and
-// sends nothing; the cache is read for every candidate in one query. A dry run (a preview) reads
-// the cache but stores only its calls' usage (with its run), nothing shared. A review fails only
-// when ctx ends or the database fails.
+// reviewGroups starts reviewing the candidate groups (see startReviews); in a real run (not dry) a
+// candidate without a cached answer of its own may take the answer of the group it grew from that
+// the run reviewed ahead (reuseAhead).
 func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []grouping.Group, candidates []int,
 	themes []store.ThemeForGrouping, concurrency int, dry bool, prog *progress) (pending []*pendingReview, wait func() error) {
-	pending = make([]*pendingReview, len(candidates))
+	keys := make([]string, len(candidates))
 	outcomes := make([]*reviewOutcome, len(candidates))
 	hashes := make([]string, len(candidates))
 	for k, i := range candidates {
-		pending[k] = &pendingReview{done: make(chan struct{})}
+		keys[k] = groups[i].Key
 		outcomes[k], hashes[k] = prepareReview(groups[i], themes)
+	}
+	return a.startReviews(ctx, runID, keys, outcomes, hashes, concurrency, dry, !dry, prog)
+}
+
+// startReviews starts the reviews of outcomes (the group keyed keys[k], its member set hashed
+// hashes[k]), at most concurrency calls in flight (the llm client's limiter paces them against
+// the API budget), and returns at once: pending[k] ends with outcomes[k]'s review, so the caller
+// can write each reviewed group while later reviews are still in flight; wait returns the first
+// error once every review ended. A group whose member set was reviewed before with this prompt
+// version and model reuses the stored answer and sends nothing; the cache is read for every group
+// in one query, and with useAhead the run's answers made ahead are read too (reuseAhead). A dry
+// run (a preview) reads the cache but stores only its calls' usage (with its run), nothing
+// shared. A review fails only when ctx ends or the database fails.
+func (a *Activities) startReviews(ctx context.Context, runID string, keys []string, outcomes []*reviewOutcome, hashes []string,
+	concurrency int, dry, useAhead bool, prog *progress) (pending []*pendingReview, wait func() error) {
+	pending = make([]*pendingReview, len(outcomes))
+	for k := range pending {
+		pending[k] = &pendingReview{done: make(chan struct{})}
 	}
 	eg, ectx := errgroup.WithContext(ctx)
 	eg.SetLimit(max(concurrency, 1))
@@ -63,13 +76,13 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 			cached, err = a.Store.CachedReviews(ctx, hashes, review.PromptVersion, a.LLM.ChatModel())
 			return err
 		})
-		if err == nil && !dry {
+		if err == nil && useAhead {
 			err = defaultDBRetry().do(ectx, a.Logger, "reuse reviews made ahead", func(ctx context.Context) error {
 				return a.reuseAhead(ctx, runID, outcomes, hashes, cached)
 			})
 		}
-		for k, i := range candidates {
-			p, o := pending[k], outcomes[k]
+		for k, o := range outcomes {
+			p := pending[k]
 			if err == nil {
 				err = ectx.Err() // a review failed or the phase ends: start no more
 			}
@@ -78,7 +91,7 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 				close(p.done)
 				continue
 			}
-			if o.ahead || o.fromCache(cached[hashes[k]]) {
+			if o.reused || o.fromCache(cached[hashes[k]]) {
 				p.outcome = o
 				close(p.done)
 				prog.Step(1)
@@ -86,7 +99,7 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 			}
 			eg.Go(func() error {
 				defer close(p.done)
-				if p.err = a.callReview(ectx, runID, groups[i].Key, o, hashes[k], dry); p.err != nil {
+				if p.err = a.callReview(ectx, runID, keys[k], o, hashes[k], dry); p.err != nil {
 					return p.err
 				}
 				p.outcome = o

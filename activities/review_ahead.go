@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"golang.org/x/sync/errgroup"
-
 	"feedbackpipe/review"
 	"feedbackpipe/store"
 )
@@ -67,39 +65,23 @@ func (a *Activities) ReviewAhead(ctx context.Context, in ReviewAheadInput) (Revi
 		res.Taken = n
 	}
 	mine := list[:res.Taken]
+	keys := make([]string, len(mine))
+	outcomes := make([]*reviewOutcome, len(mine))
 	hashes := make([]string, len(mine))
-	for i, g := range mine {
-		hashes[i] = g.MemberHash
-	}
-	var cached map[string][]byte
-	if err := defaultDBRetry().do(ctx, a.Logger, "read cached reviews", func(ctx context.Context) (err error) {
-		cached, err = a.Store.CachedReviews(ctx, hashes, review.PromptVersion, a.LLM.ChatModel())
-		return err
-	}); err != nil {
-		return res, err
-	}
-	prog.Stage("reviewing ahead", 0, len(mine))
-	eg, ectx := errgroup.WithContext(ctx)
-	eg.SetLimit(max(in.Slots, 1))
-	for _, g := range mine {
-		if cached[g.MemberHash] != nil {
-			prog.Step(1)
-			continue
-		}
-		o := &reviewOutcome{}
-		if err := json.Unmarshal(g.Sample, &o.group); err != nil {
+	for k, g := range mine {
+		keys[k], hashes[k], outcomes[k] = g.Key, g.MemberHash, &reviewOutcome{}
+		if err := json.Unmarshal(g.Sample, &outcomes[k].group); err != nil {
 			return res, fmt.Errorf("read the review-ahead sample of group %s: %w", g.Key, err)
 		}
-		res.Calls++
-		eg.Go(func() error {
-			if err := a.callReview(ectx, in.RunID, g.Key, o, g.MemberHash, false); err != nil {
-				return err
-			}
-			prog.Step(1)
-			return nil
-		})
 	}
-	err = eg.Wait()
+	prog.Stage("reviewing ahead", 0, len(mine))
+	pending, wait := a.startReviews(ctx, in.RunID, keys, outcomes, hashes, in.Slots, false, false, prog)
+	err = wait()
+	for _, p := range pending {
+		if p.outcome != nil && !p.outcome.reused {
+			res.Calls++
+		}
+	}
 	a.Logger.Info("review ahead", "run_id", in.RunID, "listed", res.Listed, "taken", res.Taken, "calls", res.Calls, "slots", in.Slots)
 	return res, err
 }
