@@ -57,7 +57,7 @@ func (a *Activities) reviewGroups(ctx context.Context, runID string, groups []gr
 // can write each reviewed group while later reviews are still in flight; wait returns the first
 // error once every review ended. A group whose member set was reviewed before with this prompt
 // version and model reuses the stored answer and sends nothing; the cache is read for every group
-// in one query, and with useAhead the run's answers made ahead are read too (reuseAhead). A dry
+// in one query, with useAhead together with the run's answers made ahead (reuseAhead). A dry
 // run (a preview) reads the cache but stores only its calls' usage (with its run), nothing
 // shared. A review fails only when ctx ends or the database fails.
 func (a *Activities) startReviews(ctx context.Context, runID string, keys []string, outcomes []*reviewOutcome, hashes []string,
@@ -71,15 +71,23 @@ func (a *Activities) startReviews(ctx context.Context, runID string, keys []stri
 	launched := make(chan struct{})
 	go func() {
 		defer close(launched)
-		var cached map[string][]byte
-		err := defaultDBRetry().do(ectx, a.Logger, "read cached reviews", func(ctx context.Context) (err error) {
-			cached, err = a.Store.CachedReviews(ctx, hashes, review.PromptVersion, a.LLM.ChatModel())
-			return err
-		})
-		if err == nil && useAhead {
-			err = defaultDBRetry().do(ectx, a.Logger, "reuse reviews made ahead", func(ctx context.Context) error {
-				return a.reuseAhead(ctx, runID, outcomes, hashes, cached)
+		var list []store.AheadGroup
+		var err error
+		if useAhead {
+			err = defaultDBRetry().do(ectx, a.Logger, "read the review-ahead list", func(ctx context.Context) (err error) {
+				list, err = a.Store.ReviewAheadGroups(ctx, runID)
+				return err
 			})
+		}
+		var cached map[string][]byte
+		if err == nil {
+			err = defaultDBRetry().do(ectx, a.Logger, "read cached reviews", func(ctx context.Context) (err error) {
+				cached, err = a.Store.CachedReviews(ctx, append(listedHashes(list), hashes...), review.PromptVersion, a.LLM.ChatModel())
+				return err
+			})
+		}
+		if err == nil {
+			reuseAhead(list, outcomes, hashes, cached)
 		}
 		for k, o := range outcomes {
 			p := pending[k]

@@ -1,7 +1,6 @@
 package activities
 
 import (
-	"context"
 	"encoding/json"
 
 	"feedbackpipe/review"
@@ -17,12 +16,11 @@ const aheadGrowth = 4
 // one listed group and of no other, and grew by at most a quarter. The answer is read against the
 // sample the listed group was shown, recomputed from the themes (and checked against the one
 // stored), so its parts name the same members; the members that joined since follow the shown
-// member most like them (review.Answer.Assign).
-func (a *Activities) reuseAhead(ctx context.Context, runID string, outcomes []*reviewOutcome, hashes []string,
-	cached map[string][]byte) error {
-	list, err := a.Store.ReviewAheadGroups(ctx, runID)
-	if err != nil || len(list) == 0 {
-		return err
+// member most like them (review.Answer.Assign). cached holds the answers of the candidates' and
+// the listed groups' member sets.
+func reuseAhead(list []store.AheadGroup, outcomes []*reviewOutcome, hashes []string, cached map[string][]byte) {
+	if len(list) == 0 {
+		return
 	}
 	owner := map[string]int{}
 	for l, g := range list {
@@ -30,43 +28,35 @@ func (a *Activities) reuseAhead(ctx context.Context, runID string, outcomes []*r
 			owner[id] = l
 		}
 	}
-	type match struct {
-		sample review.Group
-		hash   string
-	}
-	matched := map[int]match{} // by candidate position
-	var aheadHashes []string
 	for k, o := range outcomes {
 		if cached[hashes[k]] != nil {
 			continue
 		}
 		l, ok := grewFrom(o.members, owner, list)
+		if !ok || cached[list[l].MemberHash] == nil {
+			continue
+		}
+		sample, ok := listedSample(list[l], o.members)
 		if !ok {
 			continue
 		}
-		if sample, ok := listedSample(list[l], o.members); ok {
-			matched[k] = match{sample: sample, hash: list[l].MemberHash}
-			aheadHashes = append(aheadHashes, list[l].MemberHash)
-		}
-	}
-	if len(matched) == 0 {
-		return nil
-	}
-	answers, err := a.Store.CachedReviews(ctx, aheadHashes, review.PromptVersion, a.LLM.ChatModel())
-	if err != nil {
-		return err
-	}
-	for k, m := range matched {
-		o := outcomes[k]
 		whole := o.group
-		o.group = m.sample
-		if o.fromCache(answers[m.hash]) {
+		o.group = sample
+		if o.fromCache(cached[list[l].MemberHash]) {
 			o.ahead = true
 		} else {
 			o.group = whole
 		}
 	}
-	return nil
+}
+
+// listedHashes are the member-set hashes of the listed groups.
+func listedHashes(list []store.AheadGroup) []string {
+	out := make([]string, len(list))
+	for i, g := range list {
+		out[i] = g.MemberHash
+	}
+	return out
 }
 
 // grewFrom is the listed group the members grew from: every member of exactly one listed group,
