@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,45 +14,29 @@ import (
 	"feedbackpipe/pipeline"
 )
 
-// slotMeter counts the call slots that batch and review activities hold at once.
-type slotMeter struct {
-	mu             sync.Mutex
-	inFlight, peak int
-}
-
-func (m *slotMeter) hold(n int) func() {
-	m.mu.Lock()
-	m.inFlight += n
-	m.peak = max(m.peak, m.inFlight)
-	m.mu.Unlock()
-	return func() { m.mu.Lock(); m.inFlight -= n; m.mu.Unlock() }
-}
-
 // mockTimedExtract mocks ExtractBatch so a batch takes one second of workflow time per round of
-// calls (up to 24 rounds), holding its slots meanwhile.
-func (h *harness) mockTimedExtract(m *slotMeter) {
+// calls (up to 24 rounds).
+func (h *harness) mockTimedExtract() {
 	for rounds := 1; rounds <= roundsPerBatch; rounds++ {
 		h.env.OnActivity(acts.ExtractBatch, mock.Anything, mock.MatchedBy(func(in activities.ExtractBatchInput) bool {
 			return (in.To-in.From+in.Slots-1)/in.Slots == rounds
 		})).After(time.Duration(rounds) * time.Second).Return(
 			func(_ context.Context, in activities.ExtractBatchInput) (activities.BatchResult, error) {
-				defer m.hold(in.Slots)()
 				return batchResult(in.From, in.To), nil
 			})
 	}
 }
 
 // newTimedRun is a harness at the finish-ahead shape and the given review-ahead version, whose
-// run of total conversations extracts in batches of one second a round (holding their slots on
-// meter) and whose embedding and stories phases end at once.
-func newTimedRun(t *testing.T, ahead workflow.Version, total int) (*harness, *slotMeter) {
+// run of total conversations extracts in batches of one second a round and whose embedding and
+// stories phases end at once.
+func newTimedRun(t *testing.T, ahead workflow.Version, total int) *harness {
 	h := newHarnessShape(t, finishAhead, ahead)
 	h.mockBookkeeping(total)
-	meter := &slotMeter{}
-	h.mockTimedExtract(meter)
+	h.mockTimedExtract()
 	h.mockEmbed(0)
 	h.mockStories(0)
-	return h, meter
+	return h
 }
 
 // Once every conversation of a run with stories is handed out, the first slots freed while its
@@ -61,12 +44,9 @@ func newTimedRun(t *testing.T, ahead workflow.Version, total int) (*harness, *sl
 // by about when the stories phase would start its own; the stories phase starts after it.
 func TestReviewAheadOnTheFirstFreeSlots(t *testing.T) {
 	const total, conc = 1000, 16
-	h, meter := newTimedRun(t, reviewAheadV1, total)
-	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Second).Return(
-		func(_ context.Context, in activities.ReviewAheadInput) (activities.ReviewAheadResult, error) {
-			defer meter.hold(in.Slots)()
-			return activities.ReviewAheadResult{Listed: 5, Taken: 1, Calls: 1}, nil
-		})
+	h := newTimedRun(t, reviewAheadV1, total)
+	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Second).
+		Return(activities.ReviewAheadResult{Listed: 5, Taken: 1, Calls: 1}, nil)
 	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
 	require.NoError(t, h.env.GetWorkflowError())
 	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
@@ -74,7 +54,7 @@ func TestReviewAheadOnTheFirstFreeSlots(t *testing.T) {
 	require.Equal(t, 1, h.count("start", "ReviewAhead"), "one review ahead")
 	in := h.starts("ReviewAhead")[0].(*activities.ReviewAheadInput)
 	assert.Positive(t, in.Slots)
-	assert.LessOrEqual(t, meter.peak, conc, "the review ahead holds slots of the run's concurrency")
+	assert.Equal(t, conc, h.peakSlots(), "every slot used, the review ahead's of the run's concurrency, none more")
 	extractEnd := h.lastAt("done", "ExtractBatch")
 	started := h.at("start", "ReviewAhead", 0)
 	assert.Greater(t, started, h.lastAt("start", "ExtractBatch"), "after the last conversations went out")
@@ -93,7 +73,7 @@ func TestReviewAheadOnlyWhereItPays(t *testing.T) {
 		"no stories":     {reviewAheadV1, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 16}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			h, _ := newTimedRun(t, c.ahead, 1000)
+			h := newTimedRun(t, c.ahead, 1000)
 			h.run(c.in)
 			require.NoError(t, h.env.GetWorkflowError())
 			assert.Zero(t, h.count("start", "ReviewAhead"))
@@ -127,7 +107,7 @@ func TestReviewAheadNeverHoldsTheStoriesPhaseUp(t *testing.T) {
 // A stop while the review ahead runs cancels it and ends the run stopped, with no stories phase.
 func TestStopDuringReviewAhead(t *testing.T) {
 	const total, conc = 1000, 16
-	h, _ := newTimedRun(t, reviewAheadV1, total)
+	h := newTimedRun(t, reviewAheadV1, total)
 	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Hour).Return(activities.ReviewAheadResult{}, nil)
 	h.stopAt(2*time.Minute, nil) // extraction's last batch ends after about a minute
 	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
