@@ -35,20 +35,22 @@ func benchmarkWriteGroups(b *testing.B, writers int) {
 		require.NoError(b, err)
 		st, err := store.Open(ctx, url)
 		require.NoError(b, err)
-		convs := make([]conversationForBench, 0, groups*size)
-		for c := range groups * size {
-			convs = append(convs, conversationForBench{id: fmt.Sprintf("c%05d", c), offset: time.Duration(c) * time.Minute})
+		convs := make([]conversation.Conversation, groups*size)
+		for c := range convs {
+			id := fmt.Sprintf("c%05d", c)
+			convs[c] = conv(id, time.Duration(c)*time.Minute, "text of "+id)
 		}
-		require.NoError(b, upsertForBench(ctx, st, convs))
+		_, err = st.UpsertConversations(ctx, convs)
+		require.NoError(b, err)
 		require.NoError(b, st.CreateRun(ctx, store.Run{ID: "r1", Status: "running", Phase: "stories", Concurrency: 64,
 			WindowSince: base, WindowUntil: base.Add(24 * time.Hour), StartedAt: time.Now()}))
 		writes := make(chan *store.GroupWrite, groups)
 		for g := range groups {
 			w := &store.GroupWrite{RunID: "r1", Key: fmt.Sprintf("group_%02d", g), Title: "Group", Signature: fmt.Sprintf("group_%02d", g), MinSize: 3}
 			for m := range size {
-				id := convs[g*size+m].id
-				w.Members = append(w.Members, store.Member{ConversationID: id, Signature: w.Signature, Excerpt: "an excerpt of " + id,
-					CreatedAt: base.Add(convs[g*size+m].offset)})
+				c := convs[g*size+m]
+				w.Members = append(w.Members, store.Member{ConversationID: c.ID, Signature: w.Signature, Excerpt: "an excerpt of " + c.ID,
+					CreatedAt: c.CreatedAt})
 			}
 			writes <- w
 		}
@@ -70,18 +72,4 @@ func benchmarkWriteGroups(b *testing.B, writers int) {
 		b.StopTimer()
 		st.Close()
 	}
-}
-
-type conversationForBench struct {
-	id     string
-	offset time.Duration
-}
-
-func upsertForBench(ctx context.Context, st *store.Store, convs []conversationForBench) error {
-	all := make([]conversation.Conversation, len(convs))
-	for i, c := range convs {
-		all[i] = conv(c.id, c.offset, "text of "+c.id)
-	}
-	_, err := st.UpsertConversations(ctx, all)
-	return err
 }
