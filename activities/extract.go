@@ -124,16 +124,9 @@ func (a *Activities) extractItems(ctx context.Context, b *extractionBatch, slots
 func (a *Activities) batchResult(ctx context.Context, runID string, ids []string, aheadKey string) (BatchResult, error) {
 	ctx, cancel := dbContext(ctx)
 	defer cancel()
-	counters, errs, err := a.Store.ExtractionCounters(ctx, runID, ids)
+	counters, errs, err := a.Store.BatchAccount(ctx, runID, ids, aheadKey)
 	if err != nil {
 		return BatchResult{}, err
-	}
-	if aheadKey != "" {
-		ahead, err := a.Store.AheadAccount(ctx, runID, ids, aheadKey)
-		if err != nil {
-			return BatchResult{}, err
-		}
-		counters.Add(ahead)
 	}
 	return BatchResult{Items: len(ids), Counters: counters, Errors: errs}, nil
 }
@@ -162,21 +155,27 @@ type extractionBatch struct {
 func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extractionBatch, error) {
 	dbCtx, cancel := dbContext(ctx)
 	defer cancel()
-	ids, err := a.Store.RunConversationIDs(dbCtx, in.RunID, in.From, in.To)
+	items, err := a.Store.ExtractionBatchItems(dbCtx, in.RunID, in.From, in.To, extraction.PromptVersion, a.LLM.ChatModel())
 	if err != nil {
 		return nil, err
 	}
-	done, err := a.Store.ExtractedIDs(dbCtx, in.RunID, ids)
-	if err != nil {
-		return nil, err
-	}
-	var want []string
-	for _, id := range ids {
-		if !done[id] {
-			want = append(want, id)
+	b := &extractionBatch{ids: make([]string, len(items)), hashes: map[string]string{}, cached: map[string]*extraction.Theme{}}
+	for i, it := range items {
+		b.ids[i] = it.ConversationID
+		if it.Conversation == nil {
+			continue // extracted already, or deleted since selection: nothing to extract
+		}
+		h := it.Conversation.ContentHash()
+		b.todo = append(b.todo, it.Conversation)
+		b.hashes[it.ConversationID] = h
+		if it.Cached != nil && it.ContentHash == h {
+			b.cached[it.ConversationID] = it.Cached
 		}
 	}
-	return a.loadItems(ctx, in.RunID, ids, want)
+	if b.cache, err = a.Signatures.ForRun(dbCtx, in.RunID); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // loadItems loads what extracting want (a part of the batch's ids) needs: the conversations

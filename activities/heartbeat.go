@@ -30,19 +30,24 @@ type Heartbeat struct {
 }
 
 // progress reports a long activity's progress through its heartbeat. The work loop reports each
-// step (Step, Stage); a ticker sends the latest details every heartbeatInterval so a stop arrives
-// within about a second even while a step is in flight. The ticker vouches only for work that
+// step (Step, Stage); one goroutine of its own sends the latest details, at once when a step
+// asks and every heartbeatInterval, so a stop arrives within about a second even while a step is
+// in flight. The work never waits for a heartbeat: the SDK sends the first heartbeat of each
+// throttling window to the server and waits for its answer, which on a busy server took a
+// batch's start 100–300 ms before its first call. The ticker vouches only for work that
 // advances: once no step has been reported for the stall timeout it stops beating, the
 // activity's heartbeat times out, and Temporal retries it on a worker that is not wedged.
 type progress struct {
-	ctx   context.Context
-	stall time.Duration
-	now   func() time.Time
+	ctx    context.Context
+	stall  time.Duration
+	now    func() time.Time
+	record func(Heartbeat) // sends a heartbeat; may wait for the server
 
 	mu       sync.Mutex
 	hb       Heartbeat
 	advanced time.Time
 	done     chan struct{}
+	kick     chan struct{} // a step asks for a heartbeat (buffered: asks made meanwhile merge)
 	once     sync.Once
 }
 
@@ -51,13 +56,23 @@ func startProgress(ctx context.Context, stage string, total int, stall time.Dura
 	if stall <= 0 {
 		stall = DefaultStallTimeout
 	}
-	p := &progress{ctx: ctx, stall: stall, now: time.Now, hb: Heartbeat{Stage: stage, Total: total}, done: make(chan struct{})}
+	p := &progress{ctx: ctx, stall: stall, now: time.Now, hb: Heartbeat{Stage: stage, Total: total},
+		done: make(chan struct{}), kick: make(chan struct{}, 1), record: activityHeartbeat(ctx)}
 	p.advanced = p.now()
 	p.beat()
 	go p.tick()
 	return p
 }
 
+// activityHeartbeat records heartbeats of the activity running in ctx; none outside an activity.
+func activityHeartbeat(ctx context.Context) func(Heartbeat) {
+	if !activity.IsActivity(ctx) {
+		return func(Heartbeat) {}
+	}
+	return func(hb Heartbeat) { activity.RecordHeartbeat(ctx, hb) }
+}
+
+// tick sends the heartbeats: when a step asks, and every heartbeatInterval while work advances.
 func (p *progress) tick() {
 	t := time.NewTicker(heartbeatInterval)
 	defer t.Stop()
@@ -67,9 +82,11 @@ func (p *progress) tick() {
 			return
 		case <-p.ctx.Done():
 			return
+		case <-p.kick:
+			p.send()
 		case <-t.C:
 			if !p.stalled() {
-				p.beat()
+				p.send()
 			}
 		}
 	}
@@ -82,13 +99,20 @@ func (p *progress) stalled() bool {
 	return p.now().Sub(p.advanced) > p.stall
 }
 
+// beat asks the ticker's goroutine to send the latest details; it never waits.
 func (p *progress) beat() {
+	select {
+	case p.kick <- struct{}{}:
+	default: // a heartbeat is asked for already: it sends the details as they are then
+	}
+}
+
+// send records the latest details as the activity's heartbeat.
+func (p *progress) send() {
 	p.mu.Lock()
 	hb := p.hb
 	p.mu.Unlock()
-	if activity.IsActivity(p.ctx) {
-		activity.RecordHeartbeat(p.ctx, hb)
-	}
+	p.record(hb)
 }
 
 // Step records n more items done and heartbeats (the SDK throttles what reaches the server).

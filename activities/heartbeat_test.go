@@ -38,3 +38,48 @@ func TestProgressStopsVouchingForStalledWork(t *testing.T) {
 		t.Fatal("entering a stage is progress")
 	}
 }
+
+// Steps never wait for a heartbeat: while the server takes its time to answer one (the SDK sends
+// the first heartbeat of each throttling window and waits for the answer), the work goes on, and
+// the details sent next are the latest.
+func TestProgressStepsDoNotWaitForHeartbeats(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	release := make(chan struct{})
+	sent := make(chan Heartbeat, 16)
+	p := &progress{ctx: ctx, stall: time.Minute, now: time.Now, done: make(chan struct{}), kick: make(chan struct{}, 1),
+		hb: Heartbeat{Stage: "loading", Total: 3}, record: func(hb Heartbeat) {
+			<-release
+			sent <- hb
+		}}
+	p.advanced = p.now()
+	go p.tick()
+	defer p.stop()
+
+	stepped := make(chan struct{})
+	go func() {
+		p.beat()
+		p.Stage("extracting", 0, 3)
+		for range 3 {
+			p.Step(1)
+		}
+		close(stepped)
+	}()
+	select {
+	case <-stepped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the steps waited for a heartbeat the server has not answered")
+	}
+	close(release)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case hb := <-sent:
+			if hb == (Heartbeat{Stage: "extracting", Done: 3, Total: 3}) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the latest details were never sent")
+		}
+	}
+}

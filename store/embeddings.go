@@ -8,8 +8,6 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
-
-	"feedbackpipe/pipeline"
 )
 
 // EmbedTarget is a conversation whose theme needs a vector.
@@ -125,19 +123,4 @@ func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error
 		return fmt.Errorf("save embeddings of run %s: %w", b.RunID, err)
 	}
 	return nil
-}
-
-// AheadAccount is what a batch's embedding ahead stored: the run's vectors of the batch's
-// conversations and the usage recorded under the batch's key.
-func (s *Store) AheadAccount(ctx context.Context, runID string, ids []string, batchKey string) (pipeline.Counters, error) {
-	var c pipeline.Counters
-	err := s.pool.QueryRow(ctx, `
-		SELECT (SELECT count(*) FROM embeddings WHERE created_by_run = $1 AND conversation_id = ANY($2)),
-			coalesce(sum(llm_calls), 0), coalesce(sum(tokens_in), 0), coalesce(sum(cost_usd), 0)::float8
-		FROM run_llm_usage WHERE run_id = $1 AND phase = 'embedding' AND batch_key = $3`, runID, ids, batchKey).Scan(
-		&c.EmbeddingsGenerated, &c.LLMCalls, &c.TokensIn, &c.CostUSD)
-	if err != nil {
-		return c, fmt.Errorf("count the embeddings ahead of run %s: %w", runID, err)
-	}
-	return c, nil
 }

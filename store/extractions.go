@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"feedbackpipe/extraction"
-	"feedbackpipe/pipeline"
 )
 
 // Extraction outcomes.
@@ -127,24 +126,6 @@ func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 	return nil
 }
 
-// ExtractedIDs returns which of ids already have an outcome in the run.
-func (s *Store) ExtractedIDs(ctx context.Context, runID string, ids []string) (map[string]bool, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT conversation_id FROM extractions WHERE run_id = $1 AND conversation_id = ANY($2)`, runID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read finished items of run %s: %w", runID, err)
-	}
-	done, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("read finished items of run %s: %w", runID, err)
-	}
-	out := make(map[string]bool, len(done))
-	for _, id := range done {
-		out[id] = true
-	}
-	return out, nil
-}
-
 // CachedThemes returns, for each conversation of the map (id → content hash), the newest theme
 // any run extracted from exactly that content with this prompt version and model. Conversations
 // without one are absent.
@@ -179,36 +160,4 @@ func (s *Store) CachedThemes(ctx context.Context, hashes map[string]string, prom
 		out[id] = &t
 	}
 	return out, rows.Err()
-}
-
-// ExtractionCounters counts the outcomes and usage stored for ids in the run: the live progress
-// of one batch, computed from the rows so a retried batch reports each item once.
-func (s *Store) ExtractionCounters(ctx context.Context, runID string, ids []string) (pipeline.Counters, []pipeline.ItemError, error) {
-	var c pipeline.Counters
-	err := s.pool.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE outcome = 'theme'), count(*) FILTER (WHERE outcome = 'filtered'),
-			count(*) FILTER (WHERE outcome = 'failed'), count(*) FILTER (WHERE outcome = 'not_actionable'),
-			count(*) FILTER (WHERE minted), coalesce(sum(llm_calls), 0), coalesce(sum(tokens_in), 0),
-			coalesce(sum(tokens_out), 0), coalesce(sum(cost_usd), 0)::float8
-		FROM extractions WHERE run_id = $1 AND conversation_id = ANY($2)`, runID, ids).Scan(
-		&c.ThemesExtracted, &c.ThemesFiltered, &c.ExtractionFailed, &c.NotActionable, &c.ThemesNew,
-		&c.LLMCalls, &c.TokensIn, &c.TokensOut, &c.CostUSD)
-	if err != nil {
-		return c, nil, fmt.Errorf("count batch of run %s: %w", runID, err)
-	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT 'extraction', conversation_id, detail FROM extractions
-		WHERE run_id = $1 AND conversation_id = ANY($2) AND outcome = 'failed' ORDER BY conversation_id LIMIT $3`,
-		runID, ids, pipeline.MaxReportedErrors)
-	if err != nil {
-		return c, nil, fmt.Errorf("read batch errors of run %s: %w", runID, err)
-	}
-	errs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pipeline.ItemError, error) {
-		var e pipeline.ItemError
-		return e, r.Scan(&e.Phase, &e.ID, &e.Error)
-	})
-	if err != nil {
-		return c, nil, fmt.Errorf("read batch errors of run %s: %w", runID, err)
-	}
-	return c, errs, nil
 }

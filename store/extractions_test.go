@@ -135,17 +135,14 @@ func TestSaveExtraction(t *testing.T) {
 		assert.Equal(t, 1, c.ThemesNew, "a dry run counts what its cache minted")
 	})
 
-	t.Run("ExtractionCounters of a subset", func(t *testing.T) {
-		c, errs, err := st.ExtractionCounters(ctx, "r1", []string{"c01", "c02", "c06", "c08", "not-in-run"})
+	t.Run("BatchAccount of a subset", func(t *testing.T) {
+		c, errs, err := st.BatchAccount(ctx, "r1", []string{"c01", "c02", "c06", "c08", "not-in-run"}, "")
 		require.NoError(t, err)
 		assert.Equal(t, pipeline.Counters{
 			ThemesExtracted: 2, ThemesNew: 1, ThemesFiltered: 1, ExtractionFailed: 1,
 			LLMCalls: 4, TokensIn: 400, TokensOut: 80, CostUSD: 0.004,
 		}, roundCost(c))
 		assert.Equal(t, []pipeline.ItemError{{Phase: "extraction", ID: "c08", Error: "invalid model output"}}, errs)
-		done, err := st.ExtractedIDs(ctx, "r1", []string{"c01", "c05", "c08"})
-		require.NoError(t, err)
-		assert.Equal(t, map[string]bool{"c01": true, "c08": true}, done)
 	})
 
 	t.Run("RunErrors", func(t *testing.T) {
