@@ -45,6 +45,17 @@ large=$("$tmp/starter" run --days 3650 --concurrency 16 --json | id)
 until "$tmp/starter" status "$large" --json | grep -q '"status": "completed"'; do sleep 0.5; done
 dry=$("$tmp/starter" run --days 3650 --max 60 --dry-run --json | id)
 until "$tmp/starter" status "$dry" --json | grep -q '"status": "completed"'; do sleep 0.5; done
+# The run to stop starts with 400 conversations not extracted before, older than the others (so
+# first in its selection): cached themes alone would let it end before the stop arrives.
+python3 -c "import json,sys,datetime
+at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=3000)
+for line in sys.stdin:
+    c = json.loads(line); c['id'] = c['id'] + '-stop'; c['messages'][0]['text'] += ' (once more)'
+    c['created_at'] = at.strftime('%Y-%m-%dT%H:%M:%SZ')
+    for i, m in enumerate(c['messages']):
+        m['created_at'] = (at + datetime.timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    print(json.dumps(c))" <sampledata/conversations.jsonl >"$tmp/stop.jsonl"
+"$tmp/starter" import "$tmp/stop.jsonl" >/dev/null
 stopped=$("$tmp/starter" run --days 3650 --concurrency 1 --json | id)
 sleep 3
 "$tmp/starter" stop "$stopped" >/dev/null

@@ -106,7 +106,7 @@ func newHarnessShape(t *testing.T, finish, ahead workflow.Version) *harness {
 	env.RegisterWorkflowWithOptions(PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	env.RegisterActivity(&activities.Activities{})
 	env.OnGetVersion(finishAheadChange, workflow.DefaultVersion, finishAhead).Return(finish)
-	env.OnGetVersion(reviewAheadChange, workflow.DefaultVersion, reviewAheadV1).Return(ahead)
+	env.OnGetVersion(reviewAheadChange, workflow.DefaultVersion, reviewAheadLate).Return(ahead)
 	h := &harness{t: t, env: env}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(event{kind: "start", name: info.ActivityType.Name, id: info.ActivityID, input: decodeInput(t, info.ActivityType.Name, args)})

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -43,24 +44,28 @@ func newTimedRun(t *testing.T, ahead workflow.Version, total int) *harness {
 // last batches still run go to one ReviewAhead, within the run's concurrency, whose review ends
 // by about when the stories phase would start its own; the stories phase starts after it.
 func TestReviewAheadOnTheFirstFreeSlots(t *testing.T) {
-	const total, conc = 1000, 16
-	h := newTimedRun(t, reviewAheadV1, total)
-	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Second).
-		Return(activities.ReviewAheadResult{Listed: 5, Taken: 1, Calls: 1}, nil)
-	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
-	require.NoError(t, h.env.GetWorkflowError())
-	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
+	for _, v := range []workflow.Version{reviewAheadV1, reviewAheadLate} {
+		t.Run(fmt.Sprintf("version %d", v), func(t *testing.T) {
+			const total, conc = 1000, 16
+			h := newTimedRun(t, v, total)
+			h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Second).
+				Return(activities.ReviewAheadResult{Listed: 5, Taken: 1, Calls: 1}, nil)
+			h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
+			require.NoError(t, h.env.GetWorkflowError())
+			require.Equal(t, pipeline.StatusCompleted, h.result().Status)
 
-	require.Equal(t, 1, h.count("start", "ReviewAhead"), "one review ahead")
-	in := h.starts("ReviewAhead")[0].(*activities.ReviewAheadInput)
-	assert.Positive(t, in.Slots)
-	assert.Equal(t, conc, h.peakSlots(), "every slot used, the review ahead's of the run's concurrency, none more")
-	extractEnd := h.lastAt("done", "ExtractBatch")
-	started := h.at("start", "ReviewAhead", 0)
-	assert.Greater(t, started, h.lastAt("start", "ExtractBatch"), "after the last conversations went out")
-	assert.Less(t, started, extractEnd, "while batches still run")
-	assert.LessOrEqual(t, h.at("done", "ReviewAhead", 0), extractEnd+aheadSlack, "ending by about when the stories phase would review")
-	assert.Less(t, h.index("done", "ReviewAhead", 0), h.index("start", "BuildStories", 0))
+			require.Equal(t, 1, h.count("start", "ReviewAhead"), "one review ahead")
+			in := h.starts("ReviewAhead")[0].(*activities.ReviewAheadInput)
+			assert.Positive(t, in.Slots)
+			assert.Equal(t, conc, h.peakSlots(), "every slot used, the review ahead's of the run's concurrency, none more")
+			extractEnd := h.lastAt("done", "ExtractBatch")
+			started := h.at("start", "ReviewAhead", 0)
+			assert.Greater(t, started, h.lastAt("start", "ExtractBatch"), "after the last conversations went out")
+			assert.Less(t, started, extractEnd, "while batches still run")
+			assert.LessOrEqual(t, h.at("done", "ReviewAhead", 0), extractEnd+aheadSlack, "ending by about when the stories phase would review")
+			assert.Less(t, h.index("done", "ReviewAhead", 0), h.index("start", "BuildStories", 0))
+		})
+	}
 }
 
 // Runs of the shape before review-ahead and runs without stories review nothing ahead.
@@ -70,7 +75,7 @@ func TestReviewAheadOnlyWhereItPays(t *testing.T) {
 		in    pipeline.RunInput
 	}{
 		"released shape": {workflow.DefaultVersion, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 16, CreateStories: true}},
-		"no stories":     {reviewAheadV1, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 16}},
+		"no stories":     {reviewAheadLate, pipeline.RunInput{Days: 30, MaxConversations: 1000, Concurrency: 16}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newTimedRun(t, c.ahead, 1000)
@@ -82,32 +87,42 @@ func TestReviewAheadOnlyWhereItPays(t *testing.T) {
 }
 
 // The free slots go to the review ahead only while its review can end by about when the stories
-// phase would start its own, only once, and only when calls take long enough to pay for listing.
-func TestReviewAheadNeverHoldsTheStoriesPhaseUp(t *testing.T) {
+// phase would start its own (version 1), or at most half a call after it (version 2: it holds the
+// stories phase up for less than the round of calls it spares), only once, and only when calls
+// take long enough to pay for listing.
+func TestReviewAheadNeverHoldsTheStoriesPhaseUpLong(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	plan := newExtractionPlan(extractionRunWide, 8)
-	plan.balanced, plan.perRound = true, time.Second
-	plan.take(4, 20, t0) // 5 rounds: ends at t0+5s
-	ra := &reviewAhead{enabled: true}
-	assert.True(t, ra.ready(plan, t0.Add(3*time.Second)), "the first free slots: ends before the batch")
-	assert.True(t, ra.ready(plan, t0.Add(4*time.Second)), "ends with the batch")
-	assert.True(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack)), "ends by when the stories phase would review")
-	assert.False(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack+time.Millisecond)), "would hold the stories phase up")
+	for _, c := range []struct {
+		v    workflow.Version
+		late time.Duration // how long after the stories phase would start its review may end
+	}{{reviewAheadV1, 0}, {reviewAheadLate, 500 * time.Millisecond}} {
+		t.Run(fmt.Sprintf("version %d", c.v), func(t *testing.T) {
+			plan := newExtractionPlan(extractionRunWide, 8)
+			plan.balanced, plan.perRound = true, time.Second
+			plan.take(4, 20, t0) // 5 rounds: ends at t0+5s
+			ra := &reviewAhead{enabled: true, late: c.v >= reviewAheadLate}
+			assert.True(t, ra.ready(plan, t0.Add(3*time.Second)), "the first free slots: ends before the batch")
+			assert.True(t, ra.ready(plan, t0.Add(4*time.Second)), "ends with the batch")
+			assert.True(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack)), "ends by when the stories phase would review")
+			assert.True(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack+c.late)), "ends within what it may hold the stories phase up")
+			assert.False(t, ra.ready(plan, t0.Add(4*time.Second+aheadSlack+c.late+time.Millisecond)), "would hold the stories phase up too long")
 
-	ra.started = true
-	assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "once a run")
-	ra.started = false
-	plan.perRound = aheadMinCall - time.Millisecond
-	assert.False(t, ra.ready(plan, t0.Add(5*time.Second-plan.perRound)), "short calls: not worth a listing")
-	plan.perRound = time.Second
-	plan.free = 0
-	assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "no free slot")
+			ra.started = true
+			assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "once a run")
+			ra.started = false
+			plan.perRound = aheadMinCall - time.Millisecond
+			assert.False(t, ra.ready(plan, t0.Add(5*time.Second-plan.perRound)), "short calls: not worth a listing")
+			plan.perRound = time.Second
+			plan.free = 0
+			assert.False(t, ra.ready(plan, t0.Add(4*time.Second)), "no free slot")
+		})
+	}
 }
 
 // A stop while the review ahead runs cancels it and ends the run stopped, with no stories phase.
 func TestStopDuringReviewAhead(t *testing.T) {
 	const total, conc = 1000, 16
-	h := newTimedRun(t, reviewAheadV1, total)
+	h := newTimedRun(t, reviewAheadLate, total)
 	h.env.OnActivity(acts.ReviewAhead, mock.Anything, mock.Anything).After(time.Hour).Return(activities.ReviewAheadResult{}, nil)
 	h.stopAt(2*time.Minute, nil) // extraction's last batch ends after about a minute
 	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: conc, CreateStories: true})
