@@ -38,6 +38,18 @@ for line in sys.stdin:
   "$tmp/starter" import "$tmp/copy$copy.jsonl" >/dev/null
 done
 id() { python3 -c "import json,sys; print(json.load(sys.stdin)['run_id'])"; }
+# fresh_copy SUFFIX HOURS: the sample under IDs ending in -SUFFIX, its first message changed (so no
+# theme is cached for it), created HOURS hours ago.
+fresh_copy() {
+  python3 -c "import json,sys,datetime
+at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=$2)
+for line in sys.stdin:
+    c = json.loads(line); c['id'] = c['id'] + '-$1'; c['messages'][0]['text'] += ' ($1)'
+    c['created_at'] = at.strftime('%Y-%m-%dT%H:%M:%SZ')
+    for i, m in enumerate(c['messages']):
+        m['created_at'] = (at + datetime.timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    print(json.dumps(c))" <sampledata/conversations.jsonl
+}
 completed=$("$tmp/starter" run --days 3650 --max 120 --json | id)
 "$tmp/starter" status "$completed" >/dev/null
 until "$tmp/starter" status "$completed" --json | grep -q '"status": "completed"'; do sleep 0.5; done
@@ -47,14 +59,7 @@ dry=$("$tmp/starter" run --days 3650 --max 60 --dry-run --json | id)
 until "$tmp/starter" status "$dry" --json | grep -q '"status": "completed"'; do sleep 0.5; done
 # The run to stop starts with 400 conversations not extracted before, older than the others (so
 # first in its selection): cached themes alone would let it end before the stop arrives.
-python3 -c "import json,sys,datetime
-at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=3000)
-for line in sys.stdin:
-    c = json.loads(line); c['id'] = c['id'] + '-stop'; c['messages'][0]['text'] += ' (once more)'
-    c['created_at'] = at.strftime('%Y-%m-%dT%H:%M:%SZ')
-    for i, m in enumerate(c['messages']):
-        m['created_at'] = (at + datetime.timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')
-    print(json.dumps(c))" <sampledata/conversations.jsonl >"$tmp/stop.jsonl"
+fresh_copy stop $((3000 * 24)) >"$tmp/stop.jsonl"
 "$tmp/starter" import "$tmp/stop.jsonl" >/dev/null
 stopped=$("$tmp/starter" run --days 3650 --concurrency 1 --json | id)
 sleep 3
@@ -67,14 +72,7 @@ done
 "$T" workflow show --workflow-id "pipeline-run-index-$queue" --output json >"$out/index_${prefix}.json"
 # Calls of 300 ms, on a task queue of their own, over 400 conversations of the last day not
 # extracted before (no cached theme): the run reviews ahead (workflows/review_ahead.go).
-python3 -c "import json,sys,datetime
-at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)
-for line in sys.stdin:
-    c = json.loads(line); c['id'] = c['id'] + '-slow'; c['messages'][0]['text'] += ' (again)'
-    c['created_at'] = at.strftime('%Y-%m-%dT%H:%M:%SZ')
-    for i, m in enumerate(c['messages']):
-        m['created_at'] = (at + datetime.timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')
-    print(json.dumps(c))" <sampledata/conversations.jsonl >"$tmp/slow.jsonl"
+fresh_copy slow 2 >"$tmp/slow.jsonl"
 "$tmp/starter" import "$tmp/slow.jsonl" >/dev/null
 TASK_QUEUE=$queue-slow LOCAL_MODEL_LATENCY=300ms "$tmp/worker" >"$tmp/worker-slow.log" 2>&1 &
 slow=$!
