@@ -49,11 +49,6 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
-// warmConnections is how many Postgres connections a worker opens when it starts: one for each of
-// the 16 extraction batches a run at concurrency 64 starts at once, which all load their
-// conversations together (store.Warm).
-const warmConnections = 16
-
 // StartWorker migrates the database, connects everything, and starts polling the task queue.
 func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 	cfg, logger := o.Config, o.Logger
@@ -64,10 +59,6 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 	}
 	logger.Info("database schema ready", "version", version)
 	if w.Store, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
-		return nil, err
-	}
-	if err := w.Store.Warm(ctx, warmConnections); err != nil {
-		w.Close(ctx)
 		return nil, err
 	}
 	llmCfg := cfg.LLM

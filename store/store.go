@@ -49,28 +49,6 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	return &Store{pool: pool}, nil
 }
 
-// Warm opens n of the pool's connections (at most its maximum) and leaves them idle in the pool,
-// so that the first burst of queries, a run's first extraction batches all loading at once, does
-// not wait for connections to be established on a machine busy with the run. A worker warms its
-// pool when it starts.
-func (s *Store) Warm(ctx context.Context, n int) error {
-	n = min(n, int(s.pool.Config().MaxConns))
-	conns := make([]*pgxpool.Conn, 0, n)
-	defer func() {
-		for _, c := range conns {
-			c.Release()
-		}
-	}()
-	for range n {
-		c, err := s.pool.Acquire(ctx)
-		if err != nil {
-			return fmt.Errorf("open connection %d of %d: %w", len(conns)+1, n, err)
-		}
-		conns = append(conns, c)
-	}
-	return nil
-}
-
 // Close releases the pool.
 func (s *Store) Close() { s.pool.Close() }
 
