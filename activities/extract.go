@@ -152,6 +152,9 @@ type extractionBatch struct {
 	cache  *signature.Cache             // the run's signature cache in this worker
 }
 
+// loadBatch loads the batch's conversations with one query (store.ExtractionBatchItems): those
+// without an outcome in the run yet are to do, each with its content hash and the theme cached
+// for that content, if any; and the run's signature cache.
 func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extractionBatch, error) {
 	dbCtx, cancel := dbContext(ctx)
 	defer cancel()
@@ -173,32 +176,6 @@ func (a *Activities) loadBatch(ctx context.Context, in ExtractBatchInput) (*extr
 		}
 	}
 	if b.cache, err = a.Signatures.ForRun(dbCtx, in.RunID); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-// loadItems loads what extracting want (a part of the batch's ids) needs: the conversations
-// (one deleted since selection has nothing to extract), their content hashes, themes extracted
-// from the same content before, and the run's signature cache.
-func (a *Activities) loadItems(ctx context.Context, runID string, ids, want []string) (*extractionBatch, error) {
-	ctx, cancel := dbContext(ctx)
-	defer cancel()
-	convs, err := a.Store.GetConversations(ctx, want)
-	if err != nil {
-		return nil, err
-	}
-	b := &extractionBatch{ids: ids, hashes: make(map[string]string, len(convs))}
-	for _, id := range want {
-		if c := convs[id]; c != nil {
-			b.todo = append(b.todo, c)
-			b.hashes[id] = c.ContentHash()
-		}
-	}
-	if b.cached, err = a.Store.CachedThemes(ctx, b.hashes, extraction.PromptVersion, a.LLM.ChatModel()); err != nil {
-		return nil, err
-	}
-	if b.cache, err = a.Signatures.ForRun(ctx, runID); err != nil {
 		return nil, err
 	}
 	return b, nil

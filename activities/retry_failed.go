@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"feedbackpipe/conversation"
+	"feedbackpipe/extraction"
 	"feedbackpipe/llm"
 	"feedbackpipe/store"
 )
@@ -61,7 +62,33 @@ func (a *Activities) loadRetries(ctx context.Context, in RetryFailedInput) (*ext
 	if err != nil || len(ids) == 0 {
 		return &extractionBatch{}, err
 	}
-	return a.loadItems(ctx, in.RunID, ids, ids)
+	return a.loadItems(ctx, in.RunID, ids)
+}
+
+// loadItems loads what extracting the conversations ids needs: the conversations (one deleted
+// since selection has nothing to extract), their content hashes, themes extracted from the same
+// content before, and the run's signature cache.
+func (a *Activities) loadItems(ctx context.Context, runID string, ids []string) (*extractionBatch, error) {
+	ctx, cancel := dbContext(ctx)
+	defer cancel()
+	convs, err := a.Store.GetConversations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	b := &extractionBatch{ids: ids, hashes: make(map[string]string, len(convs))}
+	for _, id := range ids {
+		if c := convs[id]; c != nil {
+			b.todo = append(b.todo, c)
+			b.hashes[id] = c.ContentHash()
+		}
+	}
+	if b.cached, err = a.Store.CachedThemes(ctx, b.hashes, extraction.PromptVersion, a.LLM.ChatModel()); err != nil {
+		return nil, err
+	}
+	if b.cache, err = a.Signatures.ForRun(ctx, runID); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // retryOne extracts one item again and replaces its transient failure with the new outcome.

@@ -127,11 +127,16 @@ func (a *Activities) startReviews(ctx context.Context, runID string, keys []stri
 func prepareReview(g grouping.Group, themes []store.ThemeForGrouping) (*reviewOutcome, string) {
 	o := &reviewOutcome{members: reviewMembers(g, themes)}
 	o.group = review.Sample(o.members)
-	ids := make([]string, len(o.members))
-	for i, m := range o.members {
+	return o, review.MemberHash(memberIDs(o.members))
+}
+
+// memberIDs are the members' conversation IDs, in order.
+func memberIDs(members []review.Member) []string {
+	ids := make([]string, len(members))
+	for i, m := range members {
 		ids[i] = m.ID
 	}
-	return o, review.MemberHash(ids)
+	return ids
 }
 
 // fromCache takes a cached answer when it still reads for the group.

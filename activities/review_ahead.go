@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"feedbackpipe/review"
 	"feedbackpipe/store"
 )
 
@@ -123,12 +122,4 @@ func (a *Activities) aheadList(ctx context.Context, runID string, prog *progress
 		list[k].Ord = k
 	}
 	return list, nil
-}
-
-func memberIDs(members []review.Member) []string {
-	ids := make([]string, len(members))
-	for i, m := range members {
-		ids[i] = m.ID
-	}
-	return ids
 }

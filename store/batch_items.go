@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -60,15 +59,14 @@ func (s *Store) ExtractionBatchItems(ctx context.Context, runID string, from, to
 		}
 		if present {
 			c.ID, c.CreatedAt = it.ConversationID, *created
-			if err := json.Unmarshal(msgs, &c.Messages); err != nil {
-				return nil, fmt.Errorf("decode messages of %s: %w", c.ID, err)
+			if err := decodeMessages(&c, msgs); err != nil {
+				return nil, err
 			}
 			it.Conversation = &c
 		}
 		if cached != nil {
-			it.Cached = &extraction.Theme{}
-			if err := json.Unmarshal(cached, it.Cached); err != nil {
-				return nil, fmt.Errorf("decode cached theme of %s: %w", it.ConversationID, err)
+			if it.Cached, err = decodeCachedTheme(it.ConversationID, cached); err != nil {
+				return nil, err
 			}
 		}
 		items = append(items, it)

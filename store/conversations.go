@@ -121,6 +121,14 @@ func (s *Store) ImportConversations(ctx context.Context, next func() (*conversat
 	return counts, nil
 }
 
+// decodeMessages sets c's messages from their stored JSON.
+func decodeMessages(c *conversation.Conversation, raw []byte) error {
+	if err := json.Unmarshal(raw, &c.Messages); err != nil {
+		return fmt.Errorf("decode messages of %s: %w", c.ID, err)
+	}
+	return nil
+}
+
 // GetConversations loads conversations by id; missing ids are simply absent from the map.
 func (s *Store) GetConversations(ctx context.Context, ids []string) (map[string]*conversation.Conversation, error) {
 	rows, err := s.pool.Query(ctx, `
@@ -137,8 +145,8 @@ func (s *Store) GetConversations(ctx context.Context, ids []string) (map[string]
 		if err := rows.Scan(&c.ID, &c.CreatedAt, &c.Subject, &msgs, &c.SourceURL, &c.Contact); err != nil {
 			return nil, fmt.Errorf("read conversation: %w", err)
 		}
-		if err := json.Unmarshal(msgs, &c.Messages); err != nil {
-			return nil, fmt.Errorf("decode messages of %s: %w", c.ID, err)
+		if err := decodeMessages(&c, msgs); err != nil {
+			return nil, err
 		}
 		out[c.ID] = &c
 	}

@@ -126,6 +126,15 @@ func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 	return nil
 }
 
+// decodeCachedTheme reads the stored result of conversation id's extraction.
+func decodeCachedTheme(id string, raw []byte) (*extraction.Theme, error) {
+	var t extraction.Theme
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return nil, fmt.Errorf("decode cached theme of %s: %w", id, err)
+	}
+	return &t, nil
+}
+
 // CachedThemes returns, for each conversation of the map (id → content hash), the newest theme
 // any run extracted from exactly that content with this prompt version and model. Conversations
 // without one are absent.
@@ -153,11 +162,11 @@ func (s *Store) CachedThemes(ctx context.Context, hashes map[string]string, prom
 		if err := rows.Scan(&id, &raw); err != nil {
 			return nil, fmt.Errorf("read cached themes: %w", err)
 		}
-		var t extraction.Theme
-		if err := json.Unmarshal(raw, &t); err != nil {
-			return nil, fmt.Errorf("decode cached theme of %s: %w", id, err)
+		t, err := decodeCachedTheme(id, raw)
+		if err != nil {
+			return nil, err
 		}
-		out[id] = &t
+		out[id] = t
 	}
 	return out, rows.Err()
 }
