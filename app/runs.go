@@ -15,6 +15,10 @@ import (
 	"feedbackpipe/pipeline"
 )
 
+// WatchInterval is how often `starter watch` asks a run for its status; the benchmark follows a
+// run at the same pace, so its figures include what a person following the run costs.
+const WatchInterval = 500 * time.Millisecond
+
 // StartRun asks the task queue's run index to admit and start a PipelineRun under a fresh,
 // human-readable run ID (pipeline-YYYYMMDD-HHMMSS-xxxx), starting the index first if it is not
 // running (update-with-start). The index answers only once the run has started, or refuses with

@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"feedbackpipe/pipeline"
 )
 
 // historyStats are the sizes of a workflow's executions (a run and its continue-as-new chain).
@@ -17,11 +21,14 @@ type historyStats struct {
 	LargestBytes int64 `json:"largest_history_bytes"`
 	// RetriedActivities counts the activities that ran more than one attempt.
 	RetriedActivities int `json:"retried_activities"`
+	// phases is when the run first showed each phase (its PipelinePhase search attribute), as
+	// recorded in its history.
+	phases map[string]time.Time
 }
 
 // workflowHistory describes every execution of workflowID in visibility.
 func workflowHistory(ctx context.Context, tc client.Client, namespace, workflowID string) (historyStats, error) {
-	var s historyStats
+	s := historyStats{phases: map[string]time.Time{}}
 	var token []byte
 	for {
 		resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
@@ -40,11 +47,9 @@ func workflowHistory(ctx context.Context, tc client.Client, namespace, workflowI
 			s.Events += info.HistoryLength
 			s.LargestLen = max(s.LargestLen, info.HistoryLength)
 			s.LargestBytes = max(s.LargestBytes, info.HistorySizeBytes)
-			retried, err := retriedActivities(ctx, tc, workflowID, e.Execution.RunId)
-			if err != nil {
+			if err := s.readEvents(ctx, tc, workflowID, e.Execution.RunId); err != nil {
 				return s, err
 			}
-			s.RetriedActivities += retried
 		}
 		if token = resp.NextPageToken; len(token) == 0 {
 			return s, nil
@@ -52,18 +57,29 @@ func workflowHistory(ctx context.Context, tc client.Client, namespace, workflowI
 	}
 }
 
-// retriedActivities counts the activities of one execution whose last attempt was not the first.
-func retriedActivities(ctx context.Context, tc client.Client, workflowID, runID string) (int, error) {
-	n := 0
+// readEvents reads one execution's history: the activities whose last attempt was not the first,
+// and when each phase was first shown.
+func (s *historyStats) readEvents(ctx context.Context, tc client.Client, workflowID, runID string) error {
 	it := tc.GetWorkflowHistory(ctx, workflowID, runID, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
-			return n, fmt.Errorf("read the history of %s/%s: %w", workflowID, runID, err)
+			return fmt.Errorf("read the history of %s/%s: %w", workflowID, runID, err)
 		}
 		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && a.GetAttempt() > 1 {
-			n++
+			s.RetriedActivities++
+		}
+		p := ev.GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()[pipeline.SearchAttrPhase]
+		if p == nil {
+			continue
+		}
+		var phase string
+		if err := converter.GetDefaultDataConverter().FromPayload(p, &phase); err != nil {
+			return fmt.Errorf("read the phase in the history of %s/%s: %w", workflowID, runID, err)
+		}
+		if at, seen := s.phases[phase]; !seen || ev.GetEventTime().AsTime().Before(at) {
+			s.phases[phase] = ev.GetEventTime().AsTime()
 		}
 	}
-	return n, nil
+	return nil
 }

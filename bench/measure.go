@@ -67,7 +67,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return Result{}, err
 	}
 	defer terminateIndex(tc, queue, logger)
-	seen, final, meanInFlight, stopSent, err := follow(ctx, tc, runID, model, p.StopIn)
+	final, inFlight, stopSent, err := follow(ctx, tc, runID, model, p.StopIn)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
@@ -79,11 +79,9 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	r := Result{
 		Preset: p, WallSeconds: wall.Seconds(), IdealSeconds: p.ideal().Seconds(),
 		Efficiency: p.ideal().Seconds() / wall.Seconds(), ConvPerSecond: float64(p.N) / wall.Seconds(),
-		PhaseSeconds: phaseDurations(start, start.Add(wall), seen), Status: final.Status,
-		LLMCallsPerConv: float64(final.LLMCalls) / float64(p.N), ChatRequests: stats.ChatRequests,
+		Status: final.Status, LLMCallsPerConv: float64(final.LLMCalls) / float64(p.N), ChatRequests: stats.ChatRequests,
 		EmbeddingRequests: stats.EmbeddingRequests, PeakCallsInFlight: stats.PeakChatInFlight,
-		MeanCallsInFlight: meanInFlight,
-		CPUPerConvMS:      cpu1.perConversation(cpu0, p.N),
+		CPUPerConvMS: cpu1.perConversation(cpu0, p.N),
 	}
 	if !stopSent.IsZero() {
 		r.StopSeconds = start.Add(wall).Sub(stopSent).Seconds()
@@ -91,6 +89,8 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	if r.Run, err = workflowHistory(ctx, tc, cfg.Namespace, runID); err != nil {
 		return r, err
 	}
+	r.PhaseSeconds = phaseDurations(start, start.Add(wall), r.Run.phases)
+	r.MeanCallsInFlight = meanInFlight(inFlight, r.Run.phases[pipeline.PhaseEmbedding])
 	if r.Index, err = workflowHistory(ctx, tc, cfg.Namespace, pipeline.IndexWorkflowID(queue)); err != nil {
 		return r, err
 	}
@@ -102,12 +102,14 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	return r, nil
 }
 
-// follow waits for the run to end (its result, as a client waiting on it gets it) while polling
-// its status, noting when each phase was first seen and the model's chat calls in flight during
-// extraction (their mean shows how well the run keeps its concurrency busy). With stopIn set, it
-// sends the run stop when its status first shows that phase, and returns when it sent it.
+// follow waits for the run to end (its result, as a client waiting on it gets it) while asking
+// for its status as often as `starter watch` does, and samples the model's chat calls in flight
+// every 100 ms (in this process: no request to Temporal). With stopIn set, it asks every 100 ms
+// and sends the run stop when its status first shows that phase. Phase times come from the
+// run's history afterwards (exact, where polls would see a phase up to one poll late), so the
+// polls are only those of a person following the run.
 func follow(ctx context.Context, tc client.Client, runID string, model *localmodel.Server, stopIn string) (
-	seen map[string]time.Time, final pipeline.Status, meanInFlight float64, stopSent time.Time, err error) {
+	final pipeline.Status, inFlight []inFlightSample, stopSent time.Time, err error) {
 	type ended struct {
 		status pipeline.Status
 		err    error
@@ -118,16 +120,19 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 		err := tc.GetWorkflow(ctx, runID, "").Get(ctx, &final)
 		done <- ended{final, err}
 	}()
-	seen = map[string]time.Time{}
-	var samples, inFlight int64
-	mean := func() float64 { return float64(inFlight) / float64(max(samples, 1)) }
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
+	sample := time.NewTicker(100 * time.Millisecond)
+	defer sample.Stop()
+	every := app.WatchInterval
+	if stopIn != "" {
+		every = 100 * time.Millisecond // send the stop soon after the phase starts
+	}
+	poll := time.NewTicker(every)
+	defer poll.Stop()
 	for {
 		select {
 		case e := <-done:
 			if e.err == nil {
-				return seen, e.status, mean(), stopSent, nil
+				return e.status, inFlight, stopSent, nil
 			}
 			// A failed run returns an error: its status says why.
 			resp, qerr := tc.QueryWorkflow(ctx, runID, "", pipeline.QueryStatus)
@@ -136,14 +141,13 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 				qerr = resp.Get(&s)
 			}
 			if err := qerr; err != nil {
-				return seen, s, mean(), stopSent, fmt.Errorf("run %s: %w (its status: %w)", runID, e.err, err)
+				return s, inFlight, stopSent, fmt.Errorf("run %s: %w (its status: %w)", runID, e.err, err)
 			}
-			return seen, s, mean(), stopSent, nil
-		case <-tick.C:
-		}
-		if _, past := seen[pipeline.PhaseEmbedding]; !past {
-			samples++
-			inFlight += model.Stats().ChatInFlight
+			return s, inFlight, stopSent, nil
+		case now := <-sample.C:
+			inFlight = append(inFlight, inFlightSample{at: now, calls: model.Stats().ChatInFlight})
+			continue
+		case <-poll.C:
 		}
 		qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		resp, err := tc.QueryWorkflow(qctx, runID, "", pipeline.QueryStatus)
@@ -152,16 +156,32 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 			err = resp.Get(&s)
 		}
 		cancel()
-		if _, ok := seen[s.Phase]; err == nil && !ok {
-			seen[s.Phase] = time.Now()
-		}
-		if _, reached := seen[stopIn]; stopIn != "" && reached && stopSent.IsZero() {
+		if err == nil && stopIn != "" && s.Phase == stopIn && stopSent.IsZero() {
 			stopSent = time.Now()
 			if err := tc.SignalWorkflow(ctx, runID, "", pipeline.SignalStop, nil); err != nil {
-				return seen, s, mean(), stopSent, fmt.Errorf("stop run %s: %w", runID, err)
+				return s, inFlight, stopSent, fmt.Errorf("stop run %s: %w", runID, err)
 			}
 		}
 	}
+}
+
+// inFlightSample is the model's chat calls in flight at one moment.
+type inFlightSample struct {
+	at    time.Time
+	calls int64
+}
+
+// meanInFlight is the mean of the samples taken before until (all of them when until is zero).
+func meanInFlight(samples []inFlightSample, until time.Time) float64 {
+	var sum, n int64
+	for _, s := range samples {
+		if !until.IsZero() && !s.at.Before(until) {
+			break
+		}
+		sum += s.calls
+		n++
+	}
+	return float64(sum) / float64(max(n, 1))
 }
 
 // phaseDurations turns the times phases were first seen into durations.
@@ -172,7 +192,8 @@ func phaseDurations(start, end time.Time, seen map[string]time.Time) map[string]
 		}
 		return fallback
 	}
-	// A phase too short to be seen by the status polls took no time: it starts when the next does.
+	// A phase the run never entered (stories of a stopped run) takes no time: it starts when the
+	// next does.
 	sto := at(pipeline.PhaseStories, end)
 	emb := at(pipeline.PhaseEmbedding, sto)
 	return map[string]float64{

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
+	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
 )
 
@@ -80,7 +81,7 @@ func (c *cli) watch(ctx context.Context, tc client.Client, runID string) (pipeli
 		select {
 		case <-ctx.Done():
 			return s, ctx.Err()
-		case <-time.After(500 * time.Millisecond):
+		case <-time.After(app.WatchInterval):
 		}
 	}
 }
