@@ -1,45 +1,17 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"feedbackpipe/activities"
 	"feedbackpipe/pipeline"
 )
 
-// listenForStop turns the `stop` signal, or a cancel requested from the UI, into a stop: the
-// run becomes `stopping` and the running activity is cancelled through its heartbeat.
-func (r *run) listenForStop(ctx workflow.Context) {
-	stop := workflow.GetSignalChannelWithOptions(ctx, pipeline.SignalStop, workflow.SignalChannelOptions{
-		Description: "Stop the run: it winds down within seconds, keeps what is stored, and ends stopped",
-	})
-	for {
-		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(stop, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-		sel.Select(ctx)
-		if !r.stopping && !r.finishing {
-			r.stopping = true
-			r.status.Status = pipeline.StatusStopping
-			r.cancelWork()
-			workflow.GetLogger(ctx).Info("stop requested", "phase", r.status.Phase)
-			r.publish(ctx)
-		}
-		if ctx.Err() != nil {
-			return // cancelled: nothing more will arrive
-		}
-	}
-}
-
-// stopped reports whether a stop was requested (by signal or cancellation).
-func (r *run) stopped() bool {
-	return r.stopping || r.ctx.Err() != nil
-}
+// The run's status as others see it: the `status` query, the phase mirrored to the search
+// attributes, the UI's current details and the pipeline_runs row, and the reports to the run index.
 
 // query answers `status` with the live state. A live run's duration is as of its latest event
 // (workflow time); `starter status` brings it up to the wall clock.
@@ -113,30 +85,6 @@ func (r *run) details() {
 		"**%s** · phase **%s** · %s\n\nthemes %d · new signatures %d · failed %d · filtered %d\n\nstories %d new, %d updated · orphans %d new, %d updated, %d graduated",
 		s.Status, s.Phase, progress, s.ThemesExtracted, s.ThemesNew, s.ExtractionFailed, s.ThemesFiltered,
 		s.StoriesCreated, s.StoriesUpdated, s.OrphansCreated, s.OrphansUpdated, s.OrphansGraduated))
-}
-
-func appendBounded(list, more []pipeline.ItemError) []pipeline.ItemError {
-	for _, e := range more {
-		if len(list) >= pipeline.MaxReportedErrors {
-			break
-		}
-		list = append(list, e)
-	}
-	return list
-}
-
-func isCancel(err error) bool {
-	var canceled *temporal.CanceledError
-	return errors.As(err, &canceled) || errors.Is(err, workflow.ErrCanceled)
-}
-
-// rootMessage is the innermost application error's message: what the operator must read.
-func rootMessage(err error) string {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
-		return app.Message()
-	}
-	return err.Error()
 }
 
 // report tells the run index that started this run (its parent) about a transition. Runs started
