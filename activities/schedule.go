@@ -10,8 +10,8 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"feedbackpipe/admission"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/store"
 )
 
@@ -63,8 +63,8 @@ func (a *Activities) AdmitScheduledRun(ctx context.Context, in AdmitScheduledInp
 	}
 	run := sch.Input
 	run.Since, run.Until, run.Schedule = &res.WindowSince, &res.WindowUntil, sch.Schedule
-	_, err = admission.Admit(ctx, activity.GetClient(ctx), sch.TaskQueue, in.RunID, run, sch.Limits, res.WindowUntil)
-	var refused *admission.RefusedError
+	_, err = runindex.Admit(ctx, activity.GetClient(ctx), sch.TaskQueue, in.RunID, run, sch.Limits, res.WindowUntil)
+	var refused *runindex.RefusedError
 	switch {
 	case errors.As(err, &refused) && strings.Contains(refused.Message, "already in the index"):
 		// an earlier attempt was admitted but could not record it

@@ -11,10 +11,10 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 )
 
 // measure sets up a scratch database and task queue, runs the preset once, and tears down.
@@ -40,7 +40,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return Result{}, err
 	}
 	defer func() { _ = stopModel(context.Background()) }()
-	tc, err := app.Dial(cfg, logger)
+	tc, err := cfg.Dial(logger, nil)
 	if err != nil {
 		return Result{}, err
 	}
@@ -62,7 +62,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 
 	logger.Info("run starts", "preset", p.Name, "n", p.N, "concurrency", p.Concurrency, "latency", p.Latency, "workers", p.Workers)
 	start := time.Now()
-	runID, err := app.StartRun(ctx, tc, queue, pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}, cfg.Index, start)
+	runID, err := runindex.StartRun(ctx, tc, queue, pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}, cfg.Index, start)
 	if err != nil {
 		return Result{}, err
 	}
@@ -122,7 +122,7 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 	}()
 	sample := time.NewTicker(100 * time.Millisecond)
 	defer sample.Stop()
-	every := app.WatchInterval
+	every := pipeline.WatchInterval
 	if stopIn != "" {
 		every = 100 * time.Millisecond // send the stop soon after the phase starts
 	}

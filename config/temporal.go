@@ -2,9 +2,11 @@ package config
 
 import (
 	"fmt"
+	"log/slog"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/envconfig"
+	tlog "go.temporal.io/sdk/log"
 )
 
 // loadTemporal reads the Temporal connection the way the Temporal SDKs and the `temporal` CLI do
@@ -41,7 +43,7 @@ func profileName(getenv func(string) string) string {
 
 // ClientOptions are the options to dial Temporal with: the connection settings of the Temporal
 // environment configuration with the address and namespace of c (which flags may have changed).
-// The worker and the starter dial through it (app.Dial).
+// The worker and the starter dial through it (Dial).
 func (c Config) ClientOptions() client.Options {
 	opts := c.Temporal
 	opts.HostPort, opts.Namespace = c.TemporalAddress, c.Namespace
@@ -64,3 +66,20 @@ func (g getenvLookup) LookupEnv(key string) (string, bool) {
 }
 
 func (getenvLookup) Environ() []string { return nil }
+
+// Dial connects a Temporal client with the process's structured logger and, for a worker that
+// serves metrics, the SDK's metrics handler (nil: none). The worker and the starter both dial
+// here, with the connection the configuration holds (ClientOptions: the Temporal profile and
+// TEMPORAL_* variables, TLS and API key included, under the flags).
+func (c Config) Dial(logger *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
+	opts := c.ClientOptions()
+	if metrics != nil {
+		opts.MetricsHandler = metrics
+	}
+	opts.Logger = tlog.NewStructuredLogger(logger.With("component", "temporal"))
+	tc, err := client.Dial(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s, namespace %s (start the local services with `make up`, or set TEMPORAL_ADDRESS or a Temporal profile): %w", c.TemporalAddress, c.Namespace, err)
+	}
+	return tc, nil
+}

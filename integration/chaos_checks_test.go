@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"feedbackpipe/app"
 	"feedbackpipe/grouping"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 )
 
 // maxCallsPerConversation bounds the LLM calls a run makes per conversation beyond the ones
@@ -115,7 +115,7 @@ func (c *chaosFleet) checkIndex(runID string) []string {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		state, err := app.Runs(ctx, c.tc, c.queue)
+		state, err := runindex.Runs(ctx, c.tc, c.queue)
 		cancel()
 		var entry *pipeline.IndexEntry
 		for i := range state.Entries {

@@ -20,10 +20,10 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"feedbackpipe/app"
 	"feedbackpipe/codec"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/workerhost"
 )
 
 // TestEncryptedPayloads runs the pipeline with the payload codec on (worker and starter holding
@@ -44,7 +44,7 @@ func TestEncryptedPayloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, localmodel.Config{}, func(o *app.Options) { o.Config.Codec = cdc })
+	e := newEnv(t, localmodel.Config{}, func(o *workerhost.Options) { o.Config.Codec = cdc })
 	starter, temporal := buildStarter(t), temporalCLI(t)
 	vars := e.cliEnv(t, "PAYLOAD_KEY="+keys)
 	e.importSample()

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
@@ -60,7 +60,7 @@ func TestWorkerKilledMidExtraction(t *testing.T) {
 	in := allTime()
 	in.Concurrency = 4
 	cfg, _ := config.Load(func(string) string { return "" })
-	runID, err := app.StartRun(context.Background(), tc, queue, in, cfg.Index, time.Now())
+	runID, err := runindex.StartRun(context.Background(), tc, queue, in, cfg.Index, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"feedbackpipe/app"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/workerhost"
 )
 
 // TestRunSurvivesInjectedFaults runs the sample data against a model that answers 10% of
@@ -14,7 +14,7 @@ import (
 // JSON). The run completes, every conversation has exactly one outcome, and no item is counted
 // twice.
 func TestRunSurvivesInjectedFaults(t *testing.T) {
-	e := newEnv(t, localmodel.Config{FaultRate: 0.1, Seed: 7, TimeoutHang: 5 * time.Second}, func(o *app.Options) {
+	e := newEnv(t, localmodel.Config{FaultRate: 0.1, Seed: 7, TimeoutHang: 5 * time.Second}, func(o *workerhost.Options) {
 		o.Config.LLM.CallTimeout = 1500 * time.Millisecond
 	})
 	n := e.importSample()

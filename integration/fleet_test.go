@@ -15,11 +15,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/conversation"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/signature"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
@@ -135,7 +135,7 @@ func (f *fleet) run(in pipeline.RunInput) string {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	id, err := app.StartRun(context.Background(), f.tc, f.queue, in, cfg.Index, time.Now())
+	id, err := runindex.StartRun(context.Background(), f.tc, f.queue, in, cfg.Index, time.Now())
 	if err != nil {
 		f.t.Fatal(err)
 	}

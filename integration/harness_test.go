@@ -9,25 +9,26 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"feedbackpipe/activities"
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
+	"feedbackpipe/workerhost"
 )
 
 // env is one test's services: its own database, task queue and in-process worker.
 type env struct {
 	t      testing.TB
 	cfg    config.Config
-	worker *app.Worker
+	worker *workerhost.Worker
 	tc     client.Client
 }
 
 // newEnv starts a worker on a fresh database and task queue in the test namespace; tweaks adjust
 // its options.
-func newEnv(t testing.TB, model localmodel.Config, tweaks ...func(*app.Options)) *env {
+func newEnv(t testing.TB, model localmodel.Config, tweaks ...func(*workerhost.Options)) *env {
 	t.Helper()
 	tc := testenv.Temporal(t)
 	cfg := testenv.Config(t) // the test namespace
@@ -36,11 +37,11 @@ func newEnv(t testing.TB, model localmodel.Config, tweaks ...func(*app.Options))
 	cfg.TaskQueue = testenv.TaskQueue(t, tc, "it")
 	logger := testenv.Logger(t)
 	ctx := context.Background()
-	opts := app.Options{Config: cfg, LocalModel: model, Activities: activities.DefaultConfig(), Logger: logger}
+	opts := workerhost.Options{Config: cfg, LocalModel: model, Activities: activities.DefaultConfig(), Logger: logger}
 	for _, tweak := range tweaks {
 		tweak(&opts)
 	}
-	w, err := app.StartWorker(ctx, opts)
+	w, err := workerhost.Start(ctx, opts)
 	if err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -64,7 +65,7 @@ func allTime() pipeline.RunInput {
 
 func (e *env) start(in pipeline.RunInput) string {
 	e.t.Helper()
-	id, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, in, e.cfg.Index, time.Now())
+	id, err := runindex.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, in, e.cfg.Index, time.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

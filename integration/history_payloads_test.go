@@ -14,9 +14,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"feedbackpipe/app"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
+	"feedbackpipe/workerhost"
 )
 
 // Lengths below which a string is too common to mean a leak when found in history: message
@@ -42,7 +43,7 @@ const (
 // check is not vacuous.
 func TestHistoryCarriesNoCustomerOrModelText(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, localmodel.Config{FaultRate: 0.3, Seed: 11, TimeoutHang: 3 * time.Second}, func(o *app.Options) {
+	e := newEnv(t, localmodel.Config{FaultRate: 0.3, Seed: 11, TimeoutHang: 3 * time.Second}, func(o *workerhost.Options) {
 		o.Config.LLM.CallTimeout = time.Second
 		o.Config.LLM.MaxAttempts = 2
 	})
@@ -80,7 +81,7 @@ func TestHistoryCarriesNoCustomerOrModelText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	index, err := app.Runs(ctx, e.tc, e.cfg.TaskQueue)
+	index, err := runindex.Runs(ctx, e.tc, e.cfg.TaskQueue)
 	if err != nil {
 		t.Fatal(err)
 	}

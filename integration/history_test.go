@@ -17,11 +17,12 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"feedbackpipe/activities"
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/testenv"
+	"feedbackpipe/workerhost"
 )
 
 // temporalCLI finds the Temporal CLI that `make up` builds.
@@ -68,7 +69,7 @@ func TestLongRunKeepsHistoriesSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.DatabaseURL, cfg.TemporalAddress, cfg.TaskQueue = testenv.Database(t), srv.FrontendHostPort(), "long-run"
-	w, err := app.StartWorker(ctx, app.Options{Config: cfg, Activities: activities.DefaultConfig(), Logger: testenv.Logger(t),
+	w, err := workerhost.Start(ctx, workerhost.Options{Config: cfg, Activities: activities.DefaultConfig(), Logger: testenv.Logger(t),
 		LocalModel: localmodel.Config{}})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +80,7 @@ func TestLongRunKeepsHistoriesSmall(t *testing.T) {
 	}
 	tc := srv.Client()
 	in := pipeline.RunInput{Days: 3650, Concurrency: 32, CreateStories: true}
-	runID, err := app.StartRun(ctx, tc, cfg.TaskQueue, in, cfg.Index, time.Now())
+	runID, err := runindex.StartRun(ctx, tc, cfg.TaskQueue, in, cfg.Index, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

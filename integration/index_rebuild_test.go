@@ -9,9 +9,9 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
-	"feedbackpipe/app"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 )
 
 // TestRunOutlivesTerminatedIndex terminates the run index (as the UI's Terminate does), or
@@ -77,13 +77,13 @@ func runOutlivesIndex(t *testing.T, end func(e *env, indexID string) error) {
 		t.Fatalf("the run is %s after its index ended, want running", st)
 	}
 
-	_, err = app.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now())
+	_, err = runindex.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now())
 	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), runID) {
 		t.Fatalf("admission after the index ended: %v, want a refusal naming %s", err, runID)
 	}
 
 	// What `starter stop` without an ID does: ask the index for its live runs, stop the only one.
-	state, err := app.Runs(ctx, e.tc, e.cfg.TaskQueue)
+	state, err := runindex.Runs(ctx, e.tc, e.cfg.TaskQueue)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func runOutlivesIndex(t *testing.T, end func(e *env, indexID string) error) {
 	// first reconciliation (30s) the entry is stopped.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		state, err := app.Runs(ctx, e.tc, e.cfg.TaskQueue)
+		state, err := runindex.Runs(ctx, e.tc, e.cfg.TaskQueue)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func runOutlivesIndex(t *testing.T, end func(e *env, indexID string) error) {
 	if row := e.run(runID); row == nil || row.Status != pipeline.StatusStopped {
 		t.Fatalf("pipeline_runs row: %+v", row)
 	}
-	if _, err := app.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
+	if _, err := runindex.StartRun(ctx, e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
 		t.Fatalf("admission once the run ended: %v", err)
 	}
 }

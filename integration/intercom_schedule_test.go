@@ -11,11 +11,11 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/intercom"
 	"feedbackpipe/intercom/intercomtest"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
@@ -187,7 +187,7 @@ func TestScheduledRunsTileAndObeyTheIndex(t *testing.T) {
 	// A start of the schedule may still be on its way after the pause: retry until admitted.
 	var blocking string
 	waitUntil(t, 20*time.Second, "a manual run admitted", func() bool {
-		id, err := app.StartRun(ctx, e.tc, e.cfg.TaskQueue, pipeline.RunInput{Days: 1, CreateStories: true, Source: pipeline.SourceIntercom}, e.cfg.Index, time.Now())
+		id, err := runindex.StartRun(ctx, e.tc, e.cfg.TaskQueue, pipeline.RunInput{Days: 1, CreateStories: true, Source: pipeline.SourceIntercom}, e.cfg.Index, time.Now())
 		blocking = id
 		return err == nil
 	})

@@ -11,9 +11,10 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 
-	"feedbackpipe/app"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
+	"feedbackpipe/workerhost"
 )
 
 // stopInPhase starts a run, waits until it is in phase, sends `stop`, and returns the final
@@ -41,13 +42,13 @@ func TestStopInEveryPhase(t *testing.T) {
 	cases := []struct {
 		phase     string
 		model     localmodel.Config
-		tweak     func(*app.Options)
+		tweak     func(*workerhost.Options)
 		holdTable string // a table kept locked so the phase waits on it until stopped
 	}{
 		{pipeline.PhaseExtraction, localmodel.Config{Latency: 300 * time.Millisecond}, nil, ""},
 		// Small embedding requests, one at a time, and none ahead during extraction, so the
 		// phase has every theme to embed and lasts.
-		{pipeline.PhaseEmbedding, localmodel.Config{Latency: 200 * time.Millisecond}, func(o *app.Options) {
+		{pipeline.PhaseEmbedding, localmodel.Config{Latency: 200 * time.Millisecond}, func(o *workerhost.Options) {
 			o.Activities.EmbedBatchInputs, o.Activities.EmbedInFlight, o.Activities.EmbedAhead = 4, 1, false
 		}, ""},
 		// The stories table locked by another session: the phase blocks on its first write,
@@ -56,7 +57,7 @@ func TestStopInEveryPhase(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.phase, func(t *testing.T) {
-			var tweaks []func(*app.Options)
+			var tweaks []func(*workerhost.Options)
 			if c.tweak != nil {
 				tweaks = append(tweaks, c.tweak)
 			}
@@ -91,13 +92,13 @@ func TestStopInEveryPhase(t *testing.T) {
 // running run is found by its PipelineStatus search attribute; the worker's metrics show the
 // index; a cancel from the UI ends the run `stopped`.
 func TestAdmissionAndVisibility(t *testing.T) {
-	e := newEnv(t, localmodel.Config{Latency: 300 * time.Millisecond}, func(o *app.Options) { o.Config.MetricsAddr = "127.0.0.1:0" })
+	e := newEnv(t, localmodel.Config{Latency: 300 * time.Millisecond}, func(o *workerhost.Options) { o.Config.MetricsAddr = "127.0.0.1:0" })
 	e.importSample()
 	in := allTime()
 	in.Concurrency = 2
 	runID := e.start(in)
 
-	_, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now())
+	_, err := runindex.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now())
 	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), runID) {
 		t.Fatalf("second admission: %v, want a refusal naming %s", err, runID)
 	}
@@ -134,14 +135,14 @@ func TestAdmissionAndVisibility(t *testing.T) {
 	if _, err := e.result(runID, 15*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	state, err := app.Runs(context.Background(), e.tc, e.cfg.TaskQueue)
+	state, err := runindex.Runs(context.Background(), e.tc, e.cfg.TaskQueue)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(state.Entries) != 1 || state.Entries[0].Status != pipeline.StatusStopped {
 		t.Fatalf("index after the cancel: %+v", state.Entries)
 	}
-	if _, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
+	if _, err := runindex.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
 		t.Fatalf("admission after the stop: %v", err)
 	}
 }
@@ -192,7 +193,7 @@ func TestTerminatedRunIsReconciled(t *testing.T) {
 	}
 	deadline := time.Now().Add(45 * time.Second)
 	for {
-		state, err := app.Runs(context.Background(), e.tc, e.cfg.TaskQueue)
+		state, err := runindex.Runs(context.Background(), e.tc, e.cfg.TaskQueue)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +209,7 @@ func TestTerminatedRunIsReconciled(t *testing.T) {
 	if row.Status != pipeline.StatusFailed || row.EndedAt == nil || !strings.Contains(row.FailureMessage, "(terminated)") {
 		t.Errorf("pipeline_runs row after reconciliation: %s, ended %v, %q", row.Status, row.EndedAt, row.FailureMessage)
 	}
-	if _, err := app.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
+	if _, err := runindex.StartRun(context.Background(), e.tc, e.cfg.TaskQueue, allTime(), e.cfg.Index, time.Now()); err != nil {
 		t.Fatalf("admission after the terminated run: %v", err)
 	}
 }

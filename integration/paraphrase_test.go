@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"feedbackpipe/app"
 	"feedbackpipe/eval"
 	"feedbackpipe/internal/paraphrase"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/sampledata"
+	"feedbackpipe/workerhost"
 )
 
 // Floors of the sample run's grouping with the paraphrasing model, which finds every
@@ -41,7 +41,7 @@ func TestGroupingToleratesParaphrasedSignatures(t *testing.T) {
 	}
 	srv := httptest.NewServer(model)
 	t.Cleanup(srv.Close)
-	e := newEnv(t, localmodel.Config{}, func(o *app.Options) {
+	e := newEnv(t, localmodel.Config{}, func(o *workerhost.Options) {
 		o.Config.LLM.BaseURL, o.Config.LLM.APIKey = srv.URL+"/v1", "test-key"
 		o.Config.LLM.ChatModel, o.Config.LLM.EmbeddingModel = "paraphrase-test", "paraphrase-blurred-embeddings"
 	})

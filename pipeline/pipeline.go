@@ -37,6 +37,10 @@ const (
 	SearchAttrPhase  = "PipelinePhase"
 )
 
+// WatchInterval is how often `starter watch` asks a run for its status; the benchmark follows a
+// run at the same pace, so its figures include what a person following the run costs.
+const WatchInterval = 500 * time.Millisecond
+
 // Defaults of a run's knobs.
 const (
 	DefaultConcurrency = 16

@@ -8,8 +8,9 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
+	"feedbackpipe/taskqueue"
 )
 
 func (c *cli) runCommand() *cobra.Command {
@@ -41,10 +42,10 @@ A worker must poll the task queue: when none does, run says so at once.`,
 				}
 				actx, cancel := context.WithTimeout(ctx, admitTimeout)
 				defer cancel()
-				runID, err := app.StartRun(actx, tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
+				runID, err := runindex.StartRun(actx, tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
 				if err != nil && actx.Err() != nil && ctx.Err() == nil {
 					return fmt.Errorf("run not started: the run index of task queue %s did not answer within %s: is a worker polling it? %s. "+
-						"The request may still be admitted once one is: check `starter list`", c.cfg.TaskQueue, admitTimeout, app.StartWorkerHint)
+						"The request may still be admitted once one is: check `starter list`", c.cfg.TaskQueue, admitTimeout, taskqueue.StartWorkerHint)
 				}
 				if err != nil {
 					return err

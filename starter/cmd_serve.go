@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/store"
 	"feedbackpipe/web"
 )
@@ -137,7 +137,7 @@ func (r *serveRuns) Start(ctx context.Context, days, max int) (string, error) {
 		CreateStories: true, Since: &since, Until: &until}
 	actx, cancel := context.WithTimeout(ctx, admitTimeout)
 	defer cancel()
-	return app.StartRun(actx, r.tc, r.c.cfg.TaskQueue, in, r.c.cfg.Index, until)
+	return runindex.StartRun(actx, r.tc, r.c.cfg.TaskQueue, in, r.c.cfg.Index, until)
 }
 
 func (r *serveRuns) Stop(ctx context.Context, runID string) error {

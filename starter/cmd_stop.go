@@ -11,8 +11,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/taskqueue"
 )
 
 func (c *cli) stopCommand() *cobra.Command {
@@ -46,7 +46,7 @@ the plain Temporal CLI:
 				// through a live worker.
 				if _, reason, err := c.statusOf(ctx, tc, runID); err == nil && reason != "" {
 					c.printf("stop requested for %s; %s: Temporal keeps the request and it takes effect when a worker is up (%s)\n",
-						runID, reason, app.StartWorkerHint)
+						runID, reason, taskqueue.StartWorkerHint)
 					return nil
 				}
 				c.printf("stop requested for %s; it ends 'stopped' within seconds (starter status %s)\n", runID, runID)

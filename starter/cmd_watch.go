@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
 )
 
@@ -81,7 +80,7 @@ func (c *cli) watch(ctx context.Context, tc client.Client, runID string) (pipeli
 		select {
 		case <-ctx.Done():
 			return s, ctx.Err()
-		case <-time.After(app.WatchInterval):
+		case <-time.After(pipeline.WatchInterval):
 		}
 	}
 }

@@ -9,8 +9,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
+	"feedbackpipe/taskqueue"
 )
 
 // What the CLI does when no worker is up. Queries (the run index, a run's status) need a worker
@@ -46,11 +47,11 @@ func (c *cli) note(format string, args ...any) {
 // workflowWorkerGone says why no worker can answer a query on the task queue, or "" when one
 // polled its workflow tasks recently.
 func (c *cli) workflowWorkerGone(ctx context.Context, tc client.Client, taskQueue string) string {
-	p, err := app.DescribePollers(ctx, tc, taskQueue, "workflow")
+	p, err := taskqueue.DescribePollers(ctx, tc, taskQueue, "workflow")
 	if err != nil {
 		return fmt.Sprintf("could not ask Temporal about task queue %s (%v)", taskQueue, err)
 	}
-	if time.Since(p.LastPoll["workflow"]) > app.PollerWindow {
+	if time.Since(p.LastPoll["workflow"]) > taskqueue.PollerWindow {
 		return fmt.Sprintf("no worker is polling task queue %s", taskQueue)
 	}
 	return ""
@@ -65,7 +66,7 @@ func (c *cli) readIndex(ctx context.Context, tc client.Client) (pipeline.IndexSt
 	}
 	qctx, cancel := context.WithTimeout(ctx, answerTimeout)
 	defer cancel()
-	state, err := app.Runs(qctx, tc, queue)
+	state, err := runindex.Runs(qctx, tc, queue)
 	switch {
 	case err == nil:
 		return state, "", nil
@@ -97,24 +98,24 @@ func (c *cli) indexFromPostgres(ctx context.Context) ([]pipeline.IndexEntry, err
 }
 
 // requireWorker refuses at once when no worker polls the task queue's workflow or activity
-// tasks. A worker that polled within app.PollerWindow may have stopped since (an idle one polls
+// tasks. A worker that polled within taskqueue.PollerWindow may have stopped since (an idle one polls
 // once a minute, a stopped one leaves its last poll behind), so when the run index exists it is
 // asked too: a live worker answers at once.
 func (c *cli) requireWorker(ctx context.Context, tc client.Client) error {
 	queue := c.cfg.TaskQueue
-	p, err := app.CheckWorkers(ctx, tc, queue, time.Now())
-	var none *app.NoWorkerError
+	p, err := taskqueue.CheckWorkers(ctx, tc, queue, time.Now())
+	var none *taskqueue.NoWorkerError
 	if errors.As(err, &none) {
-		return fmt.Errorf("run not started: %w: %s", err, app.StartWorkerHint)
+		return fmt.Errorf("run not started: %w: %s", err, taskqueue.StartWorkerHint)
 	}
 	if err != nil {
 		return fmt.Errorf("run not started: %w", err)
 	}
 	qctx, cancel := context.WithTimeout(ctx, answerTimeout)
 	defer cancel()
-	if _, err := app.Runs(qctx, tc, queue); err != nil && unanswered(qctx, err) && ctx.Err() == nil {
+	if _, err := runindex.Runs(qctx, tc, queue); err != nil && unanswered(qctx, err) && ctx.Err() == nil {
 		return fmt.Errorf("run not started: no worker answered on task queue %s within %s (its last poll was %s ago; it may have stopped): %s",
-			queue, answerTimeout, time.Since(p.Newest()).Round(time.Second), app.StartWorkerHint)
+			queue, answerTimeout, time.Since(p.Newest()).Round(time.Second), taskqueue.StartWorkerHint)
 	}
 	return nil
 }

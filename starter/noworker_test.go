@@ -14,11 +14,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"feedbackpipe/activities"
-	"feedbackpipe/app"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
+	"feedbackpipe/taskqueue"
 	"feedbackpipe/testenv"
+	"feedbackpipe/workerhost"
 )
 
 // noWorker is a fresh database and task queue in the test namespace that no worker polls.
@@ -210,7 +211,7 @@ func TestRunRefusesSoonAfterTheWorkerStopped(t *testing.T) {
 	n := newNoWorker(t)
 	cfg := testenv.Config(t)
 	cfg.DatabaseURL, cfg.TaskQueue = n.db, n.queue
-	w, err := app.StartWorker(context.Background(), app.Options{Config: cfg, LocalModel: localmodel.Config{},
+	w, err := workerhost.Start(context.Background(), workerhost.Options{Config: cfg, LocalModel: localmodel.Config{},
 		Activities: activities.DefaultConfig(), Logger: testenv.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +223,7 @@ func TestRunRefusesSoonAfterTheWorkerStopped(t *testing.T) {
 	}
 	// The server lists a worker's pollers once their first long poll reaches it.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		p, err := app.DescribePollers(context.Background(), n.tc, n.queue, "workflow")
+		p, err := taskqueue.DescribePollers(context.Background(), n.tc, n.queue, "workflow")
 		if err == nil && !p.LastPoll["workflow"].IsZero() {
 			break
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/store"
 )
@@ -80,7 +79,7 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 
 // withTemporal runs fn with a Temporal client, closed afterwards.
 func (c *cli) withTemporal(fn func(client.Client) error) error {
-	tc, err := app.Dial(c.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tc, err := c.cfg.Dial(slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		return err
 	}

@@ -16,13 +16,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"feedbackpipe/activities"
-	"feedbackpipe/app"
 	"feedbackpipe/ingest"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
+	"feedbackpipe/runindex"
 	"feedbackpipe/sampledata"
 	"feedbackpipe/testenv"
 	"feedbackpipe/web"
+	"feedbackpipe/workerhost"
 )
 
 // sampleMax is how many of the sample conversations (the oldest) both runs read: enough for
@@ -56,7 +57,7 @@ func TestBrowserTriageSurvivesARun(t *testing.T) {
 	cfg.DatabaseURL = testenv.Database(t)
 	cfg.TaskQueue = testenv.TaskQueue(t, tc, "web")
 	ctx := context.Background()
-	w, err := app.StartWorker(ctx, app.Options{Config: cfg, Activities: activities.DefaultConfig(),
+	w, err := workerhost.Start(ctx, workerhost.Options{Config: cfg, Activities: activities.DefaultConfig(),
 		LocalModel: localmodel.Config{}, Logger: testenv.Logger(t)})
 	if err != nil {
 		t.Fatalf("start worker: %v", err)
@@ -78,7 +79,7 @@ func TestBrowserTriageSurvivesARun(t *testing.T) {
 			t.Fatalf("run %s: %v, status %q", runID, err, s.Status)
 		}
 	}
-	first, err := app.StartRun(ctx, tc, cfg.TaskQueue, pipeline.RunInput{Days: 3650, MaxConversations: sampleMax, CreateStories: true, Concurrency: 16},
+	first, err := runindex.StartRun(ctx, tc, cfg.TaskQueue, pipeline.RunInput{Days: 3650, MaxConversations: sampleMax, CreateStories: true, Concurrency: 16},
 		cfg.Index, time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"feedbackpipe/activities"
-	"feedbackpipe/app"
 	"feedbackpipe/config"
 	"feedbackpipe/localmodel"
+	"feedbackpipe/workerhost"
 )
 
 func main() {
@@ -48,7 +48,7 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	w, err := app.StartWorker(ctx, app.Options{Config: cfg, LocalModel: local, Activities: activities.DefaultConfig(), Logger: logger})
+	w, err := workerhost.Start(ctx, workerhost.Options{Config: cfg, LocalModel: local, Activities: activities.DefaultConfig(), Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,6 @@
-package app
+// Package taskqueue tells who polls a task queue: the workers' last polls, and whether one is up
+// to take a run.
+package taskqueue
 
 import (
 	"context"

@@ -1,7 +1,8 @@
-// Package admission asks a task queue's run index to admit and start a PipelineRun
-// (update-with-start): the starter's `run` and the workflows a Temporal Schedule starts both go
-// through it, so every run obeys the index's limits.
-package admission
+// Package runindex is the client side of a task queue's run index (the RunIndex workflow): it
+// asks the index to admit and start a PipelineRun (update-with-start), which the starter's `run`
+// and the workflows a Temporal Schedule starts both go through, so every run obeys the index's
+// limits; and it reads the index's entries.
+package runindex
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package app
+package runindex
 
 import (
 	"context"
@@ -11,13 +11,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"feedbackpipe/admission"
 	"feedbackpipe/pipeline"
 )
-
-// WatchInterval is how often `starter watch` asks a run for its status; the benchmark follows a
-// run at the same pace, so its figures include what a person following the run costs.
-const WatchInterval = 500 * time.Millisecond
 
 // StartRun asks the task queue's run index to admit and start a PipelineRun under a fresh,
 // human-readable run ID (pipeline-YYYYMMDD-HHMMSS-xxxx), starting the index first if it is not
@@ -29,8 +24,8 @@ func StartRun(ctx context.Context, tc client.Client, taskQueue string, in pipeli
 	if err != nil {
 		return "", err
 	}
-	admitted, err := admission.Admit(ctx, tc, taskQueue, runID, in, limits, now)
-	if refused := (*admission.RefusedError)(nil); errors.As(err, &refused) {
+	admitted, err := Admit(ctx, tc, taskQueue, runID, in, limits, now)
+	if refused := (*RefusedError)(nil); errors.As(err, &refused) {
 		return "", fmt.Errorf("run not started: %w", refused)
 	}
 	return admitted, err

@@ -1,4 +1,4 @@
-package app
+package workerhost
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"feedbackpipe/runindex"
 	"feedbackpipe/telemetry"
 )
 
@@ -48,7 +49,7 @@ func StartMetrics(addr string, tm *telemetry.Metrics, tc client.Client, taskQueu
 		defer close(m.done)
 		for {
 			qctx, qcancel := context.WithTimeout(ctx, 5*time.Second)
-			state, err := Runs(qctx, tc, taskQueue)
+			state, err := runindex.Runs(qctx, tc, taskQueue)
 			qcancel()
 			if err == nil {
 				n := 0

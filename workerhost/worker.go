@@ -1,7 +1,7 @@
-// Package app assembles the worker process from its parts: configuration, migrations, the
+// Package workerhost assembles the worker process from its parts: configuration, migrations, the
 // Postgres pool, the LLM client (or the built-in local model), the Temporal client and worker.
 // The worker binary and the integration tests start the very same assembly.
-package app
+package workerhost
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
-	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -50,7 +49,7 @@ type Options struct {
 }
 
 // StartWorker migrates the database, connects everything, and starts polling the task queue.
-func StartWorker(ctx context.Context, o Options) (*Worker, error) {
+func Start(ctx context.Context, o Options) (*Worker, error) {
 	cfg, logger := o.Config, o.Logger
 	w := &Worker{logger: logger}
 	version, err := store.Migrate(cfg.DatabaseURL)
@@ -103,7 +102,7 @@ func StartWorker(ctx context.Context, o Options) (*Worker, error) {
 			return nil, err
 		}
 	}
-	if w.Temporal, err = dial(cfg, logger, tm); err != nil {
+	if w.Temporal, err = cfg.Dial(logger, sdkMetrics(tm)); err != nil {
 		w.Close(ctx)
 		return nil, err
 	}
@@ -178,25 +177,12 @@ func (w *Worker) Close(ctx context.Context) {
 	}
 }
 
-// Dial connects a Temporal client with the process's structured logger. The worker and the
-// starter both dial here, with the connection the configuration holds (config.Config.ClientOptions:
-// the Temporal profile and TEMPORAL_* variables, TLS and API key included, under the flags).
-func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
-	return dial(cfg, logger, nil)
-}
-
-// dial is Dial with the worker's metrics, when it serves them (tm may be nil).
-func dial(cfg config.Config, logger *slog.Logger, tm *telemetry.Metrics) (client.Client, error) {
-	opts := cfg.ClientOptions()
-	if tm != nil {
-		opts.MetricsHandler = tm.SDKHandler()
+// sdkMetrics is the Temporal SDK's metrics handler when the worker serves metrics (tm not nil).
+func sdkMetrics(tm *telemetry.Metrics) client.MetricsHandler {
+	if tm == nil {
+		return nil
 	}
-	opts.Logger = tlog.NewStructuredLogger(logger.With("component", "temporal"))
-	c, err := client.Dial(opts)
-	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s, namespace %s (start the local services with `make up`, or set TEMPORAL_ADDRESS or a Temporal profile): %w", cfg.TemporalAddress, cfg.Namespace, err)
-	}
-	return c, nil
+	return tm.SDKHandler()
 }
 
 // workerInterceptors are the worker's interceptors: the metrics' first (when served), so they
