@@ -49,6 +49,10 @@ type Config struct {
 	// NoEmbedAhead (EMBED_AHEAD=off) leaves every vector to the embedding phase instead of
 	// having extraction batches embed their conversations while their calls run.
 	NoEmbedAhead bool
+	// NoEagerActivities (EAGER_ACTIVITIES=off) has the worker start no activity itself: every
+	// batch goes through the task queue, so one run's batches spread over all workers, each
+	// starting tens to hundreds of milliseconds later.
+	NoEagerActivities bool
 	// StoryWriters (STORY_WRITERS) is how many group transactions the stories phase runs at once;
 	// 0 takes the activities' default.
 	StoryWriters int
@@ -116,12 +120,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.StoryWriters, err = integer(getenv, "STORY_WRITERS", 0); err != nil {
 		return c, err
 	}
-	switch v := strings.ToLower(strings.TrimSpace(getenv("EMBED_AHEAD"))); v {
-	case "", "on", "true", "1":
-	case "off", "false", "0":
-		c.NoEmbedAhead = true
-	default:
-		return c, fmt.Errorf("EMBED_AHEAD: %q is neither on nor off", v)
+	if c.NoEmbedAhead, err = off(getenv, "EMBED_AHEAD"); err != nil {
+		return c, err
+	}
+	if c.NoEagerActivities, err = off(getenv, "EAGER_ACTIVITIES"); err != nil {
+		return c, err
 	}
 	c.Actionable = extraction.DefaultActionable
 	if v := strings.TrimSpace(getenv("ACTIONABLE_TYPES")); v != "" {
@@ -154,6 +157,18 @@ func duration(getenv func(string) string, key string, def time.Duration) (time.D
 		return 0, fmt.Errorf("%s: %q is not a positive duration like 30s", key, v)
 	}
 	return d, nil
+}
+
+// off reads a switch that is on unless set to off (or false, 0).
+func off(getenv func(string) string, key string) (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(getenv(key))); v {
+	case "", "on", "true", "1":
+		return false, nil
+	case "off", "false", "0":
+		return true, nil
+	default:
+		return false, fmt.Errorf("%s: %q is neither on nor off", key, v)
+	}
 }
 
 func integer(getenv func(string) string, key string, def int) (int, error) {

@@ -121,7 +121,8 @@ func Start(ctx context.Context, o Options) (*Worker, error) {
 		MaxConcurrentActivityTaskPollers:            8,
 		MaxConcurrentWorkflowTaskPollers:            4,
 		MaxEagerActivityReservationsPerWorkflowTask: ptr(maxEagerBatches),
-		Interceptors: workerInterceptors(tm),
+		DisableEagerActivities:                      cfg.NoEagerActivities,
+		Interceptors:                                workerInterceptors(tm),
 	})
 	w.worker.RegisterWorkflowWithOptions(workflows.PipelineRun, workflow.RegisterOptions{Name: pipeline.WorkflowName})
 	w.worker.RegisterWorkflowWithOptions(workflows.RunIndex, workflow.RegisterOptions{Name: pipeline.IndexWorkflowName})
