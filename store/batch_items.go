@@ -13,9 +13,8 @@ import (
 // it.
 type BatchItem struct {
 	ConversationID string
-	// Done: the conversation has an outcome in the run already (a retried batch skips it).
-	Done bool
-	// Conversation is nil when Done, or when the conversation was deleted since the selection.
+	// Conversation is nil when the conversation has an outcome in the run already (a retried
+	// batch skips it), or was deleted since the selection.
 	Conversation *conversation.Conversation
 	// ContentHash is the content hash stored with the conversation at import.
 	ContentHash string
@@ -29,7 +28,7 @@ type BatchItem struct {
 // call, instead of one per question (selection, outcomes, conversations, cached themes).
 func (s *Store) ExtractionBatchItems(ctx context.Context, runID string, from, to int, promptVersion, model string) ([]BatchItem, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT rc.conversation_id, x.conversation_id IS NOT NULL, c.id IS NOT NULL,
+		SELECT rc.conversation_id, c.id IS NOT NULL,
 			c.created_at, coalesce(c.subject, ''), c.messages, coalesce(c.source_url, ''), coalesce(c.contact, ''),
 			coalesce(c.content_hash, ''), cached.result
 		FROM run_conversations rc
@@ -53,7 +52,7 @@ func (s *Store) ExtractionBatchItems(ctx context.Context, runID string, from, to
 		var c conversation.Conversation
 		var created *time.Time
 		var msgs, cached []byte
-		if err := rows.Scan(&it.ConversationID, &it.Done, &present, &created, &c.Subject, &msgs, &c.SourceURL,
+		if err := rows.Scan(&it.ConversationID, &present, &created, &c.Subject, &msgs, &c.SourceURL,
 			&c.Contact, &it.ContentHash, &cached); err != nil {
 			return nil, fmt.Errorf("read batch [%d, %d) of run %s: %w", from, to, runID, err)
 		}
