@@ -40,8 +40,9 @@ type embeddingAhead struct {
 	cancel context.CancelFunc
 }
 
-// embedAhead starts embedding the batch's conversations that need a chat call and have no vector
-// yet; nil when there is nothing to send (or the run is a dry run, which stores no vectors).
+// embedAhead starts embedding, in the background, the batch's conversations that need a chat call
+// and have no vector yet; nil when none needs a call (or the run is a dry run, which stores no
+// vectors).
 func (a *Activities) embedAhead(ctx context.Context, in ExtractBatchInput, b *extractionBatch) *embeddingAhead {
 	if in.DryRun || !a.Config.EmbedAhead {
 		return nil
@@ -62,23 +63,25 @@ func (a *Activities) embedAhead(ctx context.Context, in ExtractBatchInput, b *ex
 	if len(targets) == 0 {
 		return nil
 	}
-	dbCtx, cancelDB := dbContext(ctx)
-	missing, err := a.Store.Unembedded(dbCtx, a.LLM.EmbeddingModel(), targets)
-	cancelDB()
-	if err != nil || len(missing) == 0 {
-		if err != nil {
-			a.Logger.Info("embedding ahead skipped", "run_id", in.RunID, "error", err)
-		}
-		return nil
-	}
-	items := make(embeddingBatch, len(missing))
-	for i, t := range missing {
-		items[i] = embedItem{target: t, text: texts[t.ConversationID]}
-	}
 	reqCtx, cancel := context.WithCancel(ctx)
 	ah := &embeddingAhead{done: make(chan struct{}), cancel: cancel, res: embedResult{failures: map[string]string{}}}
 	go func() {
 		defer close(ah.done)
+		// Which conversations still need a vector is asked here, not before the batch's calls
+		// start: the calls do not wait for it.
+		dbCtx, cancelDB := dbContext(reqCtx)
+		missing, err := a.Store.Unembedded(dbCtx, a.LLM.EmbeddingModel(), targets)
+		cancelDB()
+		if err != nil {
+			if reqCtx.Err() == nil {
+				a.Logger.Info("embedding ahead skipped", "run_id", in.RunID, "error", err)
+			}
+			return
+		}
+		items := make(embeddingBatch, len(missing))
+		for i, t := range missing {
+			items[i] = embedItem{target: t, text: texts[t.ConversationID]}
+		}
 		// A batch's conversations fit one request but for very long texts; what fails is left to
 		// the embedding phase.
 		for _, part := range a.packEmbeddingBatches(items) {
