@@ -34,7 +34,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	if err := db.importSynthetic(ctx, p.N); err != nil {
 		return Result{}, err
 	}
-	model := localmodel.New(localmodel.Config{Latency: p.Latency}, nil)
+	model := localmodel.New(localmodel.Config{Latency: p.Latency, RecordCalls: true}, nil)
 	baseURL, stopModel, err := model.Start("127.0.0.1:0")
 	if err != nil {
 		return Result{}, err
@@ -67,7 +67,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return Result{}, err
 	}
 	defer terminateIndex(tc, queue, logger)
-	final, inFlight, stopSent, err := follow(ctx, tc, runID, model, p.StopIn)
+	final, stopSent, err := follow(ctx, tc, runID, p.StopIn)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
@@ -90,7 +90,11 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return r, err
 	}
 	r.PhaseSeconds = phaseDurations(start, start.Add(wall), r.Run.phases)
-	r.MeanCallsInFlight = meanInFlight(inFlight, r.Run.phases[pipeline.PhaseEmbedding])
+	extractionEnd := start.Add(time.Duration(r.PhaseSeconds["extraction"] * float64(time.Second)))
+	r.ExtractionSlots = slotTime(model.ChatCalls(), p.Concurrency, start, extractionEnd)
+	if r.PhaseSeconds["extraction"] > 0 {
+		r.MeanCallsInFlight = r.ExtractionSlots.Busy / r.PhaseSeconds["extraction"] * float64(p.Concurrency)
+	}
 	if r.Index, err = workflowHistory(ctx, tc, cfg.Namespace, pipeline.IndexWorkflowID(queue)); err != nil {
 		return r, err
 	}
@@ -103,13 +107,12 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 }
 
 // follow waits for the run to end (its result, as a client waiting on it gets it) while asking
-// for its status as often as `starter watch` does, and samples the model's chat calls in flight
-// every 100 ms (in this process: no request to Temporal). With stopIn set, it asks every 100 ms
-// and sends the run stop when its status first shows that phase. Phase times come from the
-// run's history afterwards (exact, where polls would see a phase up to one poll late), so the
-// polls are only those of a person following the run.
-func follow(ctx context.Context, tc client.Client, runID string, model *localmodel.Server, stopIn string) (
-	final pipeline.Status, inFlight []inFlightSample, stopSent time.Time, err error) {
+// for its status as often as `starter watch` does. With stopIn set, it asks every 100 ms and sends
+// the run stop when its status first shows that phase. Phase times come from the run's history
+// afterwards (exact, where polls would see a phase up to one poll late), so the polls are only
+// those of a person following the run.
+func follow(ctx context.Context, tc client.Client, runID string, stopIn string) (
+	final pipeline.Status, stopSent time.Time, err error) {
 	type ended struct {
 		status pipeline.Status
 		err    error
@@ -120,8 +123,6 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 		err := tc.GetWorkflow(ctx, runID, "").Get(ctx, &final)
 		done <- ended{final, err}
 	}()
-	sample := time.NewTicker(100 * time.Millisecond)
-	defer sample.Stop()
 	every := pipeline.WatchInterval
 	if stopIn != "" {
 		every = 100 * time.Millisecond // send the stop soon after the phase starts
@@ -132,7 +133,7 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 		select {
 		case e := <-done:
 			if e.err == nil {
-				return e.status, inFlight, stopSent, nil
+				return e.status, stopSent, nil
 			}
 			// A failed run returns an error: its status says why.
 			resp, qerr := tc.QueryWorkflow(ctx, runID, "", pipeline.QueryStatus)
@@ -141,12 +142,9 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 				qerr = resp.Get(&s)
 			}
 			if err := qerr; err != nil {
-				return s, inFlight, stopSent, fmt.Errorf("run %s: %w (its status: %w)", runID, e.err, err)
+				return s, stopSent, fmt.Errorf("run %s: %w (its status: %w)", runID, e.err, err)
 			}
-			return s, inFlight, stopSent, nil
-		case now := <-sample.C:
-			inFlight = append(inFlight, inFlightSample{at: now, calls: model.Stats().ChatInFlight})
-			continue
+			return s, stopSent, nil
 		case <-poll.C:
 		}
 		qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -159,29 +157,10 @@ func follow(ctx context.Context, tc client.Client, runID string, model *localmod
 		if err == nil && stopIn != "" && s.Phase == stopIn && stopSent.IsZero() {
 			stopSent = time.Now()
 			if err := tc.SignalWorkflow(ctx, runID, "", pipeline.SignalStop, nil); err != nil {
-				return s, inFlight, stopSent, fmt.Errorf("stop run %s: %w", runID, err)
+				return s, stopSent, fmt.Errorf("stop run %s: %w", runID, err)
 			}
 		}
 	}
-}
-
-// inFlightSample is the model's chat calls in flight at one moment.
-type inFlightSample struct {
-	at    time.Time
-	calls int64
-}
-
-// meanInFlight is the mean of the samples taken before until (all of them when until is zero).
-func meanInFlight(samples []inFlightSample, until time.Time) float64 {
-	var sum, n int64
-	for _, s := range samples {
-		if !until.IsZero() && !s.at.Before(until) {
-			break
-		}
-		sum += s.calls
-		n++
-	}
-	return float64(sum) / float64(max(n, 1))
 }
 
 // phaseDurations turns the times phases were first seen into durations.

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"math"
 	"testing"
 	"time"
 
+	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
 )
 
@@ -21,17 +23,38 @@ func TestPhaseDurationsOfAnUnseenPhase(t *testing.T) {
 	}
 }
 
-// The mean of the calls in flight counts only the samples taken before the given end (extraction's).
-func TestMeanInFlightStopsAtTheEnd(t *testing.T) {
-	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	var samples []inFlightSample
-	for i, calls := range []int64{64, 62, 64, 2, 0} {
-		samples = append(samples, inFlightSample{at: start.Add(time.Duration(i) * 100 * time.Millisecond), calls: calls})
+// The call slots' time splits into busy and the kinds of pause, and the parts add up to the window:
+// slot one makes calls 10 ms and 200 ms apart, slot two one long call; a call after the window
+// does not count, and one that runs past it counts up to its end.
+func TestSlotTimeSplitsTheWindow(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	calls := []localmodel.CallSpan{
+		{Arrived: at(1), Left: at(3)}, {Arrived: at(3.01), Left: at(5)}, {Arrived: at(5.2), Left: at(7)},
+		{Arrived: at(0.5), Left: at(9.5)}, {Arrived: at(10.5), Left: at(11.5)},
 	}
-	if got := meanInFlight(samples, start.Add(300*time.Millisecond)); got != 190.0/3 {
-		t.Errorf("mean before the end = %.2f, want %.2f", got, 190.0/3)
+	cases := []struct {
+		name string
+		end  float64
+		want SlotTime
+	}{
+		// Busy 2 + 1.99 + 1.8 + 9 slot-seconds; idle 0.5 + 1 before the first calls, 0.01 between,
+		// 0.2 in a hand-over, 3 + 0.5 after the last calls: all halved for two slots.
+		{"every call ends in the window", 10, SlotTime{Busy: 7.395, BeforeFirst: 0.75, Between: 0.005, HandOvers: 0.1, AfterLast: 1.75}},
+		// The long call counts up to the end (8.5 s), and slot one stands idle after 7 s.
+		{"a call runs past the end", 9, SlotTime{Busy: 7.145, BeforeFirst: 0.75, Between: 0.005, HandOvers: 0.1, AfterLast: 1}},
 	}
-	if got := meanInFlight(samples, time.Time{}); got != 192.0/5 {
-		t.Errorf("mean of all = %.2f, want %.2f", got, 192.0/5)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := slotTime(calls, 2, t0, at(tc.end))
+			near := func(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
+			if !near(got.Busy, tc.want.Busy) || !near(got.BeforeFirst, tc.want.BeforeFirst) || !near(got.Between, tc.want.Between) ||
+				!near(got.HandOvers, tc.want.HandOvers) || !near(got.AfterLast, tc.want.AfterLast) {
+				t.Errorf("slotTime = %+v, want %+v", got, tc.want)
+			}
+			if sum := got.Busy + got.BeforeFirst + got.Between + got.HandOvers + got.AfterLast; !near(sum, tc.end) {
+				t.Errorf("parts add up to %.6f s, want the window's %.1f s", sum, tc.end)
+			}
+		})
 	}
 }

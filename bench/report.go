@@ -23,6 +23,7 @@ type Result struct {
 	EmbeddingRequests int64              `json:"embedding_requests"`
 	PeakCallsInFlight int64              `json:"peak_calls_in_flight"`
 	MeanCallsInFlight float64            `json:"mean_calls_in_flight_during_extraction"`
+	ExtractionSlots   SlotTime           `json:"extraction_call_slots_seconds"`
 	Run               historyStats       `json:"run_history"`
 	Index             historyStats       `json:"index_history"`
 	EventsPer1000     float64            `json:"history_events_per_1000_conversations"`
@@ -54,6 +55,9 @@ func (r Result) print(w io.Writer) {
 	}
 	row("LLM calls/conversation", "%.3f (%d chat, %d embedding requests)", r.LLMCallsPerConv, r.ChatRequests, r.EmbeddingRequests)
 	row("chat calls in flight", "peak %d, mean %.1f during extraction (C=%d)", r.PeakCallsInFlight, r.MeanCallsInFlight, p.Concurrency)
+	sl := r.ExtractionSlots
+	row("extraction's call slots", "busy %.2f s; idle %.2f s before the first call, %.2f s between calls, %.2f s in hand-overs, %.2f s after the last call",
+		sl.Busy, sl.BeforeFirst, sl.Between, sl.HandOvers, sl.AfterLast)
 	row("history events/1,000 conv", "%.0f (run: %d executions, largest %d events, %.1f KB; index: %d events)",
 		r.EventsPer1000, r.Run.Executions, r.Run.LargestLen, float64(r.Run.LargestBytes)/1024, r.Index.Events)
 	row("activities retried", "%d (a heartbeat or start-to-close timeout, or a failed attempt)", r.Run.RetriedActivities)

@@ -77,6 +77,10 @@ type chatChoice struct {
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	s.counts.chat.Add(1)
 	defer s.counts.chatStarted()()
+	if s.cfg.RecordCalls {
+		arrived := time.Now()
+		defer func() { s.calls.add(CallSpan{Arrived: arrived, Left: time.Now()}) }()
+	}
 	var req chatRequest
 	msg := decodeBody(w, r, &req)
 	if msg == "" && isReview(req) {

@@ -29,6 +29,7 @@ type Config struct {
 	Seed        uint64        // seeds the fault RNG (deterministic sequence of fault decisions)
 	Dimensions  int           // embedding size, default 256
 	TimeoutHang time.Duration // how long a "timeout" fault hangs before answering 504; default 60s
+	RecordCalls bool          // keep every chat request's span (Server.ChatCalls)
 }
 
 // withDefaults fills unset fields and clamps out-of-range ones.

@@ -24,6 +24,7 @@ type Server struct {
 	log    *slog.Logger
 	dice   *faultDice
 	counts counters
+	calls  callLog
 	ids    atomic.Uint64 // completion ids
 	mux    *http.ServeMux
 }
