@@ -82,7 +82,11 @@ func PipelineRun(ctx workflow.Context, in pipeline.RunInput) (pipeline.Status, e
 			return r.finish(fmt.Errorf("start run: %w", err))
 		}
 		r.status.Total, r.status.ConversationsSelected = total, total
-		r.publish(ctx)
+		if workflow.GetVersion(ctx, firstMirrorChange, workflow.DefaultVersion, firstMirrorAhead) >= firstMirrorAhead {
+			r.mirrorInTurn()
+		} else {
+			r.publish(ctx)
+		}
 	}
 	err := r.phases()
 	if can := (*workflow.ContinueAsNewError)(nil); errors.As(err, &can) {

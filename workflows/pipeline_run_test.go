@@ -92,12 +92,12 @@ type harness struct {
 func newHarness(t *testing.T) *harness { return newHarnessAt(t, workflow.DefaultVersion) }
 
 func newHarnessAt(t *testing.T, finish workflow.Version) *harness {
-	return newHarnessShape(t, finish, workflow.DefaultVersion)
+	return newHarnessShape(t, finish, workflow.DefaultVersion, workflow.DefaultVersion)
 }
 
-// newHarnessShape runs the workflow at the given versions of the finish-ahead and review-ahead
-// changes.
-func newHarnessShape(t *testing.T, finish, ahead workflow.Version) *harness {
+// newHarnessShape runs the workflow at the given versions of the finish-ahead, review-ahead and
+// first-mirror changes.
+func newHarnessShape(t *testing.T, finish, ahead, first workflow.Version) *harness {
 	var suite testsuite.WorkflowTestSuite
 	// Warnings and errors only: the workflow warns when a mirror or upsert fails.
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
@@ -107,6 +107,7 @@ func newHarnessShape(t *testing.T, finish, ahead workflow.Version) *harness {
 	env.RegisterActivity(&activities.Activities{})
 	env.OnGetVersion(finishAheadChange, workflow.DefaultVersion, finishAhead).Return(finish)
 	env.OnGetVersion(reviewAheadChange, workflow.DefaultVersion, reviewAheadLate).Return(ahead)
+	env.OnGetVersion(firstMirrorChange, workflow.DefaultVersion, firstMirrorAhead).Return(first)
 	h := &harness{t: t, env: env}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(event{kind: "start", name: info.ActivityType.Name, id: info.ActivityID, input: decodeInput(t, info.ActivityType.Name, args)})
@@ -303,6 +304,19 @@ func (h *harness) count(kind, name string) int {
 	defer h.mu.Unlock()
 	n := 0
 	for _, e := range h.events {
+		if e.kind == kind && e.name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// countBefore counts the events of that kind and name before position end.
+func (h *harness) countBefore(end int, kind, name string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, e := range h.events[:end] {
 		if e.kind == kind && e.name == name {
 			n++
 		}
@@ -962,18 +976,9 @@ func TestFinalStatusIsWrittenAfterStoppingMirror(t *testing.T) {
 
 			fin := h.index("start", "FinishRun", 0)
 			require.GreaterOrEqual(t, fin, 0)
-			started, done := 0, 0
-			h.mu.Lock()
-			for _, e := range h.events[:fin] {
-				if e.name == "SetStatus" && e.kind == "start" {
-					started++
-				} else if e.name == "SetStatus" && e.kind == "done" {
-					done++
-				}
-			}
-			h.mu.Unlock()
+			started := h.countBefore(fin, "start", "SetStatus")
 			assert.Positive(t, started)
-			assert.Equal(t, started, done, "FinishRun started while a status mirror was still being written:%s", h.timeline())
+			assert.Equal(t, started, h.countBefore(fin, "done", "SetStatus"), "FinishRun started while a status mirror was still being written:%s", h.timeline())
 			assert.Contains(t, h.statusesMirrored(), "stopping/"+c.want)
 		})
 	}

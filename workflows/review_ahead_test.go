@@ -28,11 +28,15 @@ func (h *harness) mockTimedExtract() {
 	}
 }
 
-// newTimedRun is a harness at the finish-ahead shape and the given review-ahead version, whose
-// run of total conversations extracts in batches of one second a round and whose embedding and
-// stories phases end at once.
+// newTimedRun is a harness at the finish-ahead shape and the given review-ahead version (with the
+// first mirror sent ahead from the latest), whose run of total conversations extracts in batches
+// of one second a round and whose embedding and stories phases end at once.
 func newTimedRun(t *testing.T, ahead workflow.Version, total int) *harness {
-	h := newHarnessShape(t, finishAhead, ahead)
+	first := workflow.DefaultVersion
+	if ahead == reviewAheadLate {
+		first = firstMirrorAhead
+	}
+	h := newHarnessShape(t, finishAhead, ahead, first)
 	h.mockBookkeeping(total)
 	h.mockTimedExtract()
 	h.mockEmbed(0)

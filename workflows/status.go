@@ -38,6 +38,12 @@ func (r *run) enter(phase string) {
 		r.publish(r.ctx)
 		return
 	}
+	r.mirrorInTurn()
+}
+
+// mirrorInTurn publishes the run's status while the run goes on, after the mirrors queued before
+// it (each shows the status as it is when it goes out); the run's end waits for it (publishing).
+func (r *run) mirrorInTurn() {
 	turn := r.mirrorsQueued
 	r.mirrorsQueued++
 	r.publishing++
