@@ -7,7 +7,6 @@ type Stats struct {
 	ChatRequests      int64               // POST /v1/chat/completions received
 	EmbeddingRequests int64               // POST /v1/embeddings received
 	EmbeddingInputs   int64               // texts embedded (inputs of valid embedding requests)
-	ChatInFlight      int64               // chat requests being answered now
 	PeakChatInFlight  int64               // the most chat requests ever answered at once
 	Faults            map[FaultKind]int64 // injected faults by kind; every kind is present
 }
@@ -45,7 +44,6 @@ func (c *counters) snapshot() Stats {
 		ChatRequests:      c.chat.Load(),
 		EmbeddingRequests: c.embeddings.Load(),
 		EmbeddingInputs:   c.inputs.Load(),
-		ChatInFlight:      c.chatInFlight.Load(),
 		PeakChatInFlight:  c.chatPeak.Load(),
 		Faults:            make(map[FaultKind]int64, numFaultKinds),
 	}

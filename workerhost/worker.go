@@ -48,7 +48,7 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
-// StartWorker migrates the database, connects everything, and starts polling the task queue.
+// Start migrates the database, connects everything, and starts polling the task queue.
 func Start(ctx context.Context, o Options) (*Worker, error) {
 	cfg, logger := o.Config, o.Logger
 	w := &Worker{logger: logger}
