@@ -90,10 +90,10 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return r, err
 	}
 	r.PhaseSeconds = phaseDurations(start, start.Add(wall), r.Run.phases)
-	extractionEnd := start.Add(time.Duration(r.PhaseSeconds["extraction"] * float64(time.Second)))
-	r.ExtractionSlots = slotTime(model.ChatCalls(), p.Concurrency, start, extractionEnd)
-	if r.PhaseSeconds["extraction"] > 0 {
-		r.MeanCallsInFlight = r.ExtractionSlots.Busy / r.PhaseSeconds["extraction"] * float64(p.Concurrency)
+	extraction := r.PhaseSeconds["extraction"]
+	r.ExtractionSlots = slotTime(model.ChatCalls(), p.Concurrency, start, extraction)
+	if extraction > 0 {
+		r.MeanCallsInFlight = r.ExtractionSlots.Busy / extraction * float64(p.Concurrency)
 	}
 	if r.Index, err = workflowHistory(ctx, tc, cfg.Namespace, pipeline.IndexWorkflowID(queue)); err != nil {
 		return r, err

@@ -46,7 +46,7 @@ func TestSlotTimeSplitsTheWindow(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := slotTime(calls, 2, t0, at(tc.end))
+			got := slotTime(calls, 2, t0, tc.end)
 			near := func(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
 			if !near(got.Busy, tc.want.Busy) || !near(got.BeforeFirst, tc.want.BeforeFirst) || !near(got.Between, tc.want.Between) ||
 				!near(got.HandOvers, tc.want.HandOvers) || !near(got.AfterLast, tc.want.AfterLast) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -28,50 +29,38 @@ type SlotTime struct {
 	AfterLast float64 `json:"after_last_call"`
 }
 
-// slotTime accounts for c call slots over [start, end) from the chat calls the model answered.
-// The model does not know which slot made a call, so each call is taken to use the slot free the
-// longest (first freed, first reused): the idle total is exact, its split between the kinds of
-// pause close. Calls outside the window count for their part inside it.
-func slotTime(calls []localmodel.CallSpan, c int, start, end time.Time) SlotTime {
+// slotTime accounts for c call slots over the window seconds from start, from the chat calls
+// the model answered. The model does not know which slot made a call, so each call is taken to
+// use the slot free the longest (first freed, first reused): the idle total is exact, its split
+// between the kinds of pause close. Calls outside the window count for their part inside it.
+func slotTime(calls []localmodel.CallSpan, c int, start time.Time, window float64) SlotTime {
 	var st SlotTime
-	if c <= 0 || !end.After(start) {
+	if c <= 0 || window <= 0 {
 		return st
 	}
+	// Events are seconds from start; at one instant an answer frees its slot before a call takes one.
 	type event struct {
-		at      time.Time
+		at      float64
 		arrives bool
 	}
 	var events []event
 	for _, call := range calls {
-		a, l := maxTime(call.Arrived, start), minTime(call.Left, end)
-		if !l.After(a) {
+		a, l := max(call.Arrived.Sub(start).Seconds(), 0), min(call.Left.Sub(start).Seconds(), window)
+		if l <= a {
 			continue
 		}
-		st.Busy += l.Sub(a).Seconds()
+		st.Busy += l - a
 		events = append(events, event{a, true}, event{l, false})
 	}
-	// At one instant an answer frees its slot before a call takes one.
 	slices.SortFunc(events, func(x, y event) int {
-		if c := x.at.Compare(y.at); c != 0 {
-			return c
-		}
-		switch {
-		case x.arrives == y.arrives:
-			return 0
-		case y.arrives:
-			return -1
-		}
-		return 1
+		return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(b2i(x.arrives), b2i(y.arrives)))
 	})
 	// free holds when each idle slot was freed; started says whether it has made a call yet.
 	type idle struct {
-		since   time.Time
+		since   float64
 		started bool
 	}
 	free := make([]idle, c)
-	for i := range free {
-		free[i] = idle{since: start}
-	}
 	for _, e := range events {
 		if !e.arrives {
 			free = append(free, idle{since: e.at, started: true})
@@ -82,21 +71,21 @@ func slotTime(calls []localmodel.CallSpan, c int, start, end time.Time) SlotTime
 		}
 		s := free[0]
 		free = free[1:]
-		gap := e.at.Sub(s.since)
+		gap := e.at - s.since
 		switch {
 		case !s.started:
-			st.BeforeFirst += gap.Seconds()
-		case gap < handOverGap:
-			st.Between += gap.Seconds()
+			st.BeforeFirst += gap
+		case gap < handOverGap.Seconds():
+			st.Between += gap
 		default:
-			st.HandOvers += gap.Seconds()
+			st.HandOvers += gap
 		}
 	}
 	for _, s := range free {
 		if s.started {
-			st.AfterLast += end.Sub(s.since).Seconds()
+			st.AfterLast += window - s.since
 		} else {
-			st.BeforeFirst += end.Sub(s.since).Seconds()
+			st.BeforeFirst += window - s.since
 		}
 	}
 	n := float64(c)
@@ -105,16 +94,9 @@ func slotTime(calls []localmodel.CallSpan, c int, start, end time.Time) SlotTime
 	return st
 }
 
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
+func b2i(b bool) int {
+	if b {
+		return 1
 	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
+	return 0
 }
