@@ -20,7 +20,7 @@ type chatRequest struct {
 		Type       string `json:"type"`
 		JSONSchema *struct {
 			Name   string         `json:"name"`
-			Schema map[string]any `json:"schema"`
+			Schema json.RawMessage `json:"schema"`
 			Strict bool           `json:"strict"`
 		} `json:"json_schema"`
 	} `json:"response_format"`
@@ -89,7 +89,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	}
 	var job chatJob
 	if msg == "" {
-		job, msg = newChatJob(req)
+		job, msg = newChatJob(req, &s.schemas)
 	}
 	if msg != "" {
 		badRequest(w, "%s", msg)
@@ -128,7 +128,7 @@ type chatJob struct {
 // newChatJob checks the request and finds the prompt: the last user message holding a
 // conversation (on a corrective retry the last user message is the validation feedback, and the
 // conversation is in an earlier one). msg is the 400 message when the request is unusable.
-func newChatJob(req chatRequest) (job chatJob, msg string) {
+func newChatJob(req chatRequest, schemas *schemaCache) (job chatJob, msg string) {
 	if req.Stream {
 		return job, "streaming is not supported by the local model"
 	}
@@ -136,18 +136,23 @@ func newChatJob(req chatRequest) (job chatJob, msg string) {
 		return job, "messages must not be empty"
 	}
 	rf := req.ResponseFormat
-	if rf == nil || rf.Type != "json_schema" || rf.JSONSchema == nil || rf.JSONSchema.Schema == nil {
+	if rf == nil || rf.Type != "json_schema" || rf.JSONSchema == nil || len(rf.JSONSchema.Schema) == 0 ||
+		string(rf.JSONSchema.Schema) == "null" {
 		return job, "the local model needs a json_schema response format (response_format.type \"json_schema\" with a schema)"
 	}
 	var err error
-	if job.schema, err = parseObjectSchema(rf.JSONSchema.Schema); err != nil {
+	if job.schema, err = schemas.get(rf.JSONSchema.Schema); err != nil {
 		return job, "response_format.json_schema.schema: " + err.Error()
+	}
+	texts := make([]string, len(req.Messages))
+	for i, m := range req.Messages {
+		texts[i] = m.text()
+		job.promptChars += len(texts[i])
 	}
 	prompt := ""
 	for i := len(req.Messages) - 1; i >= 0 && prompt == ""; i-- {
-		m := req.Messages[i]
-		if t := m.text(); m.Role == "user" && strings.Contains(t, extraction.MarkerConversation) {
-			prompt = t
+		if req.Messages[i].Role == "user" && strings.Contains(texts[i], extraction.MarkerConversation) {
+			prompt = texts[i]
 		}
 	}
 	if prompt == "" {
@@ -157,9 +162,6 @@ func newChatJob(req chatRequest) (job chatJob, msg string) {
 	job.prompt = extraction.ParseUserPrompt(prompt)
 	if len(job.prompt.Messages) == 0 && strings.TrimSpace(job.prompt.Subject) == "" {
 		return job, "the conversation in the prompt has no subject and no messages"
-	}
-	for _, m := range req.Messages {
-		job.promptChars += len(m.text())
 	}
 	return job, ""
 }

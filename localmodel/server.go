@@ -26,7 +26,9 @@ type Server struct {
 	counts counters
 	calls  callLog
 	ids    atomic.Uint64 // completion ids
-	mux    *http.ServeMux
+	// schemas are the response schemas of chat requests, parsed once each.
+	schemas schemaCache
+	mux     *http.ServeMux
 }
 
 // New creates the local model; a nil logger discards logs.
