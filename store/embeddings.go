@@ -88,39 +88,67 @@ type EmbeddingBatch struct {
 }
 
 // SaveEmbeddingBatch stores vectors (first writer wins), failures and the request's usage in one
-// transaction. Rows are written in conversation order, so two batches writing some of the same
-// conversations at once (an extraction batch's embedding ahead and a background embedding)
-// wait for each other instead of deadlocking.
+// transaction and one round trip: a pipelined batch of three statements, each writing all its
+// rows at once. Vectors go as one flat array with each row's bounds, and are written in
+// conversation order, so two batches writing some of the same conversations at once (an
+// extraction batch's embedding ahead and a background embedding) wait for each other instead of
+// deadlocking.
 func (s *Store) SaveEmbeddingBatch(ctx context.Context, b *EmbeddingBatch) error {
 	vectors := slices.SortedFunc(slices.Values(b.Vectors), func(x, y Vector) int {
 		return cmp.Compare(x.ConversationID, y.ConversationID)
 	})
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		batch := &pgx.Batch{}
-		for _, v := range vectors {
-			batch.Queue(`
-				INSERT INTO embeddings (conversation_id, model, content_hash, vector, created_by_run)
-				SELECT $1, $2, $3, $4, $5
-				WHERE NOT $6::bool OR EXISTS (SELECT 1 FROM themes WHERE run_id = $5 AND conversation_id = $1)
-				ON CONFLICT DO NOTHING`,
-				v.ConversationID, b.Model, v.ContentHash, v.Values, b.RunID, b.ThemedOnly)
-		}
-		for _, id := range slices.Sorted(maps.Keys(b.Failures)) {
-			msg := b.Failures[id]
-			batch.Queue(`
-				INSERT INTO embedding_failures (run_id, conversation_id, error) VALUES ($1, $2, $3)
-				ON CONFLICT DO NOTHING`, b.RunID, id, msg)
-		}
+	rows := vectorRows{}
+	for _, v := range vectors {
+		rows.add(v)
+	}
+	failed := slices.Sorted(maps.Keys(b.Failures))
+	errs := make([]string, len(failed))
+	for i, id := range failed {
+		errs[i] = b.Failures[id]
+	}
+	batch := &pgx.Batch{}
+	if len(vectors) > 0 {
 		batch.Queue(`
-			INSERT INTO run_llm_usage (run_id, phase, batch_key, llm_calls, tokens_in, tokens_out, cost_usd)
-			VALUES ($1, 'embedding', $2, $3, $4, 0, $5)
-			ON CONFLICT (run_id, phase, batch_key) DO UPDATE SET llm_calls = run_llm_usage.llm_calls + EXCLUDED.llm_calls,
-				tokens_in = run_llm_usage.tokens_in + EXCLUDED.tokens_in, cost_usd = run_llm_usage.cost_usd + EXCLUDED.cost_usd`,
-			b.RunID, b.BatchKey, b.LLMCalls, b.TokensIn, b.CostUSD)
-		return tx.SendBatch(ctx, batch).Close()
-	})
-	if err != nil {
+			INSERT INTO embeddings (conversation_id, model, content_hash, vector, created_by_run)
+			SELECT v.id, @model, v.hash, (@flat::real[])[v.lo:v.hi], @run
+			FROM unnest(@ids::text[], @hashes::text[], @lo::int[], @hi::int[]) WITH ORDINALITY AS v(id, hash, lo, hi, n)
+			WHERE NOT @themedOnly OR EXISTS (SELECT 1 FROM themes WHERE run_id = @run AND conversation_id = v.id)
+			ORDER BY v.n
+			ON CONFLICT DO NOTHING`,
+			pgx.NamedArgs{"model": b.Model, "run": b.RunID, "themedOnly": b.ThemedOnly, "flat": rows.flat,
+				"ids": rows.ids, "hashes": rows.hashes, "lo": rows.lo, "hi": rows.hi})
+	}
+	if len(failed) > 0 {
+		batch.Queue(`
+			INSERT INTO embedding_failures (run_id, conversation_id, error)
+			SELECT $1, f.id, f.error FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS f(id, error, n)
+			ORDER BY f.n
+			ON CONFLICT DO NOTHING`, b.RunID, failed, errs)
+	}
+	batch.Queue(`
+		INSERT INTO run_llm_usage (run_id, phase, batch_key, llm_calls, tokens_in, tokens_out, cost_usd)
+		VALUES ($1, 'embedding', $2, $3, $4, 0, $5)
+		ON CONFLICT (run_id, phase, batch_key) DO UPDATE SET llm_calls = run_llm_usage.llm_calls + EXCLUDED.llm_calls,
+			tokens_in = run_llm_usage.tokens_in + EXCLUDED.tokens_in, cost_usd = run_llm_usage.cost_usd + EXCLUDED.cost_usd`,
+		b.RunID, b.BatchKey, b.LLMCalls, b.TokensIn, b.CostUSD)
+	// A pipelined batch runs as one implicit transaction.
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("save embeddings of run %s: %w", b.RunID, err)
 	}
 	return nil
+}
+
+// vectorRows are vectors laid out for one insert: their values end to end in flat, row i's at
+// flat[lo[i]:hi[i]] in Postgres' 1-based, inclusive slice bounds.
+type vectorRows struct {
+	ids, hashes []string
+	lo, hi      []int32
+	flat        []float32
+}
+
+func (r *vectorRows) add(v Vector) {
+	r.ids, r.hashes = append(r.ids, v.ConversationID), append(r.hashes, v.ContentHash)
+	r.lo = append(r.lo, int32(len(r.flat)+1))
+	r.flat = append(r.flat, v.Values...)
+	r.hi = append(r.hi, int32(len(r.flat)))
 }
