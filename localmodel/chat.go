@@ -19,9 +19,9 @@ type chatRequest struct {
 	ResponseFormat *struct {
 		Type       string `json:"type"`
 		JSONSchema *struct {
-			Name   string         `json:"name"`
+			Name   string          `json:"name"`
 			Schema json.RawMessage `json:"schema"`
-			Strict bool           `json:"strict"`
+			Strict bool            `json:"strict"`
 		} `json:"json_schema"`
 	} `json:"response_format"`
 }
