@@ -168,12 +168,8 @@ func newChatJob(req chatRequest, schemas *schemaCache) (job chatJob, msg string)
 
 // render projects the theme onto the schema and encodes it; a content fault spoils the result.
 func render(theme extraction.Theme, schema objectSchema, fault FaultKind) (string, error) {
-	raw, err := json.Marshal(theme)
+	full, err := jsonFields(theme)
 	if err != nil {
-		return "", err
-	}
-	var full map[string]any
-	if err := json.Unmarshal(raw, &full); err != nil {
 		return "", err
 	}
 	fields := schema.project(full)

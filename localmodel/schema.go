@@ -148,37 +148,44 @@ func number(v any) (float64, bool) {
 	return n, ok
 }
 
-// MarshalJSON renders the fields as one JSON object, in order, without HTML escaping.
-func (o orderedObject) MarshalJSON() ([]byte, error) {
+// MarshalJSON encodes the object with its keys in order.
+func (o orderedObject) MarshalJSON() ([]byte, error) { return marshal(o) }
+
+// marshal encodes v as compact JSON without HTML escaping, with one encoder for the whole value.
+func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := encodeValue(&b, enc, v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// encodeValue appends v's JSON to b through enc, which writes into b; an orderedObject keeps its
+// key order.
+func encodeValue(b *bytes.Buffer, enc *json.Encoder, v any) error {
+	o, ok := v.(orderedObject)
+	if !ok {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode ends each value with a newline
+		return nil
+	}
 	b.WriteByte('{')
 	for i, f := range o {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, err := marshal(f.name)
-		if err != nil {
-			return nil, err
+		if err := encodeValue(b, enc, f.name); err != nil {
+			return err
 		}
-		v, err := marshal(f.value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
 		b.WriteByte(':')
-		b.Write(v)
+		if err := encodeValue(b, enc, f.value); err != nil {
+			return err
+		}
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// marshal encodes v as compact JSON without HTML escaping.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	return nil
 }
