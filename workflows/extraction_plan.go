@@ -65,9 +65,11 @@ type extractionPlan struct {
 	// balanced sizes the batches near the end so the run's slots end together (finish-ahead
 	// version): see next.
 	balanced bool
-	perRound time.Duration // how long one call of a slot takes, from the batches that ended
-	inFlight map[int]plannedBatch
-	lastID   int
+	// spanSized sizes batches by time once calls are timed (batch-span version): see maxRounds.
+	spanSized bool
+	perRound  time.Duration // how long one call of a slot takes, from the batches that ended
+	inFlight  map[int]plannedBatch
+	lastID    int
 }
 
 // plannedBatch is a batch in flight as the plan sees it.
@@ -89,7 +91,8 @@ func newExtractionPlan(v workflow.Version, concurrency int) *extractionPlan {
 // conversations remain unassigned and the time now; zero units when none may start now. slots is
 // what the activity is told it may use (0 in the legacy shape).
 //
-// A run-wide batch makes at most roundsPerBatch calls per slot. Before any batch ended, and in
+// A run-wide batch makes at most maxRounds calls per slot (roundsPerBatch, or more with fast calls
+// in the batch-span version). Before any batch ended, and in
 // runs of the shapes released before finish-ahead, it takes half its share of what remains
 // (guided self-scheduling). A balanced plan, once batches ended and tell how long a call takes,
 // finds the earliest time by which the free slots, and the batches in flight after they end, can
@@ -106,7 +109,7 @@ func (p *extractionPlan) next(remaining int, now time.Time) (units, size, slots 
 		return 1, legacyBatchSize(p.conc), 0
 	}
 	units = min(slotsPerBatch, p.free)
-	rounds := min(roundsPerBatch, max(1, (remaining+2*p.conc-1)/(2*p.conc)))
+	rounds := min(p.maxRounds(), max(1, (remaining+2*p.conc-1)/(2*p.conc)))
 	if p.balanced && p.perRound > 0 {
 		rounds = p.balancedRounds(remaining, now)
 		if rounds == 0 {
@@ -119,9 +122,10 @@ func (p *extractionPlan) next(remaining int, now time.Time) (units, size, slots 
 // balancedRounds is how many rounds a batch starting now makes to end by the earliest time the
 // run's slots can make the remaining calls (see next); 0 when it should wait.
 func (p *extractionPlan) balancedRounds(remaining int, now time.Time) int {
-	horizon := time.Duration(roundsPerBatch) * p.perRound
+	most := p.maxRounds()
+	horizon := time.Duration(most) * p.perRound
 	if p.capacity(horizon, now) < remaining {
-		return roundsPerBatch
+		return most
 	}
 	lo, hi := time.Duration(0), horizon // capacity(lo) < remaining <= capacity(hi)
 	for hi-lo > time.Millisecond {

@@ -141,6 +141,7 @@ func (r *run) extract() error {
 	embedder := r.backgroundEmbedder(sel, fail)
 	r.finishAhead = workflow.GetVersion(r.ctx, finishAheadChange, workflow.DefaultVersion, finishAhead) >= finishAhead
 	plan.balanced = r.finishAhead && plan.runWide
+	plan.spanSized = plan.balanced && workflow.GetVersion(r.ctx, batchSpanChange, workflow.DefaultVersion, batchSpanV1) >= batchSpanV1
 	ahead := r.reviewAhead(plan.runWide)
 	for {
 		for !r.stopped() && firstErr == nil && !r.continueSuggested(started) {
