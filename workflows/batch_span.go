@@ -20,18 +20,23 @@ const (
 	batchSpanV1     = workflow.Version(1)
 )
 
-// batchSpan is about how long a batch lasts with fast calls; maxRoundsPerBatch bounds its rounds
-// (a batch of slotsPerBatch·maxRoundsPerBatch conversations loads them in one query).
+// batchSpan is about how long a batch lasts with fast calls. maxRoundsPerBatch bounds a batch's
+// rounds (a batch of slotsPerBatch·maxRoundsPerBatch conversations loads them in one query), and
+// maxConversationsInFlight the conversations the run's batches hold at once, which worker memory
+// follows: at --concurrency 64 a batch may grow to 240 rounds, at 512 to 32 (never below
+// roundsPerBatch).
 const (
-	batchSpan         = 10 * time.Second
-	maxRoundsPerBatch = 240
+	batchSpan                = 10 * time.Second
+	maxRoundsPerBatch        = 240
+	maxConversationsInFlight = 16384
 )
 
 // maxRounds is the most rounds a batch makes now: roundsPerBatch, or in a time-sized plan with
-// calls timed, the rounds of about batchSpan.
+// calls timed, the rounds of about batchSpan within the bounds above.
 func (p *extractionPlan) maxRounds() int {
 	if !p.spanSized || p.perRound <= 0 {
 		return roundsPerBatch
 	}
-	return min(maxRoundsPerBatch, max(roundsPerBatch, int(batchSpan/p.perRound)))
+	most := min(maxRoundsPerBatch, maxConversationsInFlight/max(p.conc, 1))
+	return max(roundsPerBatch, min(most, int(batchSpan/p.perRound)))
 }

@@ -29,6 +29,13 @@ func TestMaxRoundsFollowTheCallTime(t *testing.T) {
 	}
 	p.spanSized, p.perRound = false, time.Millisecond
 	assert.Equal(t, roundsPerBatch, p.maxRounds(), "shapes before batch-span")
+
+	// The run's batches hold at most maxConversationsInFlight conversations at once.
+	for conc, want := range map[int]int{64: maxRoundsPerBatch, 128: 128, 512: 32, 1024: roundsPerBatch} {
+		wide := newExtractionPlan(extractionRunWide, conc)
+		wide.balanced, wide.spanSized, wide.perRound = true, true, time.Millisecond
+		assert.Equal(t, want, wide.maxRounds(), "concurrency %d", conc)
+	}
 }
 
 // With fast calls a time-sized plan hands out a few long batches instead of many short ones, so
