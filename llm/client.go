@@ -28,6 +28,9 @@ type Client struct {
 	// proven is set once a call succeeds: from then on the configuration is known to work, and
 	// a 400 that names no refusal code is taken for this input's fault, not the configuration's.
 	proven atomic.Bool
+	// floatEmbeddings is set once the embeddings API showed it does not answer base64 (see
+	// embedRequest): from then on vectors are asked for as decimal floats.
+	floatEmbeddings atomic.Bool
 }
 
 // New builds a client. One client per worker process, so its limiter is shared by every activity.
@@ -197,20 +200,20 @@ func (c *Client) Embed(ctx context.Context, inputs []string) ([][]float32, Usage
 		est += tokens.Estimate(in) + 1
 	}
 	var resp openai.EmbeddingResponse
+	fallbacks := 0
 	calls, err := c.withRetry(ctx, est, c.cfg.EmbeddingModel, KindEmbed, "embeddings call", func(ctx context.Context) error {
 		var err error
-		// Vectors come as base64 of little-endian float32, as the official clients ask for them:
-		// a quarter of the bytes of decimal floats, and no float parsing.
-		resp, err = c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
-			Input: inputs, Model: openai.EmbeddingModel(c.cfg.EmbeddingModel),
-			EncodingFormat: openai.EmbeddingEncodingFormatBase64,
-		})
+		var fellBack bool
+		resp, fellBack, err = c.embedRequest(ctx, inputs)
+		if fellBack {
+			fallbacks++
+		}
 		if err == nil && len(resp.Data) != len(inputs) {
 			err = fmt.Errorf("answer has %d vectors for %d inputs", len(resp.Data), len(inputs))
 		}
 		return err
 	})
-	usage := Usage{Calls: calls}
+	usage := Usage{Calls: calls + fallbacks}
 	if err != nil {
 		return nil, usage, err
 	}
