@@ -30,7 +30,7 @@ func (c *Client) embedRequest(ctx context.Context, inputs []string) (resp openai
 	}
 	c.floatEmbeddings.Store(true)
 	c.logger.Warn("the embeddings API does not answer base64: asking for decimal floats from now on",
-		"model", c.cfg.EmbeddingModel, "error", err)
+		"model", c.cfg.EmbeddingModel, "error", redactKey(err.Error()))
 	req.EncodingFormat = openai.EmbeddingEncodingFormatFloat
 	resp, err = c.api.CreateEmbeddings(ctx, req)
 	return resp, true, err
