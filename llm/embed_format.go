@@ -17,23 +17,21 @@ import (
 // floats anyway, gets the same request again at once with decimal floats (fellBack: a second
 // request was made), and every later request of the client asks for floats.
 func (c *Client) embedRequest(ctx context.Context, inputs []string) (resp openai.EmbeddingResponse, fellBack bool, err error) {
-	req := openai.EmbeddingRequestStrings{Input: inputs, Model: openai.EmbeddingModel(c.cfg.EmbeddingModel),
-		EncodingFormat: openai.EmbeddingEncodingFormatFloat}
-	if c.floatEmbeddings.Load() {
+	req := openai.EmbeddingRequestStrings{Input: inputs, Model: openai.EmbeddingModel(c.cfg.EmbeddingModel)}
+	if !c.floatEmbeddings.Load() {
+		req.EncodingFormat = openai.EmbeddingEncodingFormatBase64
 		resp, err = c.api.CreateEmbeddings(ctx, req)
-		return resp, false, err
+		if err == nil || !base64Unsupported(err) {
+			return resp, false, err
+		}
+		c.floatEmbeddings.Store(true)
+		c.logger.Warn("the embeddings API does not answer base64: asking for decimal floats from now on",
+			"model", c.cfg.EmbeddingModel, "error", redactKey(err.Error()))
+		fellBack = true
 	}
-	req.EncodingFormat = openai.EmbeddingEncodingFormatBase64
-	resp, err = c.api.CreateEmbeddings(ctx, req)
-	if err == nil || !base64Unsupported(err) {
-		return resp, false, err
-	}
-	c.floatEmbeddings.Store(true)
-	c.logger.Warn("the embeddings API does not answer base64: asking for decimal floats from now on",
-		"model", c.cfg.EmbeddingModel, "error", redactKey(err.Error()))
 	req.EncodingFormat = openai.EmbeddingEncodingFormatFloat
 	resp, err = c.api.CreateEmbeddings(ctx, req)
-	return resp, true, err
+	return resp, fellBack, err
 }
 
 // base64Unsupported says whether a base64 embeddings request failed for its format: a 400 that
