@@ -1,18 +1,20 @@
 package localmodel
 
 import (
+	"encoding"
 	"encoding/json"
 	"reflect"
 	"strings"
 )
 
 // jsonFields is the JSON object v (a struct) encodes to, as json.Unmarshal would decode it into
-// a map[string]any: its fields under their json names, strings, booleans, numbers as float64,
-// lists as []any and a nil list as nil. Structs of those kinds (a theme) are read directly; any
-// other goes through an encoding round trip.
+// a map[string]any: its fields under their json names, strings, booleans, lists as []any and a
+// nil list as nil. Structs of strings, booleans and lists of them (a theme) are read directly;
+// any other (numbers among them: a float32 read directly differs from its decoded text) goes
+// through an encoding round trip.
 func jsonFields(v any) (map[string]any, error) {
 	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Struct {
+	if rv.Kind() == reflect.Struct && !marshalsItself(rv.Type()) {
 		if out, ok := flatFields(rv); ok {
 			return out, nil
 		}
@@ -25,8 +27,8 @@ func jsonFields(v any) (map[string]any, error) {
 	return out, json.Unmarshal(raw, &out)
 }
 
-// flatFields reads a struct whose exported fields are scalars or lists of scalars; ok is false
-// for any other struct.
+// flatFields reads a struct whose exported fields are strings, booleans or lists of them; ok is
+// false for any other struct.
 func flatFields(rv reflect.Value) (map[string]any, bool) {
 	t := rv.Type()
 	out := make(map[string]any, t.NumField())
@@ -39,7 +41,7 @@ func flatFields(rv reflect.Value) (map[string]any, bool) {
 		if name == "-" && opts == "" {
 			continue
 		}
-		if opts != "" || f.Anonymous {
+		if opts != "" || f.Anonymous || marshalsItself(f.Type) {
 			return nil, false // omitempty, string and embedding: left to encoding/json
 		}
 		if name == "" {
@@ -57,27 +59,36 @@ func flatFields(rv reflect.Value) (map[string]any, bool) {
 	return out, true
 }
 
-// scalar is a string, boolean or number as JSON decodes it.
+// marshalsItself says whether t (or *t) chooses its own JSON: left to encoding/json.
+func marshalsItself(t reflect.Type) bool {
+	for _, m := range []reflect.Type{jsonMarshaler, textMarshaler} {
+		if t.Implements(m) || reflect.PointerTo(t).Implements(m) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// scalar is a string or boolean as JSON decodes it.
 func scalar(v reflect.Value) (any, bool) {
 	switch v.Kind() {
 	case reflect.String:
 		return v.String(), true
 	case reflect.Bool:
 		return v.Bool(), true
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return float64(v.Int()), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return float64(v.Uint()), true
-	case reflect.Float32, reflect.Float64:
-		return v.Float(), true
 	}
 	return nil, false
 }
 
 // scalarList is a list of scalars as JSON decodes it: nil for a nil slice.
 func scalarList(v reflect.Value) (any, bool) {
-	if v.Type().Elem().Kind() == reflect.Uint8 {
-		return nil, false // []byte encodes as base64
+	if k := v.Type().Elem().Kind(); k != reflect.String && k != reflect.Bool {
+		return nil, false // []byte encodes as base64, numbers through the round trip
 	}
 	if v.IsNil() {
 		return nil, true

@@ -3,6 +3,7 @@ package localmodel
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,6 +34,12 @@ func TestJSONFieldsMatchesAnEncodingRoundTrip(t *testing.T) {
 			MatchedExisting: true, Symptoms: []string{"total is wrong", "pdf shows old value"}, KeyExcerpts: nil},
 		"theme with an empty list": extraction.Theme{Symptoms: []string{}},
 		"other struct":             other{Count: 3, Ratio: 0.5, Hidden: "x", Raw: []byte("ab"), Nested: []string{"a"}},
+		"a float32 not exact in binary": struct {
+			Ratio float32 `json:"ratio"`
+		}{Ratio: 0.1},
+		"a field that marshals itself": struct {
+			At time.Time `json:"at"`
+		}{At: time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)},
 	} {
 		got, err := jsonFields(v)
 		require.NoError(t, err, name)
