@@ -28,11 +28,12 @@ func (r signatureRow) entry() signature.Entry {
 	return signature.Entry{Signature: r.Signature, ProductArea: r.ProductArea, Count: r.Themes, Seen: r.Seen}
 }
 
-// signatureColumns selects a signatureRow from signatures s left-joined with themes t; the
-// query's @established is signature.EstablishedAfter.
-const signatureColumns = `s.signature, s.product_area, count(t.id)::int AS themes,
-	coalesce((array_agg(DISTINCT t.conversation_id) FILTER (WHERE t.conversation_id IS NOT NULL))[1:@established],
-		'{}') AS seen`
+// signatureSeen joins to each signature s its first @established (signature.EstablishedAfter)
+// distinct conversations, as seen.ids: read in order off themes_signature_conversation_idx, it
+// stops after them however many themes the signature holds.
+const signatureSeen = `CROSS JOIN LATERAL (SELECT array_agg(d.conversation_id) AS ids FROM (
+		SELECT DISTINCT t.conversation_id FROM themes t WHERE t.issue_signature = s.signature
+		ORDER BY t.conversation_id LIMIT @established) d) seen`
 
 type aliasRow struct {
 	Alias     string `db:"alias"`
@@ -46,9 +47,12 @@ func (s *Store) LoadSignatures(ctx context.Context) ([]signature.Entry, map[stri
 	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `
-		SELECT `+signatureColumns+`
-		FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
-		GROUP BY s.signature, s.product_area ORDER BY count(t.id) DESC, s.signature`,
+		SELECT s.signature, s.product_area, coalesce(n.themes, 0) AS themes, coalesce(seen.ids, '{}') AS seen
+		FROM signatures s
+		LEFT JOIN (SELECT issue_signature, count(*)::int AS themes FROM themes GROUP BY issue_signature) n
+			ON n.issue_signature = s.signature
+		`+signatureSeen+`
+		ORDER BY themes DESC, s.signature`,
 		pgx.NamedArgs{"established": signature.EstablishedAfter})
 	if err != nil {
 		return nil, nil, fmt.Errorf("load signatures: %w", err)
@@ -88,10 +92,19 @@ func (s *Store) CanonicalSignature(ctx context.Context, cache *signature.Cache,
 	return res, nil
 }
 
+// resolveCountCap bounds the themes ResolveSignature counts under each signature it reads. The count
+// only ranks the prompt's list (signature.Entry.Count), and Cache.Learn keeps the larger of its own
+// count and the one read, so a signature already in the cache keeps its full count; one it learns
+// here counts at least this many. Counting every theme would cost, under the area's lock, time
+// that grows with the team's whole history: 105 ms a proposal with 100,000 themes in the area, by
+// BenchmarkResolveSignature.
+const resolveCountCap = 100
+
 // ResolveSignature decides a proposal that the worker's signature cache could not match, where
 // every worker sees the decision. In one transaction it takes the product area's advisory lock,
 // reads the canonical signatures that exist now (those of the area, and the proposal itself or
-// what it is an alias of, whatever their area), and resolves the proposal against them with the
+// what it is an alias of, whatever their area; each with its first signature.EstablishedAfter
+// distinct conversations and at most resolveCountCap themes counted), and resolves the proposal against them with the
 // cache's rules (signature.Decide). Only when none matches does it insert the new signature
 // (first_run_id runID); when one matches it records the proposal as that signature's alias.
 // Concurrent proposals of one area, from any worker, are thus decided one after the other and
@@ -115,16 +128,20 @@ func (s *Store) ResolveSignature(ctx context.Context, proposed, productArea, run
 		aliases map[string]string
 	)
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		args := pgx.NamedArgs{"area": area, "proposed": sig, "run": runID, "established": signature.EstablishedAfter}
+		args := pgx.NamedArgs{"area": area, "proposed": sig, "run": runID, "established": signature.EstablishedAfter,
+			"countCap": resolveCountCap}
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('signature-area:' || @area, 0))`, args); err != nil {
 			return fmt.Errorf("lock product area: %w", err)
 		}
 		rows, err := tx.Query(ctx, `
-			SELECT `+signatureColumns+`
-			FROM signatures s LEFT JOIN themes t ON t.issue_signature = s.signature
+			SELECT s.signature, s.product_area, n.themes, coalesce(seen.ids, '{}') AS seen
+			FROM signatures s
+			CROSS JOIN LATERAL (SELECT count(*)::int AS themes FROM (
+				SELECT 1 FROM themes t WHERE t.issue_signature = s.signature
+				ORDER BY t.conversation_id LIMIT @countCap) c) n
+			`+signatureSeen+`
 			WHERE s.product_area = @area OR s.signature = @proposed
-				OR s.signature IN (SELECT canonical FROM signature_aliases WHERE alias = @proposed)
-			GROUP BY s.signature, s.product_area`, args)
+				OR s.signature IN (SELECT canonical FROM signature_aliases WHERE alias = @proposed)`, args)
 		if err != nil {
 			return fmt.Errorf("read signatures: %w", err)
 		}

@@ -218,3 +218,49 @@ func TestSignatureSightings(t *testing.T) {
 	assert.Greater(t, next, cursor)
 	assert.Contains(t, more, signature.Sighting{Signature: "linkedin_page_missing", ProductArea: "publishing", Conversation: "c04"})
 }
+
+// TestSignatureReadsCountAndSeen: LoadSignatures counts every theme of a signature (most used
+// first); ResolveSignature counts up to store.ResolveCountCap; both read the first
+// signature.EstablishedAfter distinct conversations in order, whatever order they were saved in.
+func TestSignatureReadsCountAndSeen(t *testing.T) {
+	big := store.ResolveCountCap + 10
+	st := newStore(t)
+	ctx := context.Background()
+	seedConversations(t, st, big+5)
+	createRun(t, st, "r1", false)
+	for _, sig := range []string{"linkedin_page_missing", "pinterest_pin_rejected"} {
+		_, _, _, err := st.ResolveSignature(ctx, sig, "publishing", "r1")
+		require.NoError(t, err)
+	}
+	for i := big; i >= 1; i-- {
+		require.NoError(t, st.SaveExtraction(ctx, extr("r1", fmt.Sprintf("c%02d", i), store.OutcomeTheme, "linkedin_page_missing", true)))
+	}
+	for _, id := range []string{fmt.Sprintf("c%02d", big+5), fmt.Sprintf("c%02d", big+2)} {
+		require.NoError(t, st.SaveExtraction(ctx, extr("r1", id, store.OutcomeTheme, "pinterest_pin_rejected", true)))
+	}
+	byName := func(entries []signature.Entry) map[string]signature.Entry {
+		out := map[string]signature.Entry{}
+		for _, e := range entries {
+			out[e.Signature] = e
+		}
+		return out
+	}
+
+	loaded, _, err := st.LoadSignatures(ctx)
+	require.NoError(t, err)
+	require.Len(t, loaded, 2)
+	assert.Equal(t, "linkedin_page_missing", loaded[0].Signature, "most used first")
+	assert.Equal(t, signature.Entry{Signature: "linkedin_page_missing", ProductArea: "publishing", Count: big,
+		Seen: []string{"c01", "c02"}}, loaded[0])
+	assert.Equal(t, signature.Entry{Signature: "pinterest_pin_rejected", ProductArea: "publishing", Count: 2,
+		Seen: []string{fmt.Sprintf("c%02d", big+2), fmt.Sprintf("c%02d", big+5)}}, loaded[1])
+
+	_, found, _, err := st.ResolveSignature(ctx, "youtube_upload_stalls", "publishing", "r1")
+	require.NoError(t, err)
+	read := byName(found)
+	assert.Equal(t, store.ResolveCountCap, read["linkedin_page_missing"].Count, "counted up to the cap")
+	assert.Equal(t, []string{"c01", "c02"}, read["linkedin_page_missing"].Seen)
+	assert.Equal(t, 2, read["pinterest_pin_rejected"].Count)
+	assert.Equal(t, loaded[1].Seen, read["pinterest_pin_rejected"].Seen)
+	assert.Contains(t, read, "youtube_upload_stalls", "the minted signature is returned for the cache")
+}

@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"feedbackpipe/store"
+	"feedbackpipe/testenv"
+)
+
+// BenchmarkResolveSignature times what a worker pays, under the product area's lock, for each
+// proposal its signature cache cannot match: ResolveSignature in an area whose 20 signatures
+// already hold a history of themes from earlier runs (a team's daily runs over months).
+//
+//	REQUIRE_SERVICES=1 go test -run '^$' -bench Signature -benchtime 200x ./store/
+func BenchmarkResolveSignature(b *testing.B) {
+	for _, history := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
+			st := storeWithHistory(b, history)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				proposed := fmt.Sprintf("billing_refund_%d_never_arrives", i)
+				if _, _, _, err := st.ResolveSignature(context.Background(), proposed, "billing", "now"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoadSignatures times seeding a run's signature cache over the same history.
+func BenchmarkLoadSignatures(b *testing.B) {
+	for _, history := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
+			st := storeWithHistory(b, history)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := st.LoadSignatures(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// storeWithHistory is a fresh store whose product area "billing" has 20 signatures holding
+// history themes of an earlier run, with the run "now" started.
+func storeWithHistory(b *testing.B, history int) *store.Store {
+	b.Helper()
+	ctx := context.Background()
+	url := testenv.Database(b)
+	_, err := store.Migrate(url)
+	require.NoError(b, err)
+	st, err := store.Open(ctx, url)
+	require.NoError(b, err)
+	b.Cleanup(st.Close)
+	for _, run := range []string{"earlier", "now"} {
+		require.NoError(b, st.CreateRun(ctx, store.Run{ID: run, Status: "running", Phase: "extraction", Concurrency: 64,
+			WindowSince: base, WindowUntil: base.Add(24 * time.Hour), StartedAt: time.Now()}))
+	}
+	for _, q := range []string{`
+		INSERT INTO conversations (id, created_at, messages, content_hash)
+		SELECT 'h' || i, now(), '[]', 'hash' || i FROM generate_series(1, $1::int) AS i`, `
+		INSERT INTO signatures (signature, product_area, first_run_id)
+		SELECT 'billing_invoice_problem_' || i, 'billing', 'earlier' FROM generate_series(1, 20) AS i
+		WHERE $1::int > 0`, `
+		INSERT INTO themes (run_id, conversation_id, conversation_type, product_area, component, issue_signature,
+			proposed_signature, matched_existing, match_confidence, user_intent, symptoms, affected_flow,
+			root_cause_hypothesis, diagnostic_summary, key_excerpts, action_type, direction, resolution_action,
+			resolution_category, quality_score)
+		SELECT 'earlier', 'h' || i, 'product_issue', 'billing', 'invoices', 'billing_invoice_problem_' || (i % 20 + 1),
+			'billing_invoice_problem_' || (i % 20 + 1), true, 'high', 'pay', '[]', 'checkout', '', '', '[]', '', '', '',
+			'', 0.9
+		FROM generate_series(1, $1::int) AS i`,
+	} {
+		_, err = st.Pool().Exec(ctx, q, history)
+		require.NoError(b, err)
+	}
+	_, err = st.Pool().Exec(ctx, `ANALYZE`)
+	require.NoError(b, err)
+	return st
+}
