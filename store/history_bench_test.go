@@ -16,7 +16,7 @@ import (
 // proposal its signature cache cannot match: ResolveSignature in an area whose 20 signatures
 // already hold a history of themes from earlier runs (a team's daily runs over months).
 //
-//	REQUIRE_SERVICES=1 go test -run '^$' -bench Signature -benchtime 200x ./store/
+//	REQUIRE_SERVICES=1 go test -run '^$' -bench 'Signature|RunCounters' -benchtime 100x ./store/
 func BenchmarkResolveSignature(b *testing.B) {
 	for _, history := range []int{1_000, 100_000} {
 		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
@@ -47,8 +47,24 @@ func BenchmarkLoadSignatures(b *testing.B) {
 	}
 }
 
+// BenchmarkRunCounters times counting a run (its status, from Postgres) over the same history.
+func BenchmarkRunCounters(b *testing.B) {
+	for _, history := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
+			st := storeWithHistory(b, history)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := st.RunCounters(context.Background(), "now"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // storeWithHistory is a fresh store whose product area "billing" has 20 signatures holding
-// history themes of an earlier run, with the run "now" started.
+// history themes of an earlier run, each conversation with a vector of 256 dimensions, and the run
+// "now" started.
 func storeWithHistory(b *testing.B, history int) *store.Store {
 	b.Helper()
 	ctx := context.Background()
@@ -75,6 +91,9 @@ func storeWithHistory(b *testing.B, history int) *store.Store {
 		SELECT 'earlier', 'h' || i, 'product_issue', 'billing', 'invoices', 'billing_invoice_problem_' || (i % 20 + 1),
 			'billing_invoice_problem_' || (i % 20 + 1), true, 'high', 'pay', '[]', 'checkout', '', '', '[]', '', '', '',
 			'', 0.9
+		FROM generate_series(1, $1::int) AS i`, `
+		INSERT INTO embeddings (conversation_id, model, content_hash, vector, created_by_run)
+		SELECT 'h' || i, 'embedder', 'hash' || i, array_fill(0.5::real, ARRAY[256]), 'earlier'
 		FROM generate_series(1, $1::int) AS i`,
 	} {
 		_, err = st.Pool().Exec(ctx, q, history)

@@ -1,0 +1,1 @@
+DROP INDEX embeddings_created_by_run_idx;
