@@ -18,43 +18,36 @@ import (
 //
 //	REQUIRE_SERVICES=1 go test -run '^$' -bench 'Signature|RunCounters' -benchtime 100x ./store/
 func BenchmarkResolveSignature(b *testing.B) {
-	for _, history := range []int{1_000, 100_000} {
-		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
-			st := storeWithHistory(b, history)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				proposed := fmt.Sprintf("billing_refund_%d_never_arrives", i)
-				if _, _, _, err := st.ResolveSignature(context.Background(), proposed, "billing", "now"); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchWithHistory(b, func(ctx context.Context, st *store.Store, i int) error {
+		_, _, _, err := st.ResolveSignature(ctx, fmt.Sprintf("billing_refund_%d_never_arrives", i), "billing", "now")
+		return err
+	})
 }
 
 // BenchmarkLoadSignatures times seeding a run's signature cache over the same history.
 func BenchmarkLoadSignatures(b *testing.B) {
-	for _, history := range []int{1_000, 100_000} {
-		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
-			st := storeWithHistory(b, history)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, _, err := st.LoadSignatures(context.Background()); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchWithHistory(b, func(ctx context.Context, st *store.Store, _ int) error {
+		_, _, err := st.LoadSignatures(ctx)
+		return err
+	})
 }
 
 // BenchmarkRunCounters times counting a run (its status, from Postgres) over the same history.
 func BenchmarkRunCounters(b *testing.B) {
+	benchWithHistory(b, func(ctx context.Context, st *store.Store, _ int) error {
+		_, err := st.RunCounters(ctx, "now")
+		return err
+	})
+}
+
+// benchWithHistory times op (given the iteration) over a history of 1,000 and of 100,000.
+func benchWithHistory(b *testing.B, op func(ctx context.Context, st *store.Store, i int) error) {
 	for _, history := range []int{1_000, 100_000} {
 		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
 			st := storeWithHistory(b, history)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, err := st.RunCounters(context.Background(), "now"); err != nil {
+				if err := op(context.Background(), st, i); err != nil {
 					b.Fatal(err)
 				}
 			}
