@@ -72,3 +72,22 @@ func TestMigrateRejectsNonPostgresURL(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "secret", "the password is redacted")
 }
+
+// TestMigrateNamesASchemaNewerThanTheBuild: a database a newer build migrated is refused with
+// both versions and what to do, and left as it is.
+func TestMigrateNamesASchemaNewerThanTheBuild(t *testing.T) {
+	url := testenv.Database(t)
+	latest, err := store.Migrate(url)
+	require.NoError(t, err)
+	st, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.Pool().Exec(context.Background(), `UPDATE schema_migrations SET version = $1`, latest+1)
+	require.NoError(t, err)
+
+	_, err = store.Migrate(url)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("schema is at version %d, newer than this build knows (%d)", latest+1, latest))
+	assert.Contains(t, err.Error(), "make build")
+	assert.Equal(t, int(latest+1), count(t, st, `SELECT version FROM schema_migrations`), "left as it was")
+}

@@ -6,11 +6,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"strings"
 
 	"github.com/golang-migrate/migrate/v4"
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers the pgx5:// driver
+	"github.com/golang-migrate/migrate/v4/source"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -72,6 +74,14 @@ func Migrate(databaseURL string) (uint, error) {
 			Redact(databaseURL), config.RedactError(err, databaseURL, u))
 	}
 	defer m.Close()
+	latest, err := latestVersion(src)
+	if err != nil {
+		return 0, err
+	}
+	if current, _, err := m.Version(); err == nil && current > latest {
+		return current, fmt.Errorf("the database schema is at version %d, newer than this build knows (%d): a newer "+
+			"build migrated it; run that build, or rebuild this one (make build)", current, latest)
+	}
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return 0, fmt.Errorf("apply migrations: %w", config.RedactError(err, databaseURL, u))
 	}
@@ -83,6 +93,21 @@ func Migrate(databaseURL string) (uint, error) {
 		return version, fmt.Errorf("schema version %d is dirty: a migration failed half-way; fix it by hand", version)
 	}
 	return version, nil
+}
+
+// latestVersion is the highest version among the embedded migrations.
+func latestVersion(src source.Driver) (uint, error) {
+	v, err := src.First()
+	for err == nil {
+		var next uint
+		if next, err = src.Next(v); err == nil {
+			v = next
+		}
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return 0, fmt.Errorf("read embedded migrations: %w", err)
+	}
+	return v, nil
 }
 
 func migrateURL(databaseURL string) (string, error) {
