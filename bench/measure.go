@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -57,8 +58,9 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	if err := waitForPollers(ctx, tc, queue, p.Workers); err != nil {
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
+	calibrated := calibrate()
 	groups := findCPUGroups(fl.pids())
-	cpu0 := snapshotCPU(groups)
+	cpu0, machine0 := snapshotCPU(groups), readMachineCPU()
 
 	logger.Info("run starts", "preset", p.Name, "n", p.N, "concurrency", p.Concurrency, "latency", p.Latency, "workers", p.Workers)
 	start := time.Now()
@@ -72,8 +74,10 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
 	wall := time.Since(start)
-	cpu1 := snapshotCPU(groups)
+	cpu1, machine1 := snapshotCPU(groups), readMachineCPU()
 	logger.Info("run ended", "wall", wall, "worker_logs", fl.logDir)
+	machine := machineLoad(runtime.NumCPU(), machine0, machine1, cpu0, cpu1)
+	machine.CalibrationMS = [2]float64{ms(calibrated), ms(calibrate())}
 
 	stats := model.Stats()
 	r := Result{
@@ -81,7 +85,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		Efficiency: p.ideal().Seconds() / wall.Seconds(), ConvPerSecond: float64(p.N) / wall.Seconds(),
 		Status: final.Status, LLMCallsPerConv: float64(final.LLMCalls) / float64(p.N), ChatRequests: stats.ChatRequests,
 		EmbeddingRequests: stats.EmbeddingRequests, PeakCallsInFlight: stats.PeakChatInFlight,
-		CPUPerConvMS: cpu1.perConversation(cpu0, p.N),
+		CPUPerConvMS: cpu1.perConversation(cpu0, p.N), Machine: machine,
 	}
 	if !stopSent.IsZero() {
 		r.StopSeconds = start.Add(wall).Sub(stopSent).Seconds()
@@ -205,3 +209,6 @@ func terminateIndex(tc client.Client, queue string, logger *slog.Logger) {
 		logger.Warn("terminate the benchmark's run index", "error", err)
 	}
 }
+
+// ms is d in milliseconds.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -58,3 +58,20 @@ func TestSlotTimeSplitsTheWindow(t *testing.T) {
 		})
 	}
 }
+
+// The machine's load is its busy CPU over the window, and what the benchmark's processes did not
+// use of it is the others': 20 s of two cores, 15 s busy, 12 s of them the benchmark's.
+func TestMachineLoadSplitsOursFromOthers(t *testing.T) {
+	m0 := machineCPU{busy: 100 * time.Second, all: 400 * time.Second}
+	m1 := machineCPU{busy: 115 * time.Second, all: 420 * time.Second}
+	before := cpuSnapshot{"worker": 1 * time.Second, "postgres": 2 * time.Second}
+	after := cpuSnapshot{"worker": 8 * time.Second, "postgres": 7 * time.Second}
+	got := machineLoad(2, m0, m1, before, after)
+	want := MachineLoad{Cores: 2, BusyCores: 1.5, OtherCores: 0.3}
+	if got.Cores != want.Cores || math.Abs(got.BusyCores-want.BusyCores) > 1e-9 || math.Abs(got.OtherCores-want.OtherCores) > 1e-9 {
+		t.Errorf("machineLoad = %+v, want %+v", got, want)
+	}
+	if idle := machineLoad(2, m0, m0, before, before); idle.BusyCores != 0 || idle.OtherCores != 0 {
+		t.Errorf("no time passed: %+v, want nothing busy", idle)
+	}
+}

@@ -151,3 +151,58 @@ func (after cpuSnapshot) perConversation(before cpuSnapshot, n int) map[string]f
 	out["pipeline (all but the model)"] = float64(pipelineCPU.Microseconds()) / 1000 / float64(n)
 	return out
 }
+
+// machineCPU is the CPU the whole machine has spent so far, busy (user, nice, system, interrupts,
+// steal) and in all, from /proc/stat's first line.
+type machineCPU struct{ busy, all time.Duration }
+
+func readMachineCPU() machineCPU {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return machineCPU{}
+	}
+	line, _, _ := bytes.Cut(data, []byte{'\n'})
+	fields := strings.Fields(string(line))
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return machineCPU{}
+	}
+	var m machineCPU
+	for i, f := range fields[1:9] { // user nice system idle iowait irq softirq steal
+		n, _ := strconv.ParseInt(f, 10, 64)
+		d := time.Duration(n) * time.Second / clockTicks
+		m.all += d
+		if i != 3 && i != 4 {
+			m.busy += d
+		}
+	}
+	return m
+}
+
+// MachineLoad is how busy the machine's cores were during the run, and how much of that was
+// processes outside the benchmark's (the machine is shared: their load explains runs that differ).
+type MachineLoad struct {
+	Cores      int     `json:"cores"`
+	BusyCores  float64 `json:"busy_cores"`
+	OtherCores float64 `json:"busy_cores_outside_the_benchmark"`
+	// Calibration before and after the run (calibrate), in milliseconds: lower is a faster machine.
+	CalibrationMS [2]float64 `json:"calibration_ms_before_after"`
+}
+
+// machineLoad is the load of a machine of cores between the two readings, the benchmark's
+// processes having used the CPU between before and after.
+func machineLoad(cores int, m0, m1 machineCPU, before, after cpuSnapshot) MachineLoad {
+	wall := (m1.all - m0.all) / time.Duration(cores)
+	if wall <= 0 {
+		return MachineLoad{Cores: cores}
+	}
+	var ours time.Duration
+	for k, v := range after {
+		ours += v - before[k]
+	}
+	busy := m1.busy - m0.busy
+	return MachineLoad{
+		Cores:      cores,
+		BusyCores:  busy.Seconds() / wall.Seconds(),
+		OtherCores: max(0, (busy-ours).Seconds()/wall.Seconds()),
+	}
+}

@@ -30,6 +30,7 @@ type Result struct {
 	WorkerPeakRSS     int64              `json:"worker_peak_rss_bytes"`
 	PostgresBytes     int64              `json:"postgres_database_bytes"`
 	CPUPerConvMS      map[string]float64 `json:"cpu_ms_per_conversation"`
+	Machine           MachineLoad        `json:"machine"`
 	Status            string             `json:"status"`
 	// StopSeconds is the time from the stop signal to the run's end (BENCH_STOP only).
 	StopSeconds float64 `json:"stop_seconds,omitempty"`
@@ -66,6 +67,10 @@ func (r Result) print(w io.Writer) {
 	for _, k := range []string{"worker", "built-in model", "temporal", "postgres", "pipeline (all but the model)"} {
 		row("CPU ms/conv, "+k, "%.3f", r.CPUPerConvMS[k])
 	}
+	row("machine's cores", "%.2f of %d busy during the run, %.2f of them outside the benchmark's processes",
+		r.Machine.BusyCores, r.Machine.Cores, r.Machine.OtherCores)
+	row("machine's speed", "sorting a million integers on one core took %.0f ms before the run, %.0f ms after (lower is faster)",
+		r.Machine.CalibrationMS[0], r.Machine.CalibrationMS[1])
 	_ = tw.Flush()
 }
 
