@@ -234,7 +234,7 @@ func (a *Activities) judge(ctx context.Context, e *store.Extraction, theme *extr
 	case err != nil:
 		return err
 	}
-	e.Signature, e.ProductArea, e.Minted = res.Canonical, res.ProductArea, res.Minted
+	e.Signature, e.ProductArea, e.Minted, e.SignatureRun = res.Canonical, res.ProductArea, res.Minted, res.FirstRunID
 	if res.Alias {
 		e.AliasOf = res.Canonical
 	}

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ type Entry struct {
 	ProductArea string
 	Count       int      // themes stored or resolved under it: ranks the prompt's list
 	Seen        []string // up to EstablishedAfter distinct conversations it was seen in
+	FirstRunID  string   // the run that stored it first in Postgres; "" when not read from there
 }
 
 // EstablishedAfter is how many distinct conversations must carry a signature before it is offered
@@ -45,6 +47,7 @@ type Resolution struct {
 	ProductArea string // the canonical signature's product area
 	Minted      bool   // the proposal became a new canonical signature
 	Alias       bool   // the proposal differs from Canonical and maps to it
+	FirstRunID  string // the run that stored Canonical first, when known (Entry.FirstRunID)
 }
 
 type entry struct {
@@ -171,6 +174,7 @@ func (c *Cache) Learn(found []Entry, aliases map[string]string) {
 	for _, e := range found {
 		if have, ok := c.entries[e.Signature]; ok {
 			have.Count = max(have.Count, e.Count)
+			have.FirstRunID = cmp.Or(have.FirstRunID, e.FirstRunID)
 			for _, conv := range e.Seen {
 				c.witness(have, conv)
 			}
@@ -198,6 +202,7 @@ func (c *Cache) Record(res Resolution, proposed, conversation string) {
 	if !ok {
 		e = c.add(Entry{Signature: res.Canonical, ProductArea: res.ProductArea})
 	}
+	e.FirstRunID = cmp.Or(e.FirstRunID, res.FirstRunID)
 	e.Count++
 	if sig != "" && sig != res.Canonical {
 		c.aliases[sig] = res.Canonical
@@ -211,17 +216,17 @@ func (c *Cache) match(sig, area, conversation string) (Resolution, bool) {
 	if canon, ok := c.followAlias(sig); ok {
 		if e, ok := c.entries[canon]; ok {
 			c.hit(e, conversation)
-			return Resolution{Canonical: canon, ProductArea: e.ProductArea, Alias: canon != sig}, true
+			return Resolution{Canonical: canon, ProductArea: e.ProductArea, Alias: canon != sig, FirstRunID: e.FirstRunID}, true
 		}
 	}
 	if e, ok := c.entries[sig]; ok {
 		c.hit(e, conversation)
-		return Resolution{Canonical: sig, ProductArea: e.ProductArea}, true
+		return Resolution{Canonical: sig, ProductArea: e.ProductArea, FirstRunID: e.FirstRunID}, true
 	}
 	if e := c.nearest(sig, area); e != nil {
 		c.hit(e, conversation)
 		c.aliases[sig] = e.Signature
-		return Resolution{Canonical: e.Signature, ProductArea: e.ProductArea, Alias: true}, true
+		return Resolution{Canonical: e.Signature, ProductArea: e.ProductArea, Alias: true, FirstRunID: e.FirstRunID}, true
 	}
 	return Resolution{}, false
 }

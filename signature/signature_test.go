@@ -257,3 +257,28 @@ func TestRegistryStatsCountHitsAndMisses(t *testing.T) {
 		t.Fatalf("after dropping a run: stats %+v, want its lookups kept in the totals", st)
 	}
 }
+
+// TestResolutionsCarryTheFirstRun: a match of a signature read from Postgres names the run that
+// stored it first, whether exact, through an alias or near; Learn and Record fill it in for an
+// entry the cache made itself; a signature minted in memory names none.
+func TestResolutionsCarryTheFirstRun(t *testing.T) {
+	c := NewCache([]Entry{{Signature: "pinterest_connection_failure", ProductArea: "publishing", FirstRunID: "r0"}},
+		map[string]string{"pinterest_link_broken": "pinterest_connection_failure"}, 100)
+	for _, proposed := range []string{"pinterest_connection_failure", "pinterest_link_broken", "pinterest_connection_failures"} {
+		res, ok, err := c.Match(proposed, "publishing", "c1")
+		if err != nil || !ok || res.FirstRunID != "r0" {
+			t.Errorf("Match(%q) = %+v, %v, %v; want a match naming run r0", proposed, res, ok, err)
+		}
+	}
+	minted, err := c.Resolve("youtube_upload_stalls", "publishing", "c2")
+	if err != nil || !minted.Minted || minted.FirstRunID != "" {
+		t.Errorf("Resolve of a new signature = %+v, %v; want minted in memory, no first run", minted, err)
+	}
+	c.Learn([]Entry{{Signature: "youtube_upload_stalls", ProductArea: "publishing", FirstRunID: "r1"}}, nil)
+	c.Record(Resolution{Canonical: "tiktok_login_loop", ProductArea: "publishing", FirstRunID: "r2"}, "tiktok_login_loop", "c3")
+	for sig, want := range map[string]string{"youtube_upload_stalls": "r1", "tiktok_login_loop": "r2"} {
+		if res, ok, _ := c.Match(sig, "publishing", "c4"); !ok || res.FirstRunID != want {
+			t.Errorf("Match(%q) = %+v, %v; want first run %s", sig, res, ok, want)
+		}
+	}
+}

@@ -28,6 +28,7 @@ type Extraction struct {
 	ProposedSig      string // what the model proposed
 	Minted           bool   // the run's cache minted the signature (counts towards themes_new in dry runs only; see SaveExtraction)
 	AliasOf          string // when ProposedSig became an alias of Signature
+	SignatureRun     string // the run that stored Signature first, when known (signature.Resolution.FirstRunID)
 	Detail           string // error for failed items, reason for filtered ones
 	LLMCalls         int
 	TokensIn         int
@@ -56,7 +57,10 @@ type Extraction struct {
 // each signature the run created, whichever worker saves it, and a batch retried after a crash
 // (even one between store.ResolveSignature's commit and this save) neither counts a signature
 // twice nor misses one. A signature row whose minting proposal ended elsewhere on retry is counted
-// by the first theme of the run stored under it, if any.
+// by the first theme of the run stored under it, if any. A theme whose signature another run
+// stored first (SignatureRun) cannot be minted by this one and takes no lock: in a team's daily
+// runs most themes match such a signature, and their saves neither wait for each other nor pay
+// the lock's statement.
 func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
 	defer cancel()
@@ -75,7 +79,7 @@ func (s *Store) SaveExtraction(ctx context.Context, e *Extraction) error {
 		"detail": e.Detail, "calls": e.LLMCalls, "tokensIn": e.TokensIn, "tokensOut": e.TokensOut, "cost": e.CostUSD,
 		"cached": e.Cached, "hash": e.ContentHash, "prompt": e.PromptVersion, "model": e.Model, "result": result,
 	}
-	if e.Outcome == OutcomeTheme {
+	if e.Outcome == OutcomeTheme && (e.SignatureRun == "" || e.SignatureRun == e.RunID) {
 		batch.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('signature-mint:' || @run || ':' || @sig, 0))`, args)
 	}
 	// The signatures insert is a safety net: a real run's signature normally exists already

@@ -156,8 +156,8 @@ func TestSaveExtraction(t *testing.T) {
 		sigs, aliases, err := st.LoadSignatures(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, []signature.Entry{
-			{Signature: "instagram_post_not_published", ProductArea: "publishing", Count: 4, Seen: []string{"c01", "c02"}},
-			{Signature: "linkedin_page_missing", ProductArea: "publishing", Count: 1, Seen: []string{"c04"}},
+			{Signature: "instagram_post_not_published", ProductArea: "publishing", Count: 4, Seen: []string{"c01", "c02"}, FirstRunID: "r1"},
+			{Signature: "linkedin_page_missing", ProductArea: "publishing", Count: 1, Seen: []string{"c04"}, FirstRunID: "r1"},
 		}, sigs)
 		assert.Equal(t, map[string]string{"instagram_posts_not_publishing": "instagram_post_not_published"}, aliases)
 	})

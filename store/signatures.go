@@ -22,10 +22,12 @@ type signatureRow struct {
 	ProductArea string   `db:"product_area"`
 	Themes      int      `db:"themes"`
 	Seen        []string `db:"seen"`
+	FirstRunID  string   `db:"first_run_id"`
 }
 
 func (r signatureRow) entry() signature.Entry {
-	return signature.Entry{Signature: r.Signature, ProductArea: r.ProductArea, Count: r.Themes, Seen: r.Seen}
+	return signature.Entry{Signature: r.Signature, ProductArea: r.ProductArea, Count: r.Themes, Seen: r.Seen,
+		FirstRunID: r.FirstRunID}
 }
 
 // signatureSeen joins to each signature s its first @established (signature.EstablishedAfter)
@@ -47,7 +49,8 @@ func (s *Store) LoadSignatures(ctx context.Context) ([]signature.Entry, map[stri
 	ctx, cancel := context.WithTimeout(ctx, signatureTimeout)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `
-		SELECT s.signature, s.product_area, coalesce(n.themes, 0) AS themes, coalesce(seen.ids, '{}') AS seen
+		SELECT s.signature, s.product_area, coalesce(n.themes, 0) AS themes, coalesce(seen.ids, '{}') AS seen,
+			s.first_run_id
 		FROM signatures s
 		LEFT JOIN (SELECT issue_signature, count(*)::int AS themes FROM themes GROUP BY issue_signature) n
 			ON n.issue_signature = s.signature
@@ -134,7 +137,7 @@ func (s *Store) ResolveSignature(ctx context.Context, proposed, productArea, run
 			return fmt.Errorf("lock product area: %w", err)
 		}
 		rows, err := tx.Query(ctx, `
-			SELECT s.signature, s.product_area, n.themes, coalesce(seen.ids, '{}') AS seen
+			SELECT s.signature, s.product_area, n.themes, coalesce(seen.ids, '{}') AS seen, s.first_run_id
 			FROM signatures s
 			CROSS JOIN LATERAL (SELECT count(*)::int AS themes FROM (
 				SELECT 1 FROM themes t WHERE t.issue_signature = s.signature
@@ -172,20 +175,21 @@ func (s *Store) ResolveSignature(ctx context.Context, proposed, productArea, run
 			}
 			return nil
 		}
-		var stored string
+		var stored, firstRun string
 		err = tx.QueryRow(ctx, `
 			INSERT INTO signatures (signature, product_area, first_run_id) VALUES (@proposed, @area, @run)
-			ON CONFLICT (signature) DO NOTHING RETURNING product_area`, args).Scan(&stored)
+			ON CONFLICT (signature) DO NOTHING RETURNING product_area, first_run_id`, args).Scan(&stored, &firstRun)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Minted meanwhile under another area's lock: reuse it.
 			res.Minted = false
-			err = tx.QueryRow(ctx, `SELECT product_area FROM signatures WHERE signature = @proposed`, args).Scan(&stored)
+			err = tx.QueryRow(ctx, `SELECT product_area, first_run_id FROM signatures WHERE signature = @proposed`, args).
+				Scan(&stored, &firstRun)
 		}
 		if err != nil {
 			return fmt.Errorf("insert signature: %w", err)
 		}
-		res.ProductArea = stored
-		found = append(found, signature.Entry{Signature: sig, ProductArea: stored})
+		res.ProductArea, res.FirstRunID = stored, firstRun
+		found = append(found, signature.Entry{Signature: sig, ProductArea: stored, FirstRunID: firstRun})
 		return nil
 	})
 	if err != nil {

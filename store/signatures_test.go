@@ -153,7 +153,8 @@ func TestResolveSignatureAcrossAreas(t *testing.T) {
 	for _, s := range steps {
 		res, found, _, err := st.ResolveSignature(ctx, s.proposed, s.area, "r1")
 		require.NoError(t, err)
-		assert.Equal(t, signature.Resolution{Canonical: s.want, ProductArea: s.wantArea, Minted: s.minted, Alias: s.alias}, res,
+		assert.Equal(t, signature.Resolution{Canonical: s.want, ProductArea: s.wantArea, Minted: s.minted, Alias: s.alias,
+			FirstRunID: "r1"}, res,
 			"%s in %s", s.proposed, s.area)
 		var names []string
 		for _, f := range found {
@@ -251,9 +252,9 @@ func TestSignatureReadsCountAndSeen(t *testing.T) {
 	require.Len(t, loaded, 2)
 	assert.Equal(t, "linkedin_page_missing", loaded[0].Signature, "most used first")
 	assert.Equal(t, signature.Entry{Signature: "linkedin_page_missing", ProductArea: "publishing", Count: big,
-		Seen: []string{"c01", "c02"}}, loaded[0])
+		Seen: []string{"c01", "c02"}, FirstRunID: "r1"}, loaded[0])
 	assert.Equal(t, signature.Entry{Signature: "pinterest_pin_rejected", ProductArea: "publishing", Count: 2,
-		Seen: []string{fmt.Sprintf("c%02d", big+2), fmt.Sprintf("c%02d", big+5)}}, loaded[1])
+		Seen: []string{fmt.Sprintf("c%02d", big+2), fmt.Sprintf("c%02d", big+5)}, FirstRunID: "r1"}, loaded[1])
 
 	_, found, _, err := st.ResolveSignature(ctx, "youtube_upload_stalls", "publishing", "r1")
 	require.NoError(t, err)
@@ -263,4 +264,40 @@ func TestSignatureReadsCountAndSeen(t *testing.T) {
 	assert.Equal(t, 2, read["pinterest_pin_rejected"].Count)
 	assert.Equal(t, loaded[1].Seen, read["pinterest_pin_rejected"].Seen)
 	assert.Contains(t, read, "youtube_upload_stalls", "the minted signature is returned for the cache")
+}
+
+// TestThemesOfAnEarlierRunsSignatureAreNeverMinted: a run that mints a signature counts it once,
+// with or without knowing it minted it (the save then takes the lock); a later run saving themes
+// under it with the signature's first run known (no lock) counts nothing, and its themes are stored.
+func TestThemesOfAnEarlierRunsSignatureAreNeverMinted(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	seedConversations(t, st, 6)
+	createRun(t, st, "r1", false)
+	createRun(t, st, "r2", false)
+	res, _, _, err := st.ResolveSignature(ctx, "linkedin_page_missing", "publishing", "r1")
+	require.NoError(t, err)
+	require.Equal(t, "r1", res.FirstRunID, "the run that minted it")
+	for i, id := range []string{"c01", "c02", "c03"} {
+		e := extr("r1", id, store.OutcomeTheme, "linkedin_page_missing", true)
+		if i > 0 {
+			e.SignatureRun = "r1" // known as this run's own: the save still takes the lock
+		}
+		require.NoError(t, st.SaveExtraction(ctx, e))
+	}
+	again, _, _, err := st.ResolveSignature(ctx, "linkedin_page_missing", "publishing", "r2")
+	require.NoError(t, err)
+	require.Equal(t, "r1", again.FirstRunID, "a later run reads the first run")
+	for _, id := range []string{"c04", "c05", "c06"} {
+		e := extr("r2", id, store.OutcomeTheme, "linkedin_page_missing", true)
+		e.SignatureRun = again.FirstRunID
+		require.NoError(t, st.SaveExtraction(ctx, e))
+	}
+	for run, want := range map[string]int{"r1": 1, "r2": 0} {
+		c, err := st.RunCounters(ctx, run)
+		require.NoError(t, err)
+		assert.Equal(t, want, c.ThemesNew, run)
+		assert.Equal(t, 3, c.ThemesExtracted, run)
+	}
+	assert.Equal(t, 3, count(t, st, `SELECT count(*) FROM themes WHERE run_id = 'r2'`))
 }
