@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,29 +47,54 @@ func newScratchDB(ctx context.Context, adminURL, name string) (*scratchDB, error
 }
 
 // importSynthetic stores n distinct conversations made from the shipped sample: new IDs and a
-// varied first message, so no content cache applies.
-func (db *scratchDB) importSynthetic(ctx context.Context, n int) error {
+// varied first message, so no content cache applies. It returns the earliest creation time.
+func (db *scratchDB) importSynthetic(ctx context.Context, n int) (time.Time, error) {
+	return db.importVariants(ctx, n, "bench_%07d", "%s (ticket %d)", 0)
+}
+
+// importHistory stores n more conversations made the same way but other ones (their own IDs and
+// first messages), created historyAge before the sample's: an earlier period of the team's.
+func (db *scratchDB) importHistory(ctx context.Context, n int) (time.Time, error) {
+	return db.importVariants(ctx, n, "history_%07d", "%s (earlier ticket %d)", -historyAge)
+}
+
+// historyAge is how much older than the measured run's conversations BENCH_HISTORY's are.
+const historyAge = 365 * 24 * time.Hour
+
+// importVariants stores n conversations of the sample, the i-th with ID idFormat(i) and its first
+// message textFormat(text, i), created shift from the sample's time; it returns the earliest.
+func (db *scratchDB) importVariants(ctx context.Context, n int, idFormat, textFormat string, shift time.Duration) (time.Time, error) {
 	res, err := ingest.Read("conversations.jsonl", bytes.NewReader(sampledata.ConversationsJSONL()), false)
 	if err != nil {
-		return fmt.Errorf("read the sample conversations: %w", err)
+		return time.Time{}, fmt.Errorf("read the sample conversations: %w", err)
 	}
 	sample := res.Conversations
+	var earliest time.Time
 	const chunk = 5000
 	for from := 0; from < n; from += chunk {
 		part := make([]conversation.Conversation, 0, min(chunk, n-from))
 		for i := from; i < min(from+chunk, n); i++ {
 			c := sample[i%len(sample)]
-			c.ID = fmt.Sprintf("bench_%07d", i)
+			c.ID = fmt.Sprintf(idFormat, i)
+			c.CreatedAt = c.CreatedAt.Add(shift)
 			msgs := append([]conversation.Message(nil), c.Messages...)
-			msgs[0].Text = fmt.Sprintf("%s (ticket %d)", msgs[0].Text, i)
+			msgs[0].Text = fmt.Sprintf(textFormat, msgs[0].Text, i)
+			for m := range msgs {
+				if !msgs[m].CreatedAt.IsZero() {
+					msgs[m].CreatedAt = msgs[m].CreatedAt.Add(shift)
+				}
+			}
 			c.Messages = msgs
+			if earliest.IsZero() || c.CreatedAt.Before(earliest) {
+				earliest = c.CreatedAt
+			}
 			part = append(part, c)
 		}
 		if _, err := db.st.UpsertConversations(ctx, part); err != nil {
-			return err
+			return time.Time{}, err
 		}
 	}
-	return nil
+	return earliest, nil
 }
 
 func (db *scratchDB) size(ctx context.Context) (int64, error) {

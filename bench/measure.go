@@ -31,8 +31,12 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	} else {
 		defer db.drop(ctx, logger)
 	}
-	logger.Info("importing conversations", "n", p.N)
-	if err := db.importSynthetic(ctx, p.N); err != nil {
+	logger.Info("importing conversations", "n", p.N, "history", p.History)
+	newSince, err := db.importSynthetic(ctx, p.N)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := db.importHistory(ctx, p.History); err != nil {
 		return Result{}, err
 	}
 	model := localmodel.New(localmodel.Config{Latency: p.Latency, RecordCalls: true}, nil)
@@ -58,13 +62,24 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	if err := waitForPollers(ctx, tc, queue, p.Workers); err != nil {
 		return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 	}
+	input := pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}
+	var historySeconds float64
+	if p.History > 0 {
+		if historySeconds, err = runHistory(ctx, logger, tc, cfg, queue, p, newSince); err != nil {
+			return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
+		}
+		input = pipeline.RunInput{Since: &newSince, Concurrency: p.Concurrency, CreateStories: true}
+	}
+	// The model's counts before the measured run (the history run's), taken off its own. Its peak of
+	// chat calls in flight is over both runs, each bounded by the same C.
+	stats0 := model.Stats()
 	calibrated := calibrate()
 	groups := findCPUGroups(fl.pids())
 	cpu0, machine0 := snapshotCPU(groups), readMachineCPU()
 
 	logger.Info("run starts", "preset", p.Name, "n", p.N, "concurrency", p.Concurrency, "latency", p.Latency, "workers", p.Workers)
 	start := time.Now()
-	runID, err := runindex.StartRun(ctx, tc, queue, pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}, cfg.Index, start)
+	runID, err := runindex.StartRun(ctx, tc, queue, input, cfg.Index, start)
 	if err != nil {
 		return Result{}, err
 	}
@@ -80,12 +95,14 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	machine.CalibrationMS = [2]float64{ms(calibrated), ms(calibrate())}
 
 	stats := model.Stats()
+	stats.ChatRequests -= stats0.ChatRequests
+	stats.EmbeddingRequests -= stats0.EmbeddingRequests
 	r := Result{
 		Preset: p, WallSeconds: wall.Seconds(), IdealSeconds: p.ideal().Seconds(),
 		Efficiency: p.ideal().Seconds() / wall.Seconds(), ConvPerSecond: float64(p.N) / wall.Seconds(),
 		Status: final.Status, LLMCallsPerConv: float64(final.LLMCalls) / float64(p.N), ChatRequests: stats.ChatRequests,
 		EmbeddingRequests: stats.EmbeddingRequests, PeakCallsInFlight: stats.PeakChatInFlight,
-		CPUPerConvMS: cpu1.perConversation(cpu0, p.N), Machine: machine,
+		CPUPerConvMS: cpu1.perConversation(cpu0, p.N), Machine: machine, HistorySeconds: historySeconds,
 	}
 	if !stopSent.IsZero() {
 		r.StopSeconds = start.Add(wall).Sub(stopSent).Seconds()
@@ -108,6 +125,31 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 		return r, err
 	}
 	return r, nil
+}
+
+// runHistory runs the preset's history, the conversations created before newSince, to completion
+// as a run of its own on the same workers, and returns how long it took.
+func runHistory(ctx context.Context, logger *slog.Logger, tc client.Client, cfg config.Config, queue string, p Preset,
+	newSince time.Time) (float64, error) {
+	since := newSince.Add(-historyAge - 24*time.Hour)
+	logger.Info("history run starts", "n", p.History)
+	start := time.Now()
+	runID, err := runindex.StartRun(ctx, tc, queue, pipeline.RunInput{Since: &since, Until: &newSince,
+		Concurrency: p.Concurrency, CreateStories: true}, cfg.Index, start)
+	if err != nil {
+		return 0, fmt.Errorf("start the history run: %w", err)
+	}
+	final, _, err := follow(ctx, tc, runID, "")
+	if err != nil {
+		return 0, fmt.Errorf("the history run: %w", err)
+	}
+	if final.Status != "completed" || final.Counters.ConversationsSelected != p.History {
+		return 0, fmt.Errorf("the history run ended %s with %d conversations, want completed with %d",
+			final.Status, final.Counters.ConversationsSelected, p.History)
+	}
+	took := time.Since(start).Seconds()
+	logger.Info("history run ended", "wall_seconds", took)
+	return took, nil
 }
 
 // follow waits for the run to end (its result, as a client waiting on it gets it) while asking

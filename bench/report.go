@@ -32,6 +32,8 @@ type Result struct {
 	CPUPerConvMS      map[string]float64 `json:"cpu_ms_per_conversation"`
 	Machine           MachineLoad        `json:"machine"`
 	Status            string             `json:"status"`
+	// HistorySeconds is how long the run over the preset's history took (BENCH_HISTORY only).
+	HistorySeconds float64 `json:"history_run_seconds,omitempty"`
 	// StopSeconds is the time from the stop signal to the run's end (BENCH_STOP only).
 	StopSeconds float64 `json:"stop_seconds,omitempty"`
 }
@@ -45,6 +47,10 @@ func (r Result) print(w io.Writer) {
 	row := func(k, format string, v ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, v...)) }
 	row("preset", "%s: N=%d C=%d L=%v workers=%d", p.Name, p.N, p.Concurrency, p.Latency, p.Workers)
 	row("status", "%s", r.Status)
+	if p.History > 0 {
+		row("history", "%d conversations a year older, run before (%.1f s); the run's window holds the %d new ones",
+			p.History, r.HistorySeconds, p.N)
+	}
 	if p.StopIn != "" {
 		row("stop latency", "%.2f s (stop sent when the run entered %s)", r.StopSeconds, p.StopIn)
 	}
