@@ -4,8 +4,8 @@
 // timed until it completed. It prints a table and writes it as JSON under bench-results/.
 //
 //	make bench                    the default preset (N=5,000, C=64, L=1 s, 1 worker)
-//	make bench BENCH=seed|cpu|scale
-//	BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY, BENCH_WORKERS override a preset's fields.
+//	make bench BENCH=seed|cpu|scale|daily
+//	BENCH_N, BENCH_CONCURRENCY, BENCH_LATENCY, BENCH_WORKERS, BENCH_HISTORY override a preset's fields.
 //	BENCH_STOP=extraction|embedding|stories stops the run when it reaches that phase and reports
 //	how long the stop took.
 package main
