@@ -50,7 +50,7 @@ fuzz: ## run every fuzz target for FUZZTIME (readers, theme validation, signatur
 unit: ## the tests that need no services
 	$(GO) test -race -count=1 -short ./...
 
-bench: build up ## the product end to end: BENCH=default|seed|cpu|scale (see README for the figures)
+bench: build up ## the product end to end: BENCH=default|seed|cpu|scale|daily (see README for the figures)
 	$(GO) run ./bench
 
 bench-go: up ## the Go benchmarks of single parts (grouping, import, extraction activity)
