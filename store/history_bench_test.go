@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"feedbackpipe/store"
-	"feedbackpipe/testenv"
 )
 
 // BenchmarkResolveSignature times what a worker pays, under the product area's lock, for each
@@ -61,12 +60,7 @@ func benchWithHistory(b *testing.B, op func(ctx context.Context, st *store.Store
 func storeWithHistory(b *testing.B, history int) *store.Store {
 	b.Helper()
 	ctx := context.Background()
-	url := testenv.Database(b)
-	_, err := store.Migrate(url)
-	require.NoError(b, err)
-	st, err := store.Open(ctx, url)
-	require.NoError(b, err)
-	b.Cleanup(st.Close)
+	st := benchStore(b)
 	for _, run := range []string{"earlier", "now"} {
 		require.NoError(b, st.CreateRun(ctx, store.Run{ID: run, Status: "running", Phase: "extraction", Concurrency: 64,
 			WindowSince: base, WindowUntil: base.Add(24 * time.Hour), StartedAt: time.Now()}))
@@ -89,10 +83,10 @@ func storeWithHistory(b *testing.B, history int) *store.Store {
 		SELECT 'h' || i, 'embedder', 'hash' || i, array_fill(0.5::real, ARRAY[256]), 'earlier'
 		FROM generate_series(1, $1::int) AS i`,
 	} {
-		_, err = st.Pool().Exec(ctx, q, history)
+		_, err := st.Pool().Exec(ctx, q, history)
 		require.NoError(b, err)
 	}
-	_, err = st.Pool().Exec(ctx, `ANALYZE`)
+	_, err := st.Pool().Exec(ctx, `ANALYZE`)
 	require.NoError(b, err)
 	return st
 }

@@ -3,14 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"feedbackpipe/store"
-	"feedbackpipe/testenv"
 )
 
 // BenchmarkSaveThemes times a run's theme saves, 16 at a time (a batch's call slots), 1,600 themes
@@ -22,17 +20,12 @@ import (
 func BenchmarkSaveThemes(b *testing.B) {
 	const themes, signatures, slots = 1600, 10, 16
 	ctx := context.Background()
-	url := testenv.Database(b)
-	_, err := store.Migrate(url)
-	require.NoError(b, err)
-	st, err := store.Open(ctx, url)
-	require.NoError(b, err)
-	defer st.Close()
+	st := benchStore(b)
 	convs := make([]string, themes)
 	for i := range convs {
 		convs[i] = fmt.Sprintf("c%05d", i)
 	}
-	_, err = st.Pool().Exec(ctx, `INSERT INTO conversations (id, created_at, messages, content_hash)
+	_, err := st.Pool().Exec(ctx, `INSERT INTO conversations (id, created_at, messages, content_hash)
 		SELECT id, now(), '[]', 'hash-' || id FROM unnest($1::text[]) AS id`, convs)
 	require.NoError(b, err)
 	newRun := func(id string) {
@@ -58,23 +51,15 @@ func BenchmarkSaveThemes(b *testing.B) {
 				}
 				close(work)
 				b.StartTimer()
-				var wg sync.WaitGroup
-				for range slots {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for t := range work {
-							e := extr(run, convs[t], store.OutcomeTheme, sigs[t%signatures], true)
-							if known {
-								e.SignatureRun = "earlier"
-							}
-							if err := st.SaveExtraction(ctx, e); err != nil {
-								b.Error(err)
-							}
-						}
-					}()
-				}
-				wg.Wait()
+				drain(slots, work, func(t int) {
+					e := extr(run, convs[t], store.OutcomeTheme, sigs[t%signatures], true)
+					if known {
+						e.SignatureRun = "earlier"
+					}
+					if err := st.SaveExtraction(ctx, e); err != nil {
+						b.Error(err)
+					}
+				})
 			}
 		})
 	}

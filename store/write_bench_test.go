@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -56,19 +55,11 @@ func benchmarkWriteGroups(b *testing.B, writers int) {
 		}
 		close(writes)
 		b.StartTimer()
-		var wg sync.WaitGroup
-		for range writers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for w := range writes {
-					if _, err := st.WriteGroup(ctx, w); err != nil {
-						b.Error(err)
-					}
-				}
-			}()
-		}
-		wg.Wait()
+		drain(writers, writes, func(w *store.GroupWrite) {
+			if _, err := st.WriteGroup(ctx, w); err != nil {
+				b.Error(err)
+			}
+		})
 		b.StopTimer()
 		st.Close()
 	}
