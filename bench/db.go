@@ -54,8 +54,9 @@ func (db *scratchDB) importSynthetic(ctx context.Context, n int) (time.Time, err
 
 // importHistory stores n more conversations made the same way but other ones (their own IDs and
 // first messages), created historyAge before the sample's: an earlier period of the team's.
-func (db *scratchDB) importHistory(ctx context.Context, n int) (time.Time, error) {
-	return db.importVariants(ctx, n, "history_%07d", "%s (earlier ticket %d)", -historyAge)
+func (db *scratchDB) importHistory(ctx context.Context, n int) error {
+	_, err := db.importVariants(ctx, n, "history_%07d", "%s (earlier ticket %d)", -historyAge)
+	return err
 }
 
 // historyAge is how much older than the measured run's conversations BENCH_HISTORY's are.

@@ -36,9 +36,6 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := db.importHistory(ctx, p.History); err != nil {
-		return Result{}, err
-	}
 	model := localmodel.New(localmodel.Config{Latency: p.Latency, RecordCalls: true}, nil)
 	baseURL, stopModel, err := model.Start("127.0.0.1:0")
 	if err != nil {
@@ -65,7 +62,7 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	input := pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}
 	var historySeconds float64
 	if p.History > 0 {
-		if historySeconds, err = runHistory(ctx, logger, tc, cfg, queue, p, newSince); err != nil {
+		if historySeconds, err = runHistory(ctx, logger, db, tc, cfg, queue, p, newSince); err != nil {
 			return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 		}
 		input = pipeline.RunInput{Since: &newSince, Concurrency: p.Concurrency, CreateStories: true}
@@ -127,10 +124,13 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	return r, nil
 }
 
-// runHistory runs the preset's history, the conversations created before newSince, to completion
-// as a run of its own on the same workers, and returns how long it took.
-func runHistory(ctx context.Context, logger *slog.Logger, tc client.Client, cfg config.Config, queue string, p Preset,
-	newSince time.Time) (float64, error) {
+// runHistory imports the preset's history, conversations created before newSince, and runs them
+// to completion as a run of its own on the same workers; it returns how long the run took.
+func runHistory(ctx context.Context, logger *slog.Logger, db *scratchDB, tc client.Client, cfg config.Config, queue string,
+	p Preset, newSince time.Time) (float64, error) {
+	if err := db.importHistory(ctx, p.History); err != nil {
+		return 0, err
+	}
 	since := newSince.Add(-historyAge - 24*time.Hour)
 	logger.Info("history run starts", "n", p.History)
 	start := time.Now()
