@@ -9,10 +9,29 @@ import (
 	"feedbackpipe/activities"
 )
 
-// shortOptions are for quick bookkeeping activities.
+// Bookkeeping activities do not heartbeat, so a worker that dies while one runs is noticed only
+// when its StartToCloseTimeout ends, and whatever waits for it waits that long before Temporal
+// retries it elsewhere. A status mirror (SetStatus: one UPDATE) gets mirrorTimeout, since a run's
+// end waits for its mirrors, and a worker SIGKILLed as the stories phase began, while the phase's
+// mirror ran on it, held a run's end up for two minutes; the run's end (FinishRun: a recount off
+// indexes) gets finishTimeout; the others (the selection, the dry-run preview, the run index's
+// upkeep), whose work grows with a run, keep shortTimeout. A mirror slower than its timeout (a
+// Postgres restarting) is retried like a failed one.
+const (
+	mirrorTimeout = 10 * time.Second
+	finishTimeout = 30 * time.Second
+	shortTimeout  = 2 * time.Minute
+)
+
+// shortOptions are for bookkeeping activities whose work grows with a run.
 func shortOptions(ctx workflow.Context) workflow.Context {
+	return bookkeepingOptions(ctx, shortTimeout)
+}
+
+// bookkeepingOptions are for bookkeeping activities that may take up to startToClose.
+func bookkeepingOptions(ctx workflow.Context, startToClose time.Duration) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
+		StartToCloseTimeout: startToClose,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second, MaximumAttempts: 10,
 		},

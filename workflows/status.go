@@ -62,7 +62,7 @@ func (r *run) publish(ctx workflow.Context) {
 	r.publishing++
 	defer func() { r.publishing-- }()
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
-	err := workflow.ExecuteActivity(shortOptions(ctx), acts.SetStatus, activities.SetStatusInput{
+	err := workflow.ExecuteActivity(bookkeepingOptions(ctx, mirrorTimeout), acts.SetStatus, activities.SetStatusInput{
 		RunID: r.status.RunID, Status: r.status.Status, Phase: r.status.Phase,
 	}).Get(ctx, nil)
 	if err != nil {

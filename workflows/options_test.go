@@ -1,0 +1,58 @@
+package workflows
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+
+	"feedbackpipe/activities"
+	"feedbackpipe/pipeline"
+)
+
+// Bookkeeping activities do not heartbeat: a worker that dies while one runs is noticed when its
+// StartToCloseTimeout ends. The run's end waits for every status mirror, so a mirror lost with
+// its worker may hold it up by mirrorTimeout (10 s), and the run's end itself by finishTimeout,
+// not the two minutes of the bookkeeping whose work grows with a run (the selection). (The test
+// environment does not time mocked activities out, so the timeouts are read where they are set.)
+func TestALostMirrorOrEndHoldsTheRunUpSeconds(t *testing.T) {
+	const total = 200
+	h := newHarnessShape(t, finishAhead, reviewAheadLate, firstMirrorAhead)
+	var mu sync.Mutex
+	timeouts := map[string][]time.Duration{}
+	record := func(ctx context.Context) {
+		info := activity.GetInfo(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		timeouts[info.ActivityType.Name] = append(timeouts[info.ActivityType.Name], info.StartToCloseTimeout)
+	}
+	h.env.OnActivity(acts.StartRun, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.StartRunInput) (int, error) {
+		record(ctx)
+		return total, nil
+	})
+	h.env.OnActivity(acts.SetStatus, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.SetStatusInput) error {
+		record(ctx)
+		return nil
+	})
+	h.env.OnActivity(acts.FinishRun, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.FinishRunInput) (activities.FinishResult, error) {
+		record(ctx)
+		return activities.FinishResult{Counters: finalCounters}, nil
+	})
+	h.mockTimedExtract()
+	h.mockEmbed(0)
+	h.mockStories(0)
+	h.run(pipeline.RunInput{Days: 30, MaxConversations: total, Concurrency: 8, CreateStories: true})
+	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
+
+	require.NotEmpty(t, timeouts["SetStatus"])
+	for _, d := range timeouts["SetStatus"] {
+		assert.Equal(t, 10*time.Second, d, "a status mirror")
+	}
+	assert.Equal(t, []time.Duration{30 * time.Second}, timeouts["FinishRun"], "the run's end")
+	assert.Equal(t, []time.Duration{2 * time.Minute}, timeouts["StartRun"], "the selection")
+}
