@@ -19,6 +19,8 @@ type StartRunInput struct {
 
 // StartRun records the run in pipeline_runs and numbers its conversations; it returns how many.
 func (a *Activities) StartRun(ctx context.Context, in StartRunInput) (int, error) {
+	prog := startProgress(ctx, "selecting", 0, a.Config.StallTimeout)
+	defer prog.stop()
 	err := a.Store.CreateRun(ctx, store.Run{
 		ID: in.RunID, Status: pipeline.StatusRunning, Phase: pipeline.PhaseExtraction,
 		DryRun: in.Input.DryRun, CreateStories: in.Input.CreateStories,

@@ -9,23 +9,33 @@ import (
 	"feedbackpipe/activities"
 )
 
-// Bookkeeping activities do not heartbeat, so a worker that dies while one runs is noticed only
-// when its StartToCloseTimeout ends, and whatever waits for it waits that long before Temporal
-// retries it elsewhere. A status mirror (SetStatus: one UPDATE) gets mirrorTimeout, since a run's
-// end waits for its mirrors, and a worker SIGKILLed as the stories phase began, while the phase's
+// What a worker that dies mid-activity costs. A heartbeating activity (the phases, the selection)
+// is noticed after heartbeatTimeout and retried elsewhere. Bookkeeping activities do not
+// heartbeat: one is noticed only when its StartToCloseTimeout ends, and whatever waits for it
+// waits that long. A status mirror (SetStatus: one UPDATE) gets mirrorTimeout, since a run's end
+// waits for its mirrors, and a worker SIGKILLed as the stories phase began, while the phase's
 // mirror ran on it, held a run's end up for two minutes; the run's end (FinishRun: a recount off
-// indexes) gets finishTimeout; the others (the selection, the dry-run preview, the run index's
-// upkeep), whose work grows with a run, keep shortTimeout. A mirror slower than its timeout (a
-// Postgres restarting) is retried like a failed one.
+// indexes) gets finishTimeout; the others (the dry-run preview, the run index's upkeep), whose
+// work grows with a run, keep shortTimeout, as the selection does on top of its heartbeat. A
+// mirror slower than its timeout (a Postgres restarting) is retried like a failed one.
 const (
-	mirrorTimeout = 10 * time.Second
-	finishTimeout = 30 * time.Second
-	shortTimeout  = 2 * time.Minute
+	heartbeatTimeout = 20 * time.Second
+	mirrorTimeout    = 10 * time.Second
+	finishTimeout    = 30 * time.Second
+	shortTimeout     = 2 * time.Minute
 )
 
 // shortOptions are for bookkeeping activities whose work grows with a run.
 func shortOptions(ctx workflow.Context) workflow.Context {
 	return bookkeepingOptions(ctx, shortTimeout)
+}
+
+// selectionOptions are for the run's selection (StartRun), which heartbeats.
+func selectionOptions(ctx workflow.Context) workflow.Context {
+	ctx = shortOptions(ctx)
+	opts := workflow.GetActivityOptions(ctx)
+	opts.HeartbeatTimeout = heartbeatTimeout
+	return workflow.WithActivityOptions(ctx, opts)
 }
 
 // bookkeepingOptions are for bookkeeping activities that may take up to startToClose.
@@ -44,7 +54,7 @@ func bookkeepingOptions(ctx workflow.Context, startToClose time.Duration) workfl
 func phaseOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Hour,
-		HeartbeatTimeout:    20 * time.Second,
+		HeartbeatTimeout:    heartbeatTimeout,
 		WaitForCancellation: true,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: 20,

@@ -15,21 +15,23 @@ import (
 	"feedbackpipe/pipeline"
 )
 
-// Bookkeeping activities do not heartbeat: a worker that dies while one runs is noticed when its
+// Bookkeeping activities that do not heartbeat are noticed lost with their worker when their
 // StartToCloseTimeout ends. The run's end waits for every status mirror, so a mirror lost with
 // its worker may hold it up by mirrorTimeout (10 s), and the run's end itself by finishTimeout,
-// not the two minutes of the bookkeeping whose work grows with a run (the selection). (The test
-// environment does not time mocked activities out, so the timeouts are read where they are set.)
-func TestALostMirrorOrEndHoldsTheRunUpSeconds(t *testing.T) {
+// not two minutes; the selection, whose work grows with a run, heartbeats and is noticed after
+// the phases' heartbeat timeout. (The test environment does not time mocked activities out, so
+// the timeouts are read where they are set.)
+func TestBookkeepingLostWithItsWorkerHoldsTheRunUpSeconds(t *testing.T) {
 	const total = 200
 	h := newHarnessShape(t, finishAhead, reviewAheadLate, firstMirrorAhead)
 	var mu sync.Mutex
-	timeouts := map[string][]time.Duration{}
+	timeouts, heartbeats := map[string][]time.Duration{}, map[string][]time.Duration{}
 	record := func(ctx context.Context) {
 		info := activity.GetInfo(ctx)
 		mu.Lock()
 		defer mu.Unlock()
 		timeouts[info.ActivityType.Name] = append(timeouts[info.ActivityType.Name], info.StartToCloseTimeout)
+		heartbeats[info.ActivityType.Name] = append(heartbeats[info.ActivityType.Name], info.HeartbeatTimeout)
 	}
 	h.env.OnActivity(acts.StartRun, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.StartRunInput) (int, error) {
 		record(ctx)
@@ -55,4 +57,6 @@ func TestALostMirrorOrEndHoldsTheRunUpSeconds(t *testing.T) {
 	}
 	assert.Equal(t, []time.Duration{30 * time.Second}, timeouts["FinishRun"], "the run's end")
 	assert.Equal(t, []time.Duration{2 * time.Minute}, timeouts["StartRun"], "the selection")
+	assert.Equal(t, []time.Duration{20 * time.Second}, heartbeats["StartRun"], "the selection heartbeats")
+	assert.Equal(t, []time.Duration{0}, heartbeats["FinishRun"], "the run's end does not")
 }

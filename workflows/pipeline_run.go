@@ -74,7 +74,7 @@ func PipelineRun(ctx workflow.Context, in pipeline.RunInput) (pipeline.Status, e
 			return r.finish(err)
 		}
 		var total int
-		err := workflow.ExecuteActivity(shortOptions(ctx), acts.StartRun, activities.StartRunInput{
+		err := workflow.ExecuteActivity(selectionOptions(ctx), acts.StartRun, activities.StartRunInput{
 			RunID: r.status.RunID, Input: in, WindowSince: r.status.WindowSince,
 			WindowUntil: r.status.WindowUntil, StartedAt: r.status.StartedAt,
 		}).Get(ctx, &total)
