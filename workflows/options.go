@@ -14,20 +14,28 @@ import (
 // heartbeat: one is noticed only when its StartToCloseTimeout ends, and whatever waits for it
 // waits that long. A status mirror (SetStatus: one UPDATE) gets mirrorTimeout, since a run's end
 // waits for its mirrors, and a worker SIGKILLed as the stories phase began, while the phase's
-// mirror ran on it, held a run's end up for two minutes; the run's end (FinishRun: a recount off
-// indexes) gets finishTimeout; the others (the dry-run preview, the run index's upkeep), whose
-// work grows with a run, keep shortTimeout, as the selection does on top of its heartbeat. A
-// mirror slower than its timeout (a Postgres restarting) is retried like a failed one.
+// mirror ran on it, held a run's end up for two minutes. Bookkeeping of bounded work gets
+// quickTimeout: the run's end (FinishRun: a recount off indexes), and the run index's upkeep
+// (forgetting evicted runs, which an admission waits for; reconciling live runs; rebuilding a
+// fresh index, which admissions wait for), each over at most the index's runs. The dry-run
+// preview and the selection, whose work grows with a run, keep shortTimeout (the selection
+// heartbeats besides). A bookkeeping activity slower than its timeout (a Postgres restarting) is
+// retried like a failed one.
 const (
 	heartbeatTimeout = 20 * time.Second
 	mirrorTimeout    = 10 * time.Second
-	finishTimeout    = 30 * time.Second
+	quickTimeout     = 30 * time.Second
 	shortTimeout     = 2 * time.Minute
 )
 
 // shortOptions are for bookkeeping activities whose work grows with a run.
 func shortOptions(ctx workflow.Context) workflow.Context {
 	return bookkeepingOptions(ctx, shortTimeout)
+}
+
+// quickOptions are for bookkeeping activities of bounded work.
+func quickOptions(ctx workflow.Context) workflow.Context {
+	return bookkeepingOptions(ctx, quickTimeout)
 }
 
 // selectionOptions are for the run's selection (StartRun), which heartbeats.

@@ -17,7 +17,7 @@ import (
 
 // Bookkeeping activities that do not heartbeat are noticed lost with their worker when their
 // StartToCloseTimeout ends. The run's end waits for every status mirror, so a mirror lost with
-// its worker may hold it up by mirrorTimeout (10 s), and the run's end itself by finishTimeout,
+// its worker may hold it up by mirrorTimeout (10 s), and the run's end itself by quickTimeout,
 // not two minutes; the selection, whose work grows with a run, heartbeats and is noticed after
 // the phases' heartbeat timeout. (The test environment does not time mocked activities out, so
 // the timeouts are read where they are set.)

@@ -315,7 +315,7 @@ func (r *run) finish(runErr error) (pipeline.Status, error) {
 	_ = workflow.Await(ctx, func() bool { return r.publishing == 0 })
 	now := workflow.Now(ctx).UTC()
 	var res activities.FinishResult
-	err := workflow.ExecuteActivity(bookkeepingOptions(ctx, finishTimeout), acts.FinishRun, activities.FinishRunInput{
+	err := workflow.ExecuteActivity(quickOptions(ctx), acts.FinishRun, activities.FinishRunInput{
 		RunID: final.RunID, Status: final.Status, Phase: final.Phase,
 		Failure: final.FailureMessage, EndedAt: now,
 	}).Get(ctx, &res)

@@ -167,7 +167,7 @@ func (ix *index) admit(ctx workflow.Context, req pipeline.AdmitRequest) (string,
 		ix.remove(req.RunID)
 	}
 	if len(evicted) > 0 { // evicted even when the start failed: their previews go too
-		err := workflow.ExecuteActivity(shortOptions(ctx), acts.ForgetRuns, activities.ForgetRunsInput{RunIDs: evicted}).Get(ctx, nil)
+		err := workflow.ExecuteActivity(quickOptions(ctx), acts.ForgetRuns, activities.ForgetRunsInput{RunIDs: evicted}).Get(ctx, nil)
 		if err != nil {
 			workflow.GetLogger(ctx).Warn("could not delete evicted runs' previews", "runs", evicted, "error", err)
 		}
@@ -246,7 +246,7 @@ func (ix *index) reconcile() {
 	}
 	sort.Strings(live)
 	var reports []pipeline.RunReport
-	err := workflow.ExecuteActivity(shortOptions(ix.ctx), acts.ReconcileRuns, activities.ReconcileInput{RunIDs: live}).Get(ix.ctx, &reports)
+	err := workflow.ExecuteActivity(quickOptions(ix.ctx), acts.ReconcileRuns, activities.ReconcileInput{RunIDs: live}).Get(ix.ctx, &reports)
 	if err != nil {
 		workflow.GetLogger(ix.ctx).Warn("could not reconcile live runs", "error", err)
 		return
@@ -262,7 +262,7 @@ func (ix *index) reconcile() {
 func (ix *index) rebuild() {
 	defer func() { ix.rebuilding = false }()
 	var found []pipeline.IndexEntry
-	err := workflow.ExecuteActivity(shortOptions(ix.ctx), acts.RebuildIndex, activities.RebuildIndexInput{
+	err := workflow.ExecuteActivity(quickOptions(ix.ctx), acts.RebuildIndex, activities.RebuildIndexInput{
 		TaskQueue: workflow.GetInfo(ix.ctx).TaskQueueName, Retention: ix.state.Limits.Retention,
 	}).Get(ix.ctx, &found)
 	if err != nil {

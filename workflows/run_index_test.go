@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -163,6 +164,11 @@ func newRebuildingIndexHarness(t *testing.T, start time.Time, startDelay time.Du
 			}
 			return out, nil
 		})
+	// The index's upkeep is bookkeeping of bounded work, which admissions may wait for: a worker
+	// lost while one of its activities runs costs at most quickTimeout, not two minutes.
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		assert.Equal(t, quickTimeout, info.StartToCloseTimeout, "%s's StartToCloseTimeout", info.ActivityType.Name)
+	})
 	// A workflow that schedules timers without ever blocking (e.g. on a cancelled context) would
 	// never return control to the test: fail it instead.
 	env.SetOnTimerScheduledListener(func(string, time.Duration) {
