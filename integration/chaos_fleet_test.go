@@ -71,7 +71,7 @@ func newChaosFleet(t testing.TB, svc chaosServices, convs []conversation.Convers
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { gate.release(); _ = srv.Close() })
 	f := &fleet{t: t, tc: tc, st: st, model: model, bin: workerBinary(t), queue: queue,
-		procs: map[string]*exec.Cmd{}, logDir: t.TempDir()}
+		procs: map[string]*exec.Cmd{}, logDir: fleetLogDir(t)}
 	f.env = append(append(os.Environ(), testenv.WorkerEnv(t)...), "DATABASE_URL="+dbURL,
 		"TASK_QUEUE="+queue, "OPENAI_BASE_URL=http://"+ln.Addr().String()+"/v1", "OPENAI_API_KEY=test-key",
 		"LLM_MODEL="+config.LocalChatModel, "EMBEDDING_MODEL="+config.LocalEmbeddingModel, "LLM_TIMEOUT=3s")

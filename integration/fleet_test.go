@@ -90,19 +90,35 @@ func newFleetWith(t testing.TB, latency time.Duration, convs []conversation.Conv
 	}
 	t.Cleanup(func() { _ = stop(context.Background()) })
 	f := &fleet{t: t, tc: tc, st: st, model: model, bin: workerBinary(t), queue: testenv.TaskQueue(t, tc, "fleet"),
-		procs: map[string]*exec.Cmd{}, logDir: t.TempDir()}
+		procs: map[string]*exec.Cmd{}, logDir: fleetLogDir(t)}
 	f.env = append(append(os.Environ(), testenv.WorkerEnv(t)...), "DATABASE_URL="+dbURL,
 		"TASK_QUEUE="+f.queue, "OPENAI_BASE_URL="+baseURL, "OPENAI_API_KEY=test-key",
 		"LLM_MODEL="+config.LocalChatModel, "EMBEDDING_MODEL="+config.LocalEmbeddingModel)
 	return f
 }
 
-// start starts a worker process named name.
+// fleetLogDir is where a test's worker processes log: a temporary directory, or with FLEET_LOGS
+// set, a directory of the test's name under it that outlives the test (a slow chaos run that
+// still passed can then be read).
+func fleetLogDir(t testing.TB) string {
+	root := os.Getenv("FLEET_LOGS")
+	if root == "" {
+		return t.TempDir()
+	}
+	dir := filepath.Join(root, strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// start starts a worker process named name. Its log is appended to, so a worker started again
+// after a kill keeps what it logged before.
 func (f *fleet) start(name string) {
 	f.t.Helper()
 	cmd := exec.Command(f.bin)
 	cmd.Env = f.env
-	logFile, err := os.Create(filepath.Join(f.logDir, name+".log"))
+	logFile, err := os.OpenFile(filepath.Join(f.logDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		f.t.Fatal(err)
 	}
