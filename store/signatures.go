@@ -108,8 +108,9 @@ const resolveCountCap = 100
 // reads the canonical signatures that exist now (those of the area, and the proposal itself or
 // what it is an alias of, whatever their area; each with its first signature.EstablishedAfter
 // distinct conversations and at most resolveCountCap themes counted), and resolves the proposal
-// against them with the cache's rules (signature.Decide). Only when none matches does it insert the new signature
-// (first_run_id runID); when one matches it records the proposal as that signature's alias.
+// against them with the cache's rules (signature.Decide). Only when none matches does it insert
+// the new signature (first_run_id runID); when one matches it records the proposal as that
+// signature's alias.
 // Concurrent proposals of one area, from any worker, are thus decided one after the other and
 // converge. It returns the decision and what it read (the signature decided included), for the
 // caller's cache to learn.

@@ -74,6 +74,8 @@ type event struct {
 	id    string        // the activity's ID
 	at    time.Duration // workflow time since start
 	input any           // decoded input, for "start"
+	// the attempt's StartToCloseTimeout and HeartbeatTimeout, for "start"
+	startToClose, heartbeat time.Duration
 }
 
 // harness is one test's environment and what it recorded.
@@ -110,7 +112,8 @@ func newHarnessShape(t *testing.T, finish, ahead, first workflow.Version) *harne
 	env.OnGetVersion(firstMirrorChange, workflow.DefaultVersion, firstMirrorAhead).Return(first)
 	h := &harness{t: t, env: env}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
-		h.record(event{kind: "start", name: info.ActivityType.Name, id: info.ActivityID, input: decodeInput(t, info.ActivityType.Name, args)})
+		h.record(event{kind: "start", name: info.ActivityType.Name, id: info.ActivityID, input: decodeInput(t, info.ActivityType.Name, args),
+			startToClose: info.StartToCloseTimeout, heartbeat: info.HeartbeatTimeout})
 	})
 	env.SetOnActivityCompletedListener(func(info *activity.Info, _ converter.EncodedValue, err error) {
 		kind := "done"
@@ -294,6 +297,19 @@ func (h *harness) starts(name string) []any {
 	for _, e := range h.events {
 		if e.kind == "start" && e.name == name {
 			out = append(out, e.input)
+		}
+	}
+	return out
+}
+
+// eventsOf returns the events of that kind, in order.
+func (h *harness) eventsOf(kind string) []event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []event
+	for _, e := range h.events {
+		if e.kind == kind {
+			out = append(out, e)
 		}
 	}
 	return out
