@@ -49,10 +49,22 @@ type PreviewInput struct {
 	RunID string
 }
 
-// BuildPreview summarises a dry run's extractions and stores the preview.
+// BuildPreview summarises a dry run's extractions, reviews its would-be stories and stores the
+// preview. Its work grows with the run (a review round per C would-be stories), so it heartbeats
+// from its first query to its last, by stage (loading, reviewing, saving): a worker lost while
+// it builds is noticed after the heartbeat timeout, a stop arrives within about a second, and a
+// preview that takes longer than any fixed bound is not cut off. Every database call has a
+// timeout and is retried when it fails for a transient reason.
 func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
-	rows, err := a.Store.PreviewRows(ctx, in.RunID)
-	if err != nil {
+	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
+	defer prog.stop()
+	load := defaultDBRetry()
+	load.Timeout = loadThemesTimeout
+	var rows []store.PreviewRow
+	if err := load.do(ctx, a.Logger, "read the dry run's extractions", func(ctx context.Context) (err error) {
+		rows, err = a.Store.PreviewRows(ctx, in.RunID)
+		return err
+	}); err != nil {
 		return err
 	}
 	p := Preview{RunID: in.RunID, Total: len(rows), ByType: map[string]int{}, ByOutcome: map[string]int{}}
@@ -75,11 +87,15 @@ func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
 			p.WouldBeOrphans = append(p.WouldBeOrphans, s)
 		}
 	}
-	if p.WouldBeStories, p.WouldBeRejected, err = a.previewReviews(ctx, in.RunID, p.WouldBeStories); err != nil {
+	var err error
+	if p.WouldBeStories, p.WouldBeRejected, err = a.previewReviews(ctx, in.RunID, p.WouldBeStories, prog); err != nil {
 		return err
 	}
 	p.Samples = diverseSamples(rows)
-	return a.Store.SavePreview(ctx, in.RunID, p)
+	prog.Stage("saving", 0, 1)
+	return defaultDBRetry().do(ctx, a.Logger, "save the preview", func(ctx context.Context) error {
+		return a.Store.SavePreview(ctx, in.RunID, p)
+	})
 }
 
 func sortedStats(counts map[string]int) []SignatureStat {

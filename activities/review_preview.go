@@ -5,6 +5,7 @@ import (
 
 	"feedbackpipe/grouping"
 	"feedbackpipe/review"
+	"feedbackpipe/store"
 )
 
 // RejectedGroup is a would-be story the story review rejects: its key, size and reason code.
@@ -17,17 +18,25 @@ type RejectedGroup struct {
 // previewReviews reviews a dry run's would-be stories (its signature groups of at least MinSize
 // themes) as a real run would, at most the run's concurrency calls at once, and returns those it
 // keeps or splits, and those it rejects. A failed review keeps the group (the real run would
-// write its mechanical draft).
-func (a *Activities) previewReviews(ctx context.Context, runID string, stories []SignatureStat) ([]SignatureStat, []RejectedGroup, error) {
+// write its mechanical draft). It reports its stages through prog.
+func (a *Activities) previewReviews(ctx context.Context, runID string, stories []SignatureStat, prog *progress) ([]SignatureStat, []RejectedGroup, error) {
 	if len(stories) == 0 {
 		return stories, nil, nil
 	}
-	themes, err := a.Store.PreviewThemes(ctx, runID)
-	if err != nil {
+	load := defaultDBRetry()
+	load.Timeout = loadThemesTimeout
+	var themes []store.ThemeForGrouping
+	if err := load.do(ctx, a.Logger, "read the dry run's themes", func(ctx context.Context) (err error) {
+		themes, err = a.Store.PreviewThemes(ctx, runID)
+		return err
+	}); err != nil {
 		return nil, nil, err
 	}
-	run, err := a.Store.GetRun(ctx, runID)
-	if err != nil {
+	var run *store.Run
+	if err := defaultDBRetry().do(ctx, a.Logger, "read the run", func(ctx context.Context) (err error) {
+		run, err = a.Store.GetRun(ctx, runID)
+		return err
+	}); err != nil {
 		return nil, nil, err
 	}
 	bySig := map[string][]int{}
@@ -43,8 +52,7 @@ func (a *Activities) previewReviews(ctx context.Context, runID string, stories [
 			storyOf = append(storyOf, i)
 		}
 	}
-	prog := startProgress(ctx, "reviewing", len(groups), a.Config.StallTimeout)
-	defer prog.stop()
+	prog.Stage("reviewing", 0, len(groups))
 	pending, wait := a.reviewGroups(ctx, runID, groups, candidates, themes, run.Concurrency, true, prog)
 	if err := wait(); err != nil {
 		return nil, nil, err

@@ -27,7 +27,8 @@ func TestPreviewListsGroupsTheReviewRejects(t *testing.T) {
 		}
 	}
 	a := h.activities(nil)
-	kept, rejected, err := a.previewReviews(ctx, "r1", []SignatureStat{{"photo_upload_fails", 4}, {"general_feedback", 2}})
+	kept, rejected, err := a.previewReviews(ctx, "r1", []SignatureStat{{"photo_upload_fails", 4}, {"general_feedback", 2}},
+		startProgress(ctx, "reviewing", 0, 0))
 	require.NoError(t, err)
 	assert.Equal(t, []SignatureStat{{"photo_upload_fails", 4}}, kept)
 	assert.Equal(t, []RejectedGroup{{Key: "general_feedback", Count: 2, Reason: "rejected: noise"}}, rejected)

@@ -17,18 +17,21 @@ import (
 // mirror ran on it, held a run's end up for two minutes. Bookkeeping of bounded work gets
 // quickTimeout: the run's end (FinishRun: a recount off indexes), and the run index's upkeep
 // (forgetting evicted runs, which an admission waits for; reconciling live runs; rebuilding a
-// fresh index, which admissions wait for), each over at most the index's runs. The dry-run
-// preview and the selection, whose work grows with a run, keep shortTimeout (the selection
-// heartbeats besides). A bookkeeping activity slower than its timeout (a Postgres restarting) is
-// retried like a failed one.
+// fresh index, which admissions wait for), each over at most the index's runs. The selection,
+// whose work grows with a run, keeps shortTimeout and heartbeats besides. A dry run's preview
+// (BuildPreview) makes a round of review calls per C would-be stories, which no fixed bound of
+// minutes fits (a hundred would-be stories at C=4 with real review latencies take longer than
+// two), so it heartbeats and has the phases' phaseTimeout. A bookkeeping activity slower than its
+// timeout (a Postgres restarting) is retried like a failed one.
 const (
 	heartbeatTimeout = 20 * time.Second
 	mirrorTimeout    = 10 * time.Second
 	quickTimeout     = 30 * time.Second
 	shortTimeout     = 2 * time.Minute
+	phaseTimeout     = 2 * time.Hour
 )
 
-// shortOptions are for bookkeeping activities whose work grows with a run.
+// shortOptions are for bookkeeping activities whose work grows with a run: the selection's base.
 func shortOptions(ctx workflow.Context) workflow.Context {
 	return bookkeepingOptions(ctx, shortTimeout)
 }
@@ -40,7 +43,17 @@ func quickOptions(ctx workflow.Context) workflow.Context {
 
 // selectionOptions are for the run's selection (StartRun), which heartbeats.
 func selectionOptions(ctx workflow.Context) workflow.Context {
-	ctx = shortOptions(ctx)
+	return heartbeating(shortOptions(ctx))
+}
+
+// previewOptions are for a dry run's preview (BuildPreview), which heartbeats and may take as
+// long as a phase.
+func previewOptions(ctx workflow.Context) workflow.Context {
+	return heartbeating(bookkeepingOptions(ctx, phaseTimeout))
+}
+
+// heartbeating adds the heartbeat timeout to ctx's activity options.
+func heartbeating(ctx workflow.Context) workflow.Context {
 	opts := workflow.GetActivityOptions(ctx)
 	opts.HeartbeatTimeout = heartbeatTimeout
 	return workflow.WithActivityOptions(ctx, opts)
@@ -61,7 +74,7 @@ func bookkeepingOptions(ctx workflow.Context, startToClose time.Duration) workfl
 // and the workflow waits for the activity to wind down (WaitForCancellation).
 func phaseOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Hour,
+		StartToCloseTimeout: phaseTimeout,
 		HeartbeatTimeout:    heartbeatTimeout,
 		WaitForCancellation: true,
 		RetryPolicy: &temporal.RetryPolicy{

@@ -42,3 +42,26 @@ func TestBookkeepingLostWithItsWorkerHoldsTheRunUpSeconds(t *testing.T) {
 		assert.Positive(t, seen[name], "no %s started", name)
 	}
 }
+
+// A dry run's preview makes a round of review calls per C would-be stories, which no fixed bound
+// of minutes fits: it heartbeats, so a worker lost while it builds is noticed after the heartbeat
+// timeout, and it may take as long as a phase instead of being cut off (and retried from scratch)
+// after two minutes.
+func TestThePreviewHeartbeatsAndHasAPhasesTime(t *testing.T) {
+	h := newHarness(t)
+	h.mockBookkeeping(120)
+	h.mockExtract(120, nil)
+	h.mockPreview(0)
+	h.run(pipeline.RunInput{Days: 7, DryRun: true, CreateStories: true})
+	require.Equal(t, pipeline.StatusCompleted, h.result().Status)
+
+	var seen int
+	for _, e := range h.eventsOf("start") {
+		if e.name == "BuildPreview" {
+			seen++
+			assert.Equal(t, [2]time.Duration{2 * time.Hour, 20 * time.Second}, [2]time.Duration{e.startToClose, e.heartbeat},
+				"BuildPreview's StartToCloseTimeout and HeartbeatTimeout")
+		}
+	}
+	assert.Equal(t, 1, seen, "BuildPreview starts")
+}

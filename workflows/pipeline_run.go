@@ -103,7 +103,7 @@ func (r *run) phases() error {
 		}
 	}
 	if r.in.DryRun {
-		return workflow.ExecuteActivity(shortOptions(r.workCtx), acts.BuildPreview, activities.PreviewInput{RunID: r.status.RunID}).Get(r.workCtx, nil)
+		return workflow.ExecuteActivity(previewOptions(r.workCtx), acts.BuildPreview, activities.PreviewInput{RunID: r.status.RunID}).Get(r.workCtx, nil)
 	}
 	if r.status.Phase == pipeline.PhaseExtraction {
 		r.enter(pipeline.PhaseEmbedding)
