@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"feedbackpipe/conversation"
 	"feedbackpipe/llm"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
@@ -47,8 +48,13 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 	model := a.LLM.EmbeddingModel()
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
-	targets, err := a.Store.ThemesToEmbed(ctx, in.RunID, model)
-	if err != nil {
+	load := defaultDBRetry()
+	load.Timeout = loadThemesTimeout
+	var targets []store.EmbedTarget
+	if err := load.do(ctx, a.Logger, "find the themes to embed", func(ctx context.Context) (err error) {
+		targets, err = a.Store.ThemesToEmbed(ctx, in.RunID, model)
+		return err
+	}); err != nil {
 		return PhaseResult{}, err
 	}
 	prog.Stage("loading", 0, len(targets))
@@ -73,7 +79,12 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 			return PhaseResult{}, failFastOnConfig(err)
 		}
 	}
-	return a.phaseResult(ctx, in.RunID)
+	var res PhaseResult
+	err = defaultDBRetry().do(ctx, a.Logger, "count the embedding phase", func(ctx context.Context) (err error) {
+		res, err = a.phaseResult(ctx, in.RunID)
+		return err
+	})
+	return res, err
 }
 
 // embedAll embeds the batches, a few in flight, and returns the inputs that failed for a
@@ -124,8 +135,11 @@ func (a *Activities) loadDigests(ctx context.Context, runID, model string, targe
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		convs, err := a.Store.GetConversations(ctx, ids)
-		if err != nil {
+		var convs map[string]*conversation.Conversation
+		if err := defaultDBRetry().do(ctx, a.Logger, "load conversations to embed", func(ctx context.Context) (err error) {
+			convs, err = a.Store.GetConversations(ctx, ids)
+			return err
+		}); err != nil {
 			return nil, err
 		}
 		prog.Step(len(part))

@@ -45,17 +45,19 @@ func (a *Activities) FetchIntercom(ctx context.Context, in FetchInput) (FetchRes
 	if err != nil {
 		return FetchResult{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeIntercomConfig, nil)
 	}
-	err = a.Store.CreateRun(ctx, store.Run{
-		ID: in.RunID, Status: pipeline.StatusRunning, Phase: pipeline.PhaseFetch,
-		DryRun: in.Input.DryRun, CreateStories: in.Input.CreateStories,
-		Concurrency: in.Input.EffectiveConcurrency(), MaxConversations: in.Input.MaxConversations,
-		WindowSince: in.WindowSince, WindowUntil: in.WindowUntil, StartedAt: in.StartedAt,
+	p := startProgress(ctx, "fetching", 0, a.Config.StallTimeout)
+	defer p.stop()
+	err = defaultDBRetry().do(ctx, a.Logger, "create the run", func(ctx context.Context) error {
+		return a.Store.CreateRun(ctx, store.Run{
+			ID: in.RunID, Status: pipeline.StatusRunning, Phase: pipeline.PhaseFetch,
+			DryRun: in.Input.DryRun, CreateStories: in.Input.CreateStories,
+			Concurrency: in.Input.EffectiveConcurrency(), MaxConversations: in.Input.MaxConversations,
+			WindowSince: in.WindowSince, WindowUntil: in.WindowUntil, StartedAt: in.StartedAt,
+		})
 	})
 	if err != nil {
 		return FetchResult{}, err
 	}
-	p := startProgress(ctx, "fetching", 0, a.Config.StallTimeout)
-	defer p.stop()
 	client := intercom.New(cfg, a.Logger.With("component", "intercom", "run_id", in.RunID))
 	if err := a.fetchPages(ctx, client, in.RunID, in.WindowSince, in.WindowUntil, p.Step); err != nil {
 		if intercom.IsAuth(err) {
@@ -63,8 +65,11 @@ func (a *Activities) FetchIntercom(ctx context.Context, in FetchInput) (FetchRes
 		}
 		return FetchResult{}, err
 	}
-	run, err := a.Store.RunCounters(ctx, in.RunID)
-	if err != nil {
+	var run pipeline.Counters
+	if err := defaultDBRetry().do(ctx, a.Logger, "count the fetch", func(ctx context.Context) (err error) {
+		run, err = a.Store.RunCounters(ctx, in.RunID)
+		return err
+	}); err != nil {
 		return FetchResult{}, err
 	}
 	return FetchResult{Counters: run.FetchCounters}, nil
@@ -75,8 +80,11 @@ func (a *Activities) FetchIntercom(ctx context.Context, in FetchInput) (FetchRes
 // counters and the next cursor, in one transaction. A crash or a stop loses at most the page in
 // flight, which the next attempt fetches again; nothing is stored or counted twice.
 func (a *Activities) fetchPages(ctx context.Context, client *intercom.Client, runID string, since, until time.Time, step func(int)) error {
-	st, err := a.Store.GetFetchState(ctx, runID)
-	if err != nil {
+	var st store.FetchState
+	if err := defaultDBRetry().do(ctx, a.Logger, "read the fetch's cursor", func(ctx context.Context) (err error) {
+		st, err = a.Store.GetFetchState(ctx, runID)
+		return err
+	}); err != nil {
 		return err
 	}
 	cursor := st.NextCursor
