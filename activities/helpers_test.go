@@ -3,11 +3,15 @@ package activities_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
@@ -102,6 +106,29 @@ func (h *harness) env() *testsuite.TestActivityEnvironment {
 	env := h.suite.NewTestActivityEnvironment()
 	env.RegisterActivity(h.acts)
 	return env
+}
+
+// heartbeatStages records the stages of the heartbeats env's activities send, each change once.
+// (The test environment throttles heartbeats to one per 30 s: it takes no heartbeat timeout.)
+func heartbeatStages(env *testsuite.TestActivityEnvironment) func() []string {
+	var mu sync.Mutex
+	var stages []string
+	env.SetOnActivityHeartbeatListener(func(_ *activity.Info, details converter.EncodedValues) {
+		var hb activities.Heartbeat
+		if details.Get(&hb) != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(stages) == 0 || stages[len(stages)-1] != hb.Stage {
+			stages = append(stages, hb.Stage)
+		}
+	})
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(stages)
+	}
 }
 
 // startRun creates a real run (or a dry one) over the fixture's window and returns its size.

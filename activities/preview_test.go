@@ -2,13 +2,10 @@ package activities_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/converter"
 
 	"feedbackpipe/activities"
 )
@@ -24,21 +21,9 @@ func TestThePreviewHeartbeatsFromItsStart(t *testing.T) {
 	n := h.startRun("r-dry", true)
 	h.extract("r-dry", 0, n, true, 4)
 
-	// The test environment throttles heartbeats to one per 30 s (it takes no heartbeat timeout),
-	// so the listener sees the first: sent as the activity starts, before its first query.
+	// The listener sees the first heartbeat: sent as the activity starts, before its first query.
 	env := h.env()
-	var mu sync.Mutex
-	var stages []string
-	env.SetOnActivityHeartbeatListener(func(_ *activity.Info, details converter.EncodedValues) {
-		var hb activities.Heartbeat
-		if details.Get(&hb) == nil {
-			mu.Lock()
-			if len(stages) == 0 || stages[len(stages)-1] != hb.Stage {
-				stages = append(stages, hb.Stage)
-			}
-			mu.Unlock()
-		}
-	})
+	stages := heartbeatStages(env)
 	_, err := env.ExecuteActivity(h.acts.BuildPreview, activities.PreviewInput{RunID: "r-dry"})
 	require.NoError(t, err)
 
@@ -46,8 +31,6 @@ func TestThePreviewHeartbeatsFromItsStart(t *testing.T) {
 	require.NoError(t, h.st.GetPreview(context.Background(), "r-dry", &p))
 	assert.Equal(t, n, p.Total, "the preview counts every extraction")
 	require.NotEmpty(t, p.WouldBeStories, "the fixture's preview has would-be stories to review")
-	mu.Lock()
-	defer mu.Unlock()
-	require.NotEmpty(t, stages, "the preview heartbeats")
-	assert.Equal(t, "loading", stages[0], "the preview heartbeats as it starts loading")
+	require.NotEmpty(t, stages(), "the preview heartbeats")
+	assert.Equal(t, "loading", stages()[0], "the preview heartbeats as it starts loading")
 }
