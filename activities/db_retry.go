@@ -26,6 +26,18 @@ func defaultDBRetry() dbRetry {
 	return dbRetry{Attempts: 8, First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: dbTimeout}
 }
 
+// loadThemesTimeout bounds one load of a run's whole set (its themes with their vectors, its
+// extractions: one query, big for a big run), where every other database call has dbTimeout.
+const loadThemesTimeout = 5 * time.Minute
+
+// loadDBRetry is defaultDBRetry for a load of a run's whole set: each attempt has
+// loadThemesTimeout.
+func loadDBRetry() dbRetry {
+	r := defaultDBRetry()
+	r.Timeout = loadThemesTimeout
+	return r
+}
+
 // do runs call, each attempt under its own timeout, until it succeeds, fails for a reason that is
 // not transient, the attempts run out, or ctx ends (then ctx's error is returned).
 func (r dbRetry) do(ctx context.Context, logger *slog.Logger, what string, call func(ctx context.Context) error) error {

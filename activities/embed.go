@@ -48,10 +48,8 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 	model := a.LLM.EmbeddingModel()
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
-	load := defaultDBRetry()
-	load.Timeout = loadThemesTimeout
 	var targets []store.EmbedTarget
-	if err := load.do(ctx, a.Logger, "find the themes to embed", func(ctx context.Context) (err error) {
+	if err := loadDBRetry().do(ctx, a.Logger, "find the themes to embed", func(ctx context.Context) (err error) {
 		targets, err = a.Store.ThemesToEmbed(ctx, in.RunID, model)
 		return err
 	}); err != nil {

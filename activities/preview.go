@@ -58,10 +58,8 @@ type PreviewInput struct {
 func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
-	load := defaultDBRetry()
-	load.Timeout = loadThemesTimeout
 	var rows []store.PreviewRow
-	if err := load.do(ctx, a.Logger, "read the dry run's extractions", func(ctx context.Context) (err error) {
+	if err := loadDBRetry().do(ctx, a.Logger, "read the dry run's extractions", func(ctx context.Context) (err error) {
 		rows, err = a.Store.PreviewRows(ctx, in.RunID)
 		return err
 	}); err != nil {

@@ -23,10 +23,8 @@ func (a *Activities) previewReviews(ctx context.Context, runID string, stories [
 	if len(stories) == 0 {
 		return stories, nil, nil
 	}
-	load := defaultDBRetry()
-	load.Timeout = loadThemesTimeout
 	var themes []store.ThemeForGrouping
-	if err := load.do(ctx, a.Logger, "read the dry run's themes", func(ctx context.Context) (err error) {
+	if err := loadDBRetry().do(ctx, a.Logger, "read the dry run's themes", func(ctx context.Context) (err error) {
 		themes, err = a.Store.PreviewThemes(ctx, runID)
 		return err
 	}); err != nil {

@@ -12,10 +12,6 @@ import (
 	"feedbackpipe/store"
 )
 
-// loadThemesTimeout bounds loading a run's themes with their vectors (one query, big for a big
-// run), where every other call of the phase has dbTimeout.
-const loadThemesTimeout = 5 * time.Minute
-
 // StoriesInput names the run whose themes to group.
 type StoriesInput struct {
 	RunID string
@@ -54,10 +50,8 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 
 // loadAndGroup loads the run's themes with their vectors and groups them.
 func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progress) ([]store.ThemeForGrouping, []grouping.Group, error) {
-	load := defaultDBRetry()
-	load.Timeout = loadThemesTimeout
 	var themes []store.ThemeForGrouping
-	if err := load.do(ctx, a.Logger, "load themes", func(ctx context.Context) (err error) {
+	if err := loadDBRetry().do(ctx, a.Logger, "load themes", func(ctx context.Context) (err error) {
 		themes, err = a.Store.ThemesForGrouping(ctx, runID, a.LLM.EmbeddingModel())
 		return err
 	}); err != nil {
