@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -174,12 +175,31 @@ func startDevServer(t *testing.T) *devServer {
 func (d *devServer) address() string { return fmt.Sprintf("127.0.0.1:%d", d.port) }
 
 // start starts the server and waits until it serves the test namespace with its search
-// attributes.
+// attributes. A server that exits while starting is started again, twice at most: the dev
+// server's start panics now and then in its own set-up (picking its internal ports), before it
+// reads its database file, so a start that fails that way says nothing of the pipeline.
 func (d *devServer) start() {
 	d.t.Helper()
+	for attempt := 1; ; attempt++ {
+		err := d.startOnce()
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, errExited) || attempt == 3 {
+			d.t.Fatal(err)
+		}
+		d.t.Logf("starting the dev server again (attempt %d failed): %v", attempt, err)
+	}
+}
+
+// errExited is a dev server's exit while it started.
+var errExited = errors.New("the dev server exited")
+
+// startOnce starts the server once and waits until it is ready, exits, or 90 s pass.
+func (d *devServer) startOnce() error {
 	logFile, err := os.OpenFile(d.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		d.t.Fatal(err)
+		return err
 	}
 	d.cmd = exec.Command(d.bin, "server", "start-dev", "--ip", "127.0.0.1", "--port", strconv.Itoa(d.port), "--headless",
 		"--db-filename", d.dbFile, "--namespace", testenv.Namespace(), "--log-level", "warn",
@@ -187,7 +207,8 @@ func (d *devServer) start() {
 		"--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=true")
 	d.cmd.Stdout, d.cmd.Stderr = logFile, logFile
 	if err := d.cmd.Start(); err != nil {
-		d.t.Fatalf("start the dev server: %v", err)
+		_ = logFile.Close()
+		return fmt.Errorf("start the dev server: %w", err)
 	}
 	exited := make(chan struct{})
 	d.exited = exited
@@ -200,15 +221,15 @@ func (d *devServer) start() {
 			err = testenv.EnsureNamespace(ctx, c, testenv.Namespace())
 			c.Close()
 			if err == nil {
-				return
+				return nil
 			}
 		}
 		select {
 		case <-exited:
 			log, _ := os.ReadFile(d.logFile)
-			d.t.Fatalf("the dev server exited: %s", tail(string(log), 20))
+			return fmt.Errorf("%w: %s", errExited, tail(string(log), 40))
 		case <-ctx.Done():
-			d.t.Fatalf("the dev server did not become ready: %v", err)
+			return fmt.Errorf("the dev server did not become ready: %w", err)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
