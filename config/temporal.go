@@ -67,7 +67,8 @@ func (g getenvLookup) LookupEnv(key string) (string, bool) {
 
 func (getenvLookup) Environ() []string { return nil }
 
-// Dial connects a Temporal client with the process's structured logger and, for a worker that
+// Dial connects a Temporal client with the process's structured logger (the SDK's heartbeats
+// canceled with their activity at Debug: sdkLogHandler) and, for a worker that
 // serves metrics, the SDK's metrics handler (nil: none). The worker and the starter both dial
 // here, with the connection the configuration holds (ClientOptions: the Temporal profile and
 // TEMPORAL_* variables, TLS and API key included, under the flags).
@@ -76,7 +77,7 @@ func (c Config) Dial(logger *slog.Logger, metrics client.MetricsHandler) (client
 	if metrics != nil {
 		opts.MetricsHandler = metrics
 	}
-	opts.Logger = tlog.NewStructuredLogger(logger.With("component", "temporal"))
+	opts.Logger = tlog.NewStructuredLogger(slog.New(sdkLogHandler{logger.Handler()}).With("component", "temporal"))
 	tc, err := client.Dial(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s, namespace %s (start the local services with `make up`, or set TEMPORAL_ADDRESS or a Temporal profile): %w", c.TemporalAddress, c.Namespace, err)
