@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 )
 
 // Config is how the server is reached and who may use it.
@@ -23,6 +24,8 @@ type Config struct {
 	// UIURL and Namespace make the links to a run's page in the Temporal UI.
 	UIURL     string
 	Namespace string
+	// RequestTimeout bounds what one request waits for (0: DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // ReadConfig reads the server's settings through getenv: FEEDBACK_WEB_TOKEN,

@@ -81,7 +81,28 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /runs", s.runsPage)
 	mux.HandleFunc("POST /runs", s.post(s.startRun))
 	mux.HandleFunc("POST /runs/{id}/stop", s.post(s.stopRun))
-	return s.logged(securityHeaders(s.requireAuth(mux)))
+	return s.logged(securityHeaders(s.requireAuth(bounded(mux, s.requestTimeout()))))
+}
+
+// DefaultRequestTimeout bounds what one request waits for: its reads and writes in Postgres, and
+// the run index's answer for the runs page and actions. A wedged database answers a page with
+// 503 after it, instead of holding the request (and a connection) until the browser gives up.
+const DefaultRequestTimeout = 30 * time.Second
+
+func (s *Server) requestTimeout() time.Duration {
+	if s.cfg.RequestTimeout > 0 {
+		return s.cfg.RequestTimeout
+	}
+	return DefaultRequestTimeout
+}
+
+// bounded gives each request's context the timeout d.
+func bounded(next http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // post wraps a POST action with the CSRF check.
@@ -140,6 +161,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, dat
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
+		s.log.Error("request timed out", "route", r.Pattern, "timeout", s.requestTimeout(), "err", err)
+		http.Error(w, fmt.Sprintf("no answer within %s (the database or Temporal is slow or unreachable); try again", s.requestTimeout()),
+			http.StatusServiceUnavailable)
 		return
 	}
 	s.log.Error("request failed", "route", r.Pattern, "err", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,16 +32,23 @@ type fakeBacklog struct {
 	triage   map[string]store.Triage
 	filters  []store.BoardFilter
 	failNext error
+	hang     bool // Board waits for its context to end, as a query on a wedged database does
 }
 
 func newFakeBacklog() *fakeBacklog {
 	return &fakeBacklog{triage: map[string]store.Triage{"sync_fails": {Status: store.TriageNew}}}
 }
 
-func (f *fakeBacklog) Board(_ context.Context, flt store.BoardFilter) ([]store.BoardStory, error) {
+func (f *fakeBacklog) Board(ctx context.Context, flt store.BoardFilter) ([]store.BoardStory, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.filters = append(f.filters, flt)
+	if f.hang {
+		f.mu.Unlock()
+		<-ctx.Done()
+		f.mu.Lock()
+		return nil, fmt.Errorf("read the board: %w", ctx.Err())
+	}
 	if f.failNext != nil {
 		return nil, f.failNext
 	}
@@ -221,6 +229,19 @@ func TestBacklogPage(t *testing.T) {
 	code, body = h.get(t, "/")
 	assert.Equal(t, http.StatusInternalServerError, code)
 	assert.NotContains(t, body, "database down", "errors are logged, not shown")
+}
+
+// A page whose query does not answer (a wedged database) gets 503 once the request's time is up,
+// saying so, instead of holding the request until the browser gives up.
+func TestAWedgedDatabaseAnswersThePageInTime(t *testing.T) {
+	h := newHarness(t, Config{RequestTimeout: 100 * time.Millisecond})
+	h.backlog.hang = true
+	start := time.Now()
+	code, body := h.get(t, "/")
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Contains(t, body, "no answer within 100ms")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Contains(t, h.logs.String(), "request timed out")
 }
 
 func TestStoryPage(t *testing.T) {
