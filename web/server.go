@@ -81,7 +81,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /runs", s.runsPage)
 	mux.HandleFunc("POST /runs", s.post(s.startRun))
 	mux.HandleFunc("POST /runs/{id}/stop", s.post(s.stopRun))
-	return s.logged(securityHeaders(s.requireAuth(bounded(mux, s.requestTimeout()))))
+	return bounded(s.logged(securityHeaders(s.requireAuth(mux))), s.requestTimeout())
 }
 
 // DefaultRequestTimeout bounds what one request waits for: its reads and writes in Postgres, and

@@ -242,6 +242,7 @@ func TestAWedgedDatabaseAnswersThePageInTime(t *testing.T) {
 	assert.Contains(t, body, "no answer within 100ms")
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.Contains(t, h.logs.String(), "request timed out")
+	assert.Contains(t, h.logs.String(), `route="GET /{$}" status=503`, "the request's log line names its route")
 }
 
 func TestStoryPage(t *testing.T) {
