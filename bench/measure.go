@@ -62,7 +62,8 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	input := pipeline.RunInput{Days: 3650, Concurrency: p.Concurrency, CreateStories: true}
 	var historySeconds float64
 	if p.History > 0 {
-		if historySeconds, err = runHistory(ctx, logger, db, tc, cfg, queue, p, newSince); err != nil {
+		s := session{logger: logger, db: db, tc: tc, cfg: cfg, queue: queue}
+		if historySeconds, err = s.runHistory(ctx, p, newSince); err != nil {
 			return Result{}, fmt.Errorf("%w (worker logs in %s)", err, fl.logDir)
 		}
 		input = pipeline.RunInput{Since: &newSince, Concurrency: p.Concurrency, CreateStories: true}
@@ -124,22 +125,31 @@ func measure(ctx context.Context, logger *slog.Logger, cfg config.Config, p Pres
 	return r, nil
 }
 
+// session is what one benchmark's runs share: its log, scratch database, Temporal client and
+// configuration, and task queue.
+type session struct {
+	logger *slog.Logger
+	db     *scratchDB
+	tc     client.Client
+	cfg    config.Config
+	queue  string
+}
+
 // runHistory imports the preset's history, conversations created before newSince, and runs them
 // to completion as a run of its own on the same workers; it returns how long the run took.
-func runHistory(ctx context.Context, logger *slog.Logger, db *scratchDB, tc client.Client, cfg config.Config, queue string,
-	p Preset, newSince time.Time) (float64, error) {
-	if err := db.importHistory(ctx, p.History); err != nil {
+func (s session) runHistory(ctx context.Context, p Preset, newSince time.Time) (float64, error) {
+	if err := s.db.importHistory(ctx, p.History); err != nil {
 		return 0, err
 	}
 	since := newSince.Add(-historyAge - 24*time.Hour)
-	logger.Info("history run starts", "n", p.History)
+	s.logger.Info("history run starts", "n", p.History)
 	start := time.Now()
-	runID, err := runindex.StartRun(ctx, tc, queue, pipeline.RunInput{Since: &since, Until: &newSince,
-		Concurrency: p.Concurrency, CreateStories: true}, cfg.Index, start)
+	runID, err := runindex.StartRun(ctx, s.tc, s.queue, pipeline.RunInput{Since: &since, Until: &newSince,
+		Concurrency: p.Concurrency, CreateStories: true}, s.cfg.Index, start)
 	if err != nil {
 		return 0, fmt.Errorf("start the history run: %w", err)
 	}
-	final, _, err := follow(ctx, tc, runID, "")
+	final, _, err := follow(ctx, s.tc, runID, "")
 	if err != nil {
 		return 0, fmt.Errorf("the history run: %w", err)
 	}
@@ -148,7 +158,7 @@ func runHistory(ctx context.Context, logger *slog.Logger, db *scratchDB, tc clie
 			final.Status, final.Counters.ConversationsSelected, p.History)
 	}
 	took := time.Since(start).Seconds()
-	logger.Info("history run ended", "wall_seconds", took)
+	s.logger.Info("history run ended", "wall_seconds", took)
 	return took, nil
 }
 
