@@ -10,10 +10,10 @@ import (
 	"feedbackpipe/activities"
 )
 
-// A dry run's preview heartbeats from its start, before its first query ("loading"), as it does
-// through its review calls ("reviewing") and its save, so a worker lost while it builds is noticed
-// after the heartbeat timeout and a stop reaches it within about a second; it reviews its
-// would-be stories and stores the preview of every extraction.
+// A dry run's preview heartbeats from its start, before its first query ("loading"), so a worker
+// lost while it loads is noticed after the heartbeat timeout and a stop reaches it within about a
+// second; it reviews its would-be stories and stores the preview of every extraction. (The test
+// environment sends only the first heartbeat of each 30 s, so later stages are not seen here.)
 func TestThePreviewHeartbeatsFromItsStart(t *testing.T) {
 	cfg := activities.DefaultConfig()
 	cfg.Grouping.MinSize = 2 // the fixture's dry run then has would-be stories to review

@@ -20,8 +20,8 @@ import (
 // fresh index, which admissions wait for), each over at most the index's runs. The selection,
 // whose work grows with a run, keeps shortTimeout and heartbeats besides. A dry run's preview
 // (BuildPreview) makes a round of review calls per C would-be stories, which no fixed bound of
-// minutes fits (a hundred would-be stories at C=4 with real review latencies take longer than
-// two), so it heartbeats and has the phases' phaseTimeout. A bookkeeping activity slower than its
+// minutes fits (a hundred would-be stories at C=4 with 5 s reviews are 25 rounds, about 125 s),
+// so it heartbeats and has the phases' phaseTimeout. A bookkeeping activity slower than its
 // timeout (a Postgres restarting) is retried like a failed one.
 const (
 	heartbeatTimeout = 20 * time.Second
