@@ -27,7 +27,7 @@ conversations that ended in one.
 
 Without --run it scores the latest completed run that was not a dry run and built stories.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, _ []string) error {
 			f, err := os.Open(labelsPath)
 			if err != nil {
 				return err
@@ -61,7 +61,7 @@ Without --run it scores the latest completed run that was not a dry run and buil
 				}
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&labelsPath, "labels", "", "labels CSV: conversation_id,label (required)")
 	cmd.Flags().StringVar(&runID, "run", "", "the run to score (default: the latest completed run with stories)")

@@ -38,7 +38,7 @@ func (c *cli) listCommand() *cobra.Command {
 worker; when no worker can answer, the runs recorded in Postgres (pipeline_runs) are listed
 instead, with a note on stderr.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, _ []string) error {
 			return c.withTemporal(func(tc client.Client) error {
 				ctx := cmd.Context()
 				state, reason, err := c.readIndex(ctx, tc)
@@ -80,7 +80,7 @@ instead, with a note on stderr.`,
 				}
 				return c.printRuns(rows, state.Limits)
 			})
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the runs as JSON")
 	return cmd

@@ -17,7 +17,7 @@ func (c *cli) previewCommand() *cobra.Command {
 		Use:   "preview RUN_ID",
 		Short: "Show what a dry run found: types, top signatures, samples, would-be stories and orphans",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, args []string) error {
 			st, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
@@ -58,7 +58,7 @@ func (c *cli) previewCommand() *cobra.Command {
 				c.printf("  %s [%s] %s\n      %s\n", s.ConversationID, s.ConversationType, s.Signature, s.Snippet)
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the preview as JSON")
 	return cmd

@@ -69,7 +69,7 @@ func (c *cli) scheduleCreateCommand() *cobra.Command {
 		Use:   "create NAME (--every 24h | --cron '0 6 * * *') [run flags]",
 		Short: "Create a schedule of pipeline runs",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			if (every > 0) == (cron != "") {
 				return errors.New("give exactly one of --every and --cron")
@@ -109,7 +109,7 @@ func (c *cli) scheduleCreateCommand() *cobra.Command {
 				c.printf("created schedule %s (%s)\nsee it: %s/namespaces/%s/schedules/%s\n", name, specText(&spec), c.cfg.UIURL, c.cfg.Namespace, name)
 				return nil
 			})
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.DurationVar(&every, "every", 0, "start a run at this interval, e.g. 24h")
@@ -132,7 +132,7 @@ func (c *cli) scheduleListCommand() *cobra.Command {
 		Use:   "list",
 		Short: "List the schedules of pipeline runs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, _ []string) error {
 			return c.withTemporal(func(tc client.Client) error {
 				iter, err := tc.ScheduleClient().List(cmd.Context(), client.ScheduleListOptions{PageSize: 100})
 				if err != nil {
@@ -169,7 +169,7 @@ func (c *cli) scheduleListCommand() *cobra.Command {
 				}
 				return nil
 			})
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the schedules as JSON")
 	return cmd
@@ -181,7 +181,7 @@ func (c *cli) scheduleDescribeCommand() *cobra.Command {
 		Use:   "describe NAME",
 		Short: "Show a schedule: its spec, state, next and recent starts, and what the run index answered them",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			return c.withTemporal(func(tc client.Client) error {
 				v, err := c.describeSchedule(cmd.Context(), tc, name)
@@ -215,7 +215,7 @@ func (c *cli) scheduleDescribeCommand() *cobra.Command {
 				}
 				return nil
 			})
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the schedule as JSON")
 	return cmd
@@ -254,7 +254,7 @@ func (c *cli) scheduleSimpleCommand(verb, short string) *cobra.Command {
 		Use:   verb + " NAME",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			return c.withTemporal(func(tc client.Client) error {
 				ctx := cmd.Context()
@@ -282,7 +282,7 @@ func (c *cli) scheduleSimpleCommand(verb, short string) *cobra.Command {
 					"trigger": "triggered (see `starter schedule describe " + name + "`)", "delete": "deleted"}[verb])
 				return nil
 			})
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd

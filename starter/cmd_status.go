@@ -23,7 +23,7 @@ func (c *cli) statusCommand() *cobra.Command {
 answer (none polls the run's task queue, or none answers within seconds) or Temporal no longer
 holds the run, the pipeline_runs row in Postgres is shown instead, with a note on stderr.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, args []string) error {
 			return c.withTemporal(func(tc client.Client) error {
 				status, reason, err := c.statusOf(cmd.Context(), tc, args[0])
 				if err != nil {
@@ -34,7 +34,7 @@ holds the run, the pipeline_runs row in Postgres is shown instead, with a note o
 				}
 				return c.showStatus(status, asJSON)
 			})
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
 	return cmd

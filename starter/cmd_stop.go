@@ -26,7 +26,7 @@ up too: the run stops as soon as a worker polls its task queue again. The same c
 the plain Temporal CLI:
   temporal workflow signal --workflow-id RUN_ID --name stop`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, args []string) error {
 			return c.withTemporal(func(tc client.Client) error {
 				ctx := cmd.Context()
 				var runID string
@@ -52,7 +52,7 @@ the plain Temporal CLI:
 				c.printf("stop requested for %s; it ends 'stopped' within seconds (starter status %s)\n", runID, runID)
 				return nil
 			})
-		},
+		}),
 	}
 }
 

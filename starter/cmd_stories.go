@@ -23,7 +23,7 @@ func (c *cli) storiesCommand() *cobra.Command {
 		Use:   "stories",
 		Short: "List the backlog: stories (largest first) and orphans, with their conversation IDs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: c.bounded(func(cmd *cobra.Command, _ []string) error {
 			st, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
@@ -59,7 +59,7 @@ func (c *cli) storiesCommand() *cobra.Command {
 				return export.CSV(c.out, stories, orphans)
 			}
 			return c.printBacklog(stories, orphans)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&runID, "run", "", "only stories and orphans this run created or updated")
 	cmd.Flags().StringVar(&status, "status", "", "only stories of this triage status: new, accepted, rejected, done or regressed (no orphans)")

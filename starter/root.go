@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
@@ -20,7 +21,8 @@ type cli struct {
 	out      io.Writer
 	errOut   io.Writer // notes for people (stderr), apart from the output
 	getenv   func(string) string
-	migrated bool // migrations were applied by this process
+	migrated bool          // migrations were applied by this process
+	timeout  time.Duration // --timeout of the commands that read or signal (bounded)
 }
 
 func newRootCommand(out io.Writer, getenv func(string) string) *cobra.Command {
@@ -58,6 +60,8 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 	root.PersistentFlags().String("database-url", "", "Postgres URL (default: env DATABASE_URL or the local one)")
 	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS, the Temporal profile, or 127.0.0.1:7233)")
 	root.PersistentFlags().String("namespace", "", "Temporal namespace (default: env TEMPORAL_NAMESPACE, the Temporal profile, or default)")
+	root.PersistentFlags().DurationVar(&c.timeout, "timeout", defaultTimeout,
+		"how long list, status, stop, stories, preview, eval and schedule wait for Postgres and Temporal (0: no limit)")
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
 		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand(),
 		c.serveCommand(), c.scheduleCommand())
@@ -69,8 +73,20 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 // command works on a fresh database; migrations are idempotent and serialised by an advisory lock.
 func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 	if !c.migrated {
-		if _, err := store.Migrate(c.cfg.DatabaseURL); err != nil {
-			return nil, err
+		// The migration library takes no context: a Postgres that does not answer would hold the
+		// command past its --timeout, so it is waited for only as long as ctx lasts.
+		done := make(chan error, 1)
+		go func() {
+			_, err := store.Migrate(c.cfg.DatabaseURL)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				return nil, err
+			}
+		case <-ctx.Done():
+			return nil, fmt.Errorf("apply migrations on %s: %w", store.Redact(c.cfg.DatabaseURL), ctx.Err())
 		}
 		c.migrated = true
 	}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"feedbackpipe/store"
 	"feedbackpipe/testenv"
 )
 
@@ -17,5 +20,34 @@ func TestStoriesFormats(t *testing.T) {
 	out, err = runCLI(t, dbURL, "stories", "--markdown")
 	if err != nil || !strings.HasPrefix(out, "# Backlog\n") {
 		t.Errorf("--markdown: %v, %q", err, out)
+	}
+}
+
+// A reading command waits for a wedged database at most its --timeout, and says so.
+func TestAWedgedDatabaseEndsTheCommandInTime(t *testing.T) {
+	dbURL := testenv.Database(t)
+	if _, err := runCLI(t, dbURL, "stories"); err != nil {
+		t.Fatalf("stories on a free database: %v", err)
+	}
+	st, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tx, err := st.Pool().Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(context.Background()) }()
+	if _, err := tx.Exec(context.Background(), "LOCK TABLE stories IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = runCLI(t, dbURL, "stories", "--timeout", "500ms")
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("stories took %s with the stories table locked, for a --timeout of 500ms", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "no answer from Postgres or Temporal within 500ms") {
+		t.Errorf("stories with the stories table locked: %v, want an error naming the timeout", err)
 	}
 }
