@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// defaultTimeout is how long a command that reads or signals (list, status, stop, stories,
+// defaultTimeout is how long a command that reads or signals (list, status, errors, stop, stories,
 // preview, eval, schedule) waits for Postgres and Temporal together: each answers such a command
 // in well under a second, so 30 s means one of them is wedged or unreachable. import, run, watch,
 // serve and migrate do long work by design and are not bounded; Ctrl-C ends them.

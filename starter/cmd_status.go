@@ -195,11 +195,9 @@ func (c *cli) printSummary(s pipeline.Status) {
 		n.EmbeddingsGenerated, n.EmbeddingsFailed, n.StoriesCreated, n.StoriesUpdated, n.OrphansCreated,
 		n.OrphansUpdated, n.OrphansGraduated, n.GroupsFailed)
 	c.printf("LLM calls %d · tokens %d in, %d out · cost $%.4f\n", n.LLMCalls, n.TokensIn, n.TokensOut, n.CostUSD)
-	for _, e := range s.Errors {
-		c.printf("  error [%s] %s: %s\n", e.Phase, e.ID, e.Error)
-	}
-	for _, w := range s.Warnings {
-		c.printf("  warning: %s\n", w)
+	c.printItems(s.Errors, s.Warnings)
+	if len(s.Errors) >= pipeline.MaxReportedErrors || len(s.Warnings) >= pipeline.MaxReportedErrors {
+		c.printf("  (at most %d of each kind shown; every one: starter errors %s)\n", pipeline.MaxReportedErrors, s.RunID)
 	}
 	c.printf("Temporal UI: %s\n", c.runURL(s.RunID))
 }

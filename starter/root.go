@@ -61,9 +61,9 @@ TEMPORAL_CONFIG_FILE chosen by TEMPORAL_PROFILE, as the temporal CLI reads them)
 	root.PersistentFlags().String("temporal-address", "", "Temporal host:port (default: env TEMPORAL_ADDRESS, the Temporal profile, or 127.0.0.1:7233)")
 	root.PersistentFlags().String("namespace", "", "Temporal namespace (default: env TEMPORAL_NAMESPACE, the Temporal profile, or default)")
 	root.PersistentFlags().DurationVar(&c.timeout, "timeout", defaultTimeout,
-		"how long list, status, stop, stories, preview, eval and schedule wait for Postgres and Temporal (0: no limit)")
+		"how long list, status, errors, stop, stories, preview, eval and schedule wait for Postgres and Temporal (0: no limit)")
 	root.AddCommand(c.importCommand(), c.migrateCommand(), c.runCommand(), c.stopCommand(),
-		c.statusCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand(),
+		c.statusCommand(), c.errorsCommand(), c.watchCommand(), c.listCommand(), c.storiesCommand(), c.previewCommand(), c.evalCommand(),
 		c.serveCommand(), c.scheduleCommand())
 	root.AddCommand(c.codecServerCommand())
 	return root

@@ -193,17 +193,21 @@ func (s *Store) RunCounters(ctx context.Context, runID string) (pipeline.Counter
 	return c, rows.Err()
 }
 
-// RunErrors returns up to limit failed items of a run (extraction, embedding and story groups)
-// and up to limit warnings of each kind (filtered themes; groups the story review rejected or
-// could not review).
+// RunErrors returns up to limit failed items of a run of each phase (extraction, embedding and
+// story groups) and up to limit warnings of each kind (filtered themes; groups the story review
+// rejected or could not review); every one when limit is 0.
 func (s *Store) RunErrors(ctx context.Context, runID string, limit int) ([]pipeline.ItemError, []string, error) {
+	var lim any // LIMIT NULL is no limit
+	if limit > 0 {
+		lim = limit
+	}
 	rows, err := s.pool.Query(ctx, `
 		(SELECT 'extraction', conversation_id, detail FROM extractions WHERE run_id = $1 AND outcome = 'failed' ORDER BY conversation_id LIMIT $2)
 		UNION ALL
 		(SELECT 'embedding', conversation_id, error FROM embedding_failures WHERE run_id = $1 ORDER BY conversation_id LIMIT $2)
 		UNION ALL
 		(SELECT 'stories', group_key, detail FROM run_group_actions WHERE run_id = $1 AND action = 'failed' ORDER BY group_key LIMIT $2)`,
-		runID, limit)
+		runID, lim)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read errors of run %s: %w", runID, err)
 	}
@@ -219,7 +223,7 @@ func (s *Store) RunErrors(ctx context.Context, runID string, limit int) ([]pipel
 		WHERE run_id = $1 AND outcome = 'filtered' ORDER BY conversation_id LIMIT $2)
 		UNION ALL
 		(SELECT 'group ' || group_key || ': ' || reason FROM run_group_reviews
-		WHERE run_id = $1 AND verdict IN ('reject', 'fallback') ORDER BY group_key LIMIT $2)`, runID, limit)
+		WHERE run_id = $1 AND verdict IN ('reject', 'fallback') ORDER BY group_key LIMIT $2)`, runID, lim)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read warnings of run %s: %w", runID, err)
 	}
