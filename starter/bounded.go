@@ -23,7 +23,10 @@ var errTimedOut = errors.New("the command's --timeout passed")
 // code 1 instead of waiting on a wedged database or an unreachable Temporal for ever.
 func (c *cli) bounded(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		if c.timeout <= 0 {
+		if c.timeout < 0 {
+			return fmt.Errorf("--timeout must not be negative (0: no limit), got %s", c.timeout)
+		}
+		if c.timeout == 0 {
 			return run(cmd, args)
 		}
 		ctx, cancel := context.WithTimeoutCause(cmd.Context(), c.timeout, errTimedOut)

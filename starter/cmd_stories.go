@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -29,6 +30,13 @@ func (c *cli) storiesCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if runID != "" {
+				if _, err := st.GetRun(cmd.Context(), runID); errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("no run %s in Postgres (starter list shows the runs)", runID)
+				} else if err != nil {
+					return err
+				}
+			}
 			stories, orphans, err := st.Backlog(cmd.Context(), runID)
 			if err != nil {
 				return err

@@ -21,6 +21,10 @@ func TestStoriesFormats(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "# Backlog\n") {
 		t.Errorf("--markdown: %v, %q", err, out)
 	}
+	// A mistyped run ID is an error, not an empty backlog.
+	if _, err := runCLI(t, dbURL, "stories", "--run", "pipeline-typo"); err == nil || !strings.Contains(err.Error(), "no run pipeline-typo") {
+		t.Errorf("stories --run of an unknown run: %v, want no run", err)
+	}
 }
 
 // A reading command waits for a wedged database at most its --timeout, and says so.
@@ -41,6 +45,9 @@ func TestAWedgedDatabaseEndsTheCommandInTime(t *testing.T) {
 	defer func() { _ = tx.Rollback(context.Background()) }()
 	if _, err := tx.Exec(context.Background(), "LOCK TABLE stories IN ACCESS EXCLUSIVE MODE"); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := runCLI(t, dbURL, "stories", "--timeout", "-1s"); err == nil || !strings.Contains(err.Error(), "--timeout must not be negative") {
+		t.Errorf("a negative --timeout: %v", err)
 	}
 	start := time.Now()
 	_, err = runCLI(t, dbURL, "stories", "--timeout", "500ms")
