@@ -3,15 +3,18 @@ package activities_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"feedbackpipe/conversation"
 	"feedbackpipe/store"
 )
 
 // Embedding and story building over a run, then a second run over the same window: the second
-// embeds nothing (vectors are keyed by content) and updates the stories the first created.
+// embeds nothing (vectors are keyed by content) and changes no story or orphan, so it counts none
+// as updated; a third, with one more conversation, updates the one group that conversation joins.
 // Extraction runs one item at a time here, so the local model's answers, and with them the groups,
 // are the same on every run of the test.
 func TestEmbedThemesAndBuildStoriesAcrossRuns(t *testing.T) {
@@ -61,21 +64,50 @@ func TestEmbedThemesAndBuildStoriesAcrossRuns(t *testing.T) {
 	assert.Zero(t, emb2.Counters.EmbeddingsGenerated)
 	assert.Zero(t, emb2.Counters.EmbeddingsFailed)
 
+	// It changes nothing: the stories and orphans hold its conversations already, with its text.
 	c2 := h.stories("r2").Counters
-	assert.Equal(t, c1.StoriesCreated, c2.StoriesUpdated, "the first run's stories are updated")
+	assert.Zero(t, c2.StoriesUpdated, "the first run's stories are unchanged")
 	assert.Zero(t, c2.StoriesCreated, "no story is created again")
-	assert.Equal(t, c1.OrphansCreated, c2.OrphansUpdated, "the first run's orphans are updated")
+	assert.Zero(t, c2.OrphansUpdated, "the first run's orphans are unchanged")
 	assert.Zero(t, c2.OrphansCreated)
 	assert.Zero(t, c2.OrphansGraduated)
 	assert.Zero(t, c2.GroupsFailed)
+	assert.Equal(t, c1.StoriesCreated+c1.OrphansCreated, count(t, h, `SELECT count(*) FROM run_group_actions WHERE run_id = 'r2' AND action IN ('story_unchanged', 'orphan_unchanged')`),
+		"every group of the second run is recorded as written, unchanged")
 
 	storiesAfter, orphansAfter, err := h.st.Backlog(ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, keysAndIDs(storiesBefore), keysAndIDs(storiesAfter), "the same conversations, not counted twice")
 	assert.Equal(t, orphanKeysAndIDs(orphansBefore), orphanKeysAndIDs(orphansAfter))
-	r2Stories, _, err := h.st.Backlog(ctx, "r2")
+	r2Stories, r2Orphans, err := h.st.Backlog(ctx, "r2")
 	require.NoError(t, err)
-	assert.Len(t, r2Stories, c1.StoriesCreated, "the second run's backlog lists the stories it updated")
+	assert.Empty(t, r2Stories, "the second run's backlog lists no story: it updated none")
+	assert.Empty(t, r2Orphans)
+
+	// A third run over the window with one more customer missing reminder emails updates that one
+	// group.
+	more := fixtureConversations()[9] // reminder-4, as another customer writes it later
+	more.ID, more.CreatedAt = "reminder-5", windowStart.Add(20*time.Hour)
+	more.Messages[0].CreatedAt = more.CreatedAt
+	_, err = h.st.UpsertConversations(ctx, []conversation.Conversation{more})
+	require.NoError(t, err)
+	require.Equal(t, n+1, h.startRun("r3", false))
+	h.extract("r3", 0, n+1, false, 1)
+	h.embed("r3")
+	c3 := h.stories("r3").Counters
+	assert.Equal(t, 1, c3.StoriesUpdated, "the reminder story gained a conversation")
+	assert.Zero(t, c3.StoriesCreated+c3.OrphansCreated+c3.OrphansUpdated+c3.OrphansGraduated, "no other group changed: %+v", c3)
+	r3Stories, r3Orphans, err := h.st.Backlog(ctx, "r3")
+	require.NoError(t, err)
+	var listed []string
+	for _, s := range r3Stories {
+		listed = append(listed, s.ConversationIDs...)
+	}
+	for _, o := range r3Orphans {
+		listed = append(listed, o.ConversationIDs...)
+	}
+	assert.Contains(t, listed, "reminder-5", "the third run's backlog lists the group it updated")
+	assert.Equal(t, 1, len(r3Stories)+len(r3Orphans), "and only that one")
 }
 
 func keysAndIDs(stories []store.StoryView) map[string][]string {

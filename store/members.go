@@ -33,20 +33,31 @@ func (r groupRef) columns() (storyID, orphanID *int64) {
 // placeMembers puts the members into target. A conversation in no group joins it; one in another
 // group leaves that group for target (its row moves: the primary key on conversation_id keeps it
 // in one group) and the move is recorded. Rows are locked in conversation order, so writers of
-// overlapping groups queue instead of deadlocking. It returns the groups members left.
-func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef, members []Member, locks *keyLocks) ([]groupRef, error) {
+// overlapping groups queue instead of deadlocking. It returns how many members joined target
+// (new or moved) and the groups members left.
+// placement is what placeMembers did: how many members joined the target (new to any group or
+// moved from another), and the groups they left.
+type placement struct {
+	placed int
+	left   []groupRef
+}
+
+func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef, members []Member, locks *keyLocks) (placement, error) {
 	ids, sigs, excerpts := memberColumns(members)
 	storyID, orphanID := target.columns()
 	args := pgx.NamedArgs{"ids": ids, "sigs": sigs, "excerpts": excerpts, "story": storyID, "orphan": orphanID,
 		"run": runID, "to_kind": target.Kind, "to_key": target.Key}
-	if _, err := tx.Exec(ctx, `
+	var out placement
+	added, err := tx.Exec(ctx, `
 		INSERT INTO group_members (conversation_id, story_id, orphan_id, run_id, signature, excerpt)
 		SELECT m.id, @story, @orphan, @run, m.sig, m.excerpt
 		FROM unnest(@ids::text[], @sigs::text[], @excerpts::text[]) AS m(id, sig, excerpt)
 		ORDER BY m.id
-		ON CONFLICT (conversation_id) DO NOTHING`, args); err != nil {
-		return nil, fmt.Errorf("add members: %w", err)
+		ON CONFLICT (conversation_id) DO NOTHING`, args)
+	if err != nil {
+		return out, fmt.Errorf("add members: %w", err)
 	}
+	out.placed = int(added.RowsAffected())
 
 	// Members of other groups: their rows are locked (in conversation order), then their groups
 	// are read in a statement of their own, which sees groups committed while it waited.
@@ -57,7 +68,7 @@ func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef,
 		ORDER BY conversation_id
 		FOR UPDATE`, args)
 	if err != nil {
-		return nil, fmt.Errorf("lock members of other groups: %w", err)
+		return out, fmt.Errorf("lock members of other groups: %w", err)
 	}
 	type membership struct {
 		ConversationID string
@@ -66,10 +77,10 @@ func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef,
 	}
 	others, err := pgx.CollectRows(rows, pgx.RowToStructByName[membership])
 	if err != nil {
-		return nil, fmt.Errorf("lock members of other groups: %w", err)
+		return out, fmt.Errorf("lock members of other groups: %w", err)
 	}
 	if len(others) == 0 {
-		return nil, nil
+		return out, nil
 	}
 	var storyIDs, orphanIDs []int64
 	for _, m := range others {
@@ -81,7 +92,7 @@ func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef,
 	}
 	keys, err := groupKeys(ctx, tx, storyIDs, orphanIDs)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	type moving struct {
 		ConversationID string
@@ -99,7 +110,7 @@ func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef,
 		}
 		mv.Key = keys[groupRef{Kind: mv.Kind, ID: mv.ID}]
 		if err := locks.lock(ctx, tx, mv.Key); err != nil {
-			return nil, err
+			return out, err
 		}
 		moves[i] = mv
 	}
@@ -118,25 +129,27 @@ func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef,
 			signature = m.sig, excerpt = m.excerpt, added_at = now()
 		FROM unnest(@ids::text[], @sigs::text[], @excerpts::text[]) AS m(id, sig, excerpt)
 		WHERE g.conversation_id = m.id AND g.conversation_id = ANY(@moved::text[])`, args); err != nil {
-		return nil, fmt.Errorf("move members: %w", err)
+		return out, fmt.Errorf("move members: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO group_moves (run_id, conversation_id, from_kind, from_key, to_kind, to_key)
 		SELECT @run, m.id, m.kind, m.key, @to_kind, @to_key
 		FROM unnest(@moved::text[], @from_kinds::text[], @from_keys::text[]) AS m(id, kind, key)`, args); err != nil {
-		return nil, fmt.Errorf("record moves: %w", err)
+		return out, fmt.Errorf("record moves: %w", err)
 	}
-	out := make([]groupRef, 0, len(left))
+	out.placed += len(moves)
 	for r := range left {
-		out = append(out, r)
+		out.left = append(out.left, r)
 	}
 	return out, nil
 }
 
 // refreshGroups recomputes each group's count and first/last seen from its current members, and
-// closes a group left without members (a group with members is open). The groups' rows are
-// locked in id order first.
-func refreshGroups(ctx context.Context, tx pgx.Tx, runID string, groups []groupRef) error {
+// closes a group left without members (a group with members is open); each group it refreshes
+// records runID as the run that last updated it. The groups' rows are locked in id order first.
+// With onlyChanged, only the groups whose count, first/last seen or open state the members
+// change are refreshed (and so marked updated by runID); it returns how many groups it refreshed.
+func refreshGroups(ctx context.Context, tx pgx.Tx, runID string, groups []groupRef, onlyChanged bool) (int64, error) {
 	var stories, orphans []int64
 	for _, g := range groups {
 		if g.Kind == KindStory {
@@ -145,27 +158,44 @@ func refreshGroups(ctx context.Context, tx pgx.Tx, runID string, groups []groupR
 			orphans = append(orphans, g.ID)
 		}
 	}
-	if err := refreshKind(ctx, tx, runID, "stories", "story_id", "conversation_count = m.n,", stories); err != nil {
-		return err
+	storyTable := groupTable{"stories", "story_id", "conversation_count = m.n,", " OR g.conversation_count IS DISTINCT FROM m.n"}
+	n, err := refreshKind(ctx, tx, runID, storyTable, stories, onlyChanged)
+	if err != nil {
+		return 0, err
 	}
-	return refreshKind(ctx, tx, runID, "orphans", "orphan_id", "", orphans)
+	m, err := refreshKind(ctx, tx, runID, groupTable{"orphans", "orphan_id", "", ""}, orphans, onlyChanged)
+	return n + m, err
 }
 
-// refreshKind locks the groups of one table (stories or orphans) in id order and refreshes them
-// from their members; extraSet is more of the SET list (a story's conversation count). table,
-// memberCol and extraSet are constants of refreshGroups, never input.
-func refreshKind(ctx context.Context, tx pgx.Tx, runID, table, memberCol, extraSet string, ids []int64) error {
+// groupTable is what refreshKind needs of stories or orphans: the table, its column in
+// group_members, and the count it keeps (a story's conversation_count): constants, never input.
+type groupTable struct {
+	table, memberCol string
+	countSet         string // more of the SET list
+	countDiffers     string // more of the onlyChanged condition
+}
+
+// refreshKind locks the groups of one table in id order and refreshes them from their members
+// (with onlyChanged, those whose values the members change), returning how many it refreshed.
+func refreshKind(ctx context.Context, tx pgx.Tx, runID string, t groupTable, ids []int64, onlyChanged bool) (int64, error) {
 	if len(ids) == 0 {
-		return nil
+		return 0, nil
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	args := pgx.NamedArgs{"ids": ids, "run": runID}
-	if _, err := tx.Exec(ctx, `SELECT id FROM `+table+` WHERE id = ANY(@ids::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
-		return fmt.Errorf("lock %s: %w", table, err)
+	if _, err := tx.Exec(ctx, `SELECT id FROM `+t.table+` WHERE id = ANY(@ids::bigint[]) ORDER BY id FOR UPDATE`, args); err != nil {
+		return 0, fmt.Errorf("lock %s: %w", t.table, err)
 	}
-	if _, err := tx.Exec(ctx, `
-		UPDATE `+table+` g SET
-			`+extraSet+`
+	where := "g.id = m.id"
+	if onlyChanged {
+		// closed_at becomes NULL exactly when the group has members.
+		where += ` AND (g.first_seen IS DISTINCT FROM coalesce(m.first_seen, g.first_seen)
+			OR g.last_seen IS DISTINCT FROM coalesce(m.last_seen, g.last_seen)
+			OR (g.closed_at IS NULL) = (m.n = 0)` + t.countDiffers + `)`
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE `+t.table+` g SET
+			`+t.countSet+`
 			first_seen = coalesce(m.first_seen, g.first_seen),
 			last_seen = coalesce(m.last_seen, g.last_seen),
 			closed_at = CASE WHEN m.n = 0 THEN coalesce(g.closed_at, now()) END,
@@ -173,12 +203,13 @@ func refreshKind(ctx context.Context, tx pgx.Tx, runID, table, memberCol, extraS
 		FROM (
 			SELECT t.id, count(c.id) AS n, min(c.created_at) AS first_seen, max(c.created_at) AS last_seen
 			FROM unnest(@ids::bigint[]) AS t(id)
-			LEFT JOIN group_members gm ON gm.`+memberCol+` = t.id
+			LEFT JOIN group_members gm ON gm.`+t.memberCol+` = t.id
 			LEFT JOIN conversations c ON c.id = gm.conversation_id
 			GROUP BY t.id
 		) m
-		WHERE g.id = m.id`, args); err != nil {
-		return fmt.Errorf("refresh %s: %w", table, err)
+		WHERE `+where, args)
+	if err != nil {
+		return 0, fmt.Errorf("refresh %s: %w", t.table, err)
 	}
-	return nil
+	return tag.RowsAffected(), nil
 }

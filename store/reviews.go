@@ -143,21 +143,26 @@ func writePart(ctx context.Context, tx pgx.Tx, p ReviewedPart, w *ReviewedWrite,
 	if err != nil {
 		return err
 	}
+	// The review's text; a story that reads so already is left as it is.
+	t := p.Text
+	tag, err := tx.Exec(ctx, `
+		UPDATE stories SET user_story = @user_story, acceptance_criteria = @criteria, investigation_hints = @hints,
+			severity = @severity, verdict = @verdict, verdict_reason = @reason, updated_by_run = @run, updated_at = now()
+		WHERE story_key = @key AND (user_story, acceptance_criteria, investigation_hints, severity, verdict, verdict_reason)
+			IS DISTINCT FROM (@user_story, @criteria, @hints, @severity, @verdict, @reason)`, pgx.NamedArgs{
+		"key": g.Key, "user_story": t.UserStory, "criteria": nonNil(t.AcceptanceCriteria), "hints": nonNil(t.InvestigationHints),
+		"severity": t.Severity, "verdict": w.Verdict, "reason": w.Reason, "run": g.RunID})
+	if err != nil {
+		return fmt.Errorf("set written story of %s: %w", g.Key, err)
+	}
+	if tag.RowsAffected() > 0 {
+		action = changedAction(action)
+	}
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO run_group_actions (run_id, group_key, action) VALUES ($1, $2, $3)
 		ON CONFLICT (run_id, group_key) DO UPDATE SET action = EXCLUDED.action, detail = ''`,
 		g.RunID, g.Key, action); err != nil {
 		return fmt.Errorf("record action of %s: %w", g.Key, err)
-	}
-	t := p.Text
-	_, err = tx.Exec(ctx, `
-		UPDATE stories SET user_story = @user_story, acceptance_criteria = @criteria, investigation_hints = @hints,
-			severity = @severity, verdict = @verdict, verdict_reason = @reason
-		WHERE story_key = @key`, pgx.NamedArgs{
-		"key": g.Key, "user_story": t.UserStory, "criteria": nonNil(t.AcceptanceCriteria), "hints": nonNil(t.InvestigationHints),
-		"severity": t.Severity, "verdict": w.Verdict, "reason": w.Reason})
-	if err != nil {
-		return fmt.Errorf("set written story of %s: %w", g.Key, err)
 	}
 	return nil
 }
@@ -193,7 +198,8 @@ func removeMembers(ctx context.Context, tx pgx.Tx, runID string, members []Membe
 	for r := range left {
 		refs = append(refs, r)
 	}
-	return refreshGroups(ctx, tx, runID, refs)
+	_, err = refreshGroups(ctx, tx, runID, refs, false)
+	return err
 }
 
 func nonNil(s []string) []string {

@@ -18,7 +18,28 @@ const (
 	ActionOrphanUpdated   = "orphan_updated"
 	ActionOrphanGraduated = "orphan_graduated"
 	ActionFailed          = "failed"
+	// A group written into a story or orphan that already held every member, with the same text:
+	// the run changed nothing there, and no counter counts it (a run over a window an earlier run
+	// covered reports only what changed).
+	ActionStoryUnchanged  = "story_unchanged"
+	ActionOrphanUnchanged = "orphan_unchanged"
 )
+
+// changedAction is the action of a group whose write changed its story or orphan after all.
+func changedAction(action string) string {
+	switch action {
+	case ActionStoryUnchanged:
+		return ActionStoryUpdated
+	case ActionOrphanUnchanged:
+		return ActionOrphanUpdated
+	}
+	return action
+}
+
+// unchanged says whether the action changed nothing (so far).
+func unchanged(action string) bool {
+	return action == ActionStoryUnchanged || action == ActionOrphanUnchanged
+}
 
 // maxRelocks bounds how often a group write starts again because its members changed groups
 // while it was locking their keys.
@@ -132,24 +153,35 @@ func (s *Store) RecordGroupFailure(ctx context.Context, runID, key, detail strin
 	return nil
 }
 
+// writeGroup writes the group into its story or orphan and returns what it did. A group whose
+// story or orphan already holds every member, with the same text and the same span, is
+// ActionStoryUnchanged or ActionOrphanUnchanged, and the run is not recorded as updating it.
 func writeGroup(ctx context.Context, tx pgx.Tx, g *GroupWrite, locks *keyLocks) (string, error) {
 	members := distinctMembers(g.Members)
 	target, action, err := resolveTarget(ctx, tx, g, members)
 	if err != nil {
 		return "", err
 	}
-	left, err := placeMembers(ctx, tx, g.RunID, target, members, locks)
+	p, err := placeMembers(ctx, tx, g.RunID, target, members, locks)
 	if err != nil {
 		return "", err
 	}
-	if err := refreshGroups(ctx, tx, g.RunID, append(left, target)); err != nil {
+	if p.placed > 0 {
+		action = changedAction(action)
+	}
+	refreshed, err := refreshGroups(ctx, tx, g.RunID, append(p.left, target), unchanged(action))
+	if err != nil {
 		return "", err
+	}
+	if refreshed > 0 {
+		action = changedAction(action)
 	}
 	return action, nil
 }
 
 // resolveTarget finds, creates, reopens or graduates the story or orphan the group goes to, and
-// sets its text from the group.
+// sets its text from the group. An open story or orphan whose text was the group's already is
+// ActionStoryUnchanged or ActionOrphanUnchanged, so far: its members may still change.
 func resolveTarget(ctx context.Context, tx pgx.Tx, g *GroupWrite, members []Member) (groupRef, string, error) {
 	var storyID int64
 	var storyClosed bool
@@ -159,7 +191,12 @@ func resolveTarget(ctx context.Context, tx pgx.Tx, g *GroupWrite, members []Memb
 	}
 	hasStory := err == nil
 	if hasStory && !storyClosed {
-		return groupRef{KindStory, storyID, g.Key}, ActionStoryUpdated, setStoryText(ctx, tx, storyID, g)
+		changed, err := setStoryText(ctx, tx, storyID, g)
+		action := ActionStoryUnchanged
+		if changed {
+			action = ActionStoryUpdated
+		}
+		return groupRef{KindStory, storyID, g.Key}, action, err
 	}
 
 	var orphanID int64
@@ -184,7 +221,7 @@ func resolveTarget(ctx context.Context, tx pgx.Tx, g *GroupWrite, members []Memb
 	if size >= g.MinSize {
 		action := ActionStoryCreated
 		if hasStory {
-			if err := setStoryText(ctx, tx, storyID, g); err != nil {
+			if _, err := setStoryText(ctx, tx, storyID, g); err != nil {
 				return groupRef{}, "", err
 			}
 		} else {
@@ -233,22 +270,30 @@ func resolveTarget(ctx context.Context, tx pgx.Tx, g *GroupWrite, members []Memb
 			return groupRef{}, "", fmt.Errorf("reopen orphan: %w", err)
 		}
 	default:
-		if _, err := tx.Exec(ctx, `UPDATE orphans SET title = @title, updated_by_run = @run, updated_at = now() WHERE id = @id`,
-			groupArgs(g, pgx.NamedArgs{"id": orphanID})); err != nil {
+		tag, err := tx.Exec(ctx, `
+			UPDATE orphans SET title = @title, updated_by_run = @run, updated_at = now()
+			WHERE id = @id AND title IS DISTINCT FROM @title`, groupArgs(g, pgx.NamedArgs{"id": orphanID}))
+		if err != nil {
 			return groupRef{}, "", fmt.Errorf("update orphan: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			action = ActionOrphanUnchanged
 		}
 	}
 	return groupRef{KindOrphan, orphanID, g.Key}, action, nil
 }
 
-// setStoryText sets an existing story's text from the group and opens it if it was closed.
-func setStoryText(ctx context.Context, tx pgx.Tx, storyID int64, g *GroupWrite) error {
-	if _, err := tx.Exec(ctx, `
+// setStoryText sets an existing story's text from the group and opens it if it was closed; it
+// says whether that changed the story (a story that reads so already is left as it is).
+func setStoryText(ctx context.Context, tx pgx.Tx, storyID int64, g *GroupWrite) (bool, error) {
+	tag, err := tx.Exec(ctx, `
 		UPDATE stories SET title = @title, description = @description, closed_at = NULL, updated_by_run = @run, updated_at = now()
-		WHERE id = @id`, groupArgs(g, pgx.NamedArgs{"id": storyID})); err != nil {
-		return fmt.Errorf("update story: %w", err)
+		WHERE id = @id AND (title IS DISTINCT FROM @title OR description IS DISTINCT FROM @description OR closed_at IS NOT NULL)`,
+		groupArgs(g, pgx.NamedArgs{"id": storyID}))
+	if err != nil {
+		return false, fmt.Errorf("update story: %w", err)
 	}
-	return nil
+	return tag.RowsAffected() > 0, nil
 }
 
 // groupArgs are the group's named arguments, plus extra.

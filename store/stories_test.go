@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"feedbackpipe/conversation"
 	"feedbackpipe/store"
 )
 
@@ -298,4 +299,66 @@ func TestWriteGroupConcurrentRunsSameKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A run that writes a group its story or orphan already holds, with the same text, changes
+// nothing: the action says unchanged, no counter counts it, and the story keeps the run that last
+// changed it. A member joining, or a member's date moving the span, is a change.
+func TestWriteGroupUnchangedIsNoUpdate(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	convs := seedConversations(t, st, 6)
+	for _, id := range []string{"r1", "r2", "r3", "r4", "r5"} {
+		createRun(t, st, id, false)
+	}
+	same := func(runID, key string, ids ...string) *store.GroupWrite {
+		g := group(runID, key, ids...)
+		g.Title = "Title of " + key // the same text whichever run writes it
+		return g
+	}
+	write := func(g *store.GroupWrite, want string) {
+		t.Helper()
+		action, err := st.WriteGroup(ctx, g)
+		require.NoError(t, err, g.Key)
+		assert.Equal(t, want, action, "%s by %s", g.Key, g.RunID)
+	}
+	updatedBy := func(key string) string {
+		t.Helper()
+		var run string
+		require.NoError(t, st.Pool().QueryRow(ctx, `SELECT updated_by_run FROM stories WHERE story_key = $1`, key).Scan(&run))
+		return run
+	}
+
+	write(same("r1", "sig_a", "c01", "c02", "c03"), store.ActionStoryCreated)
+	write(same("r1", "sig_b", "c04"), store.ActionOrphanCreated)
+
+	write(same("r2", "sig_a", "c01", "c02", "c03"), store.ActionStoryUnchanged)
+	write(same("r2", "sig_b", "c04"), store.ActionOrphanUnchanged)
+	assert.Equal(t, "r1", updatedBy("sig_a"), "an unchanged story keeps the run that changed it")
+	c, err := st.RunCounters(ctx, "r2")
+	require.NoError(t, err)
+	assert.Zero(t, c.StoriesCreated+c.StoriesUpdated+c.OrphansCreated+c.OrphansUpdated+c.OrphansGraduated+c.GroupsFailed, "%+v", c)
+	stories, orphans, err := st.Backlog(ctx, "r2")
+	require.NoError(t, err)
+	assert.Empty(t, stories, "r2 changed no story")
+	assert.Empty(t, orphans, "r2 changed no orphan")
+
+	// A window that holds a subset of the story's members changes nothing either.
+	write(same("r3", "sig_a", "c02", "c03"), store.ActionStoryUnchanged)
+	// One more member is a change.
+	write(same("r4", "sig_b", "c04", "c05"), store.ActionOrphanUpdated)
+	write(same("r4", "sig_a", "c01", "c02", "c03", "c06"), store.ActionStoryUpdated)
+	assert.Equal(t, "r4", updatedBy("sig_a"))
+
+	// A member re-dated since (its conversation imported again with another created_at) moves the
+	// story's span: a change.
+	moved := convs[5]
+	moved.CreatedAt = moved.CreatedAt.Add(time.Hour)
+	_, err = st.UpsertConversations(ctx, []conversation.Conversation{moved})
+	require.NoError(t, err)
+	write(same("r5", "sig_a", "c01", "c02", "c03", "c06"), store.ActionStoryUpdated)
+	assert.Equal(t, "r5", updatedBy("sig_a"))
+	c, err = st.RunCounters(ctx, "r5")
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.StoriesUpdated)
 }
