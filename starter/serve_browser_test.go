@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"feedbackpipe/activities"
+	"feedbackpipe/conversation"
 	"feedbackpipe/ingest"
 	"feedbackpipe/localmodel"
 	"feedbackpipe/pipeline"
@@ -48,7 +49,7 @@ func chromiumPath(t *testing.T) string {
 
 // A product manager's path through the web backlog in a real browser: the backlog after a run,
 // a filter, a story, marking it rejected, a second run over the same window started from the
-// runs page, and the story still rejected. Screenshots go to a temp dir (logged), and also to
+// runs page, which adds a conversation to the story, and the story still rejected. Screenshots go to a temp dir (logged), and also to
 // WEB_SCREENSHOTS_DIR when set (how docs/ got its pictures).
 func TestBrowserTriageSurvivesARun(t *testing.T) {
 	chrome := chromiumPath(t)
@@ -186,7 +187,29 @@ func TestBrowserTriageSurvivesARun(t *testing.T) {
 		t.Fatalf("story page: title %q (backlog said %q), status %q", shownTitle, title, status)
 	}
 
-	// A second run over the same window, started from the runs page.
+	// A second run over the same window, started from the runs page, with one more conversation
+	// of the story (as old as the oldest, so the second run's selection holds it): the run updates
+	// the story, and its triage stays.
+	var member string
+	if err := w.Store.Pool().QueryRow(ctx, `
+		SELECT gm.conversation_id FROM group_members gm JOIN stories s ON s.id = gm.story_id
+		WHERE s.story_key = $1 ORDER BY gm.conversation_id LIMIT 1`, key).Scan(&member); err != nil {
+		t.Fatal(err)
+	}
+	oldest := res.Conversations[0].CreatedAt
+	var again conversation.Conversation
+	for _, conv := range res.Conversations {
+		if conv.CreatedAt.Before(oldest) {
+			oldest = conv.CreatedAt
+		}
+		if conv.ID == member {
+			again = conv
+		}
+	}
+	again.ID, again.CreatedAt = member+"-again", oldest.Add(-time.Hour)
+	if _, err := w.Store.UpsertConversations(ctx, []conversation.Conversation{again}); err != nil {
+		t.Fatal(err)
+	}
 	var started string
 	run("start a second run",
 		chromedp.Navigate(hs.URL+"/runs"),
