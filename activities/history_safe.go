@@ -8,7 +8,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"feedbackpipe/errcode"
-	"feedbackpipe/pipeline"
 )
 
 // HistorySafe is the worker interceptor that keeps customer and model text out of Temporal
@@ -43,40 +42,18 @@ func (a *historySafeActivity) ExecuteActivity(ctx context.Context, in *intercept
 type forHistory interface{ forHistory() any }
 
 func (r BatchResult) forHistory() any {
-	r.Errors = itemCodes(r.Errors)
+	r.Errors = errcode.Items(r.Errors)
 	return r
 }
 
 func (r PhaseResult) forHistory() any {
-	r.Errors = itemCodes(r.Errors)
+	r.Errors = errcode.Items(r.Errors)
 	return r
 }
 
 func (r FinishResult) forHistory() any {
-	r.Errors = itemCodes(r.Errors)
-	if r.Warnings != nil {
-		warnings := make([]string, len(r.Warnings))
-		for i, w := range r.Warnings {
-			warnings[i] = errcode.Warning(w)
-		}
-		r.Warnings = warnings
-	}
+	r.Errors, r.Warnings = errcode.Items(r.Errors), errcode.Warnings(r.Warnings)
 	return r
-}
-
-func itemCodes(errs []pipeline.ItemError) []pipeline.ItemError {
-	if errs == nil {
-		return nil
-	}
-	out := make([]pipeline.ItemError, len(errs))
-	for i, e := range errs {
-		e.Error = errcode.FromDetail(e.Error)
-		if e.Phase == pipeline.PhaseStories {
-			e.ID = errcode.GroupRef(e.ID) // a group key is a signature: model output
-		}
-		out[i] = e
-	}
-	return out
 }
 
 // historySafeError replaces an error that may quote an API, the model or a row by one that says

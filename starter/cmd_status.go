@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"feedbackpipe/errcode"
 	"feedbackpipe/pipeline"
 	"feedbackpipe/store"
 )
@@ -95,8 +96,10 @@ func (c *cli) statusOf(ctx context.Context, tc client.Client, runID string) (pip
 		return pipeline.Status{}, "", err
 	}
 	s := statusFromRow(r)
+	// As codes, as the run's own status query gives them, so scripts read one format whether a
+	// worker answered or not (starter errors shows the full reasons).
 	if errs, warns, err := st.RunErrors(ctx, runID, pipeline.MaxReportedErrors); err == nil {
-		s.Errors, s.Warnings = errs, warns
+		s.Errors, s.Warnings = errcode.Items(errs), errcode.Warnings(warns)
 	}
 	return s, reason, nil
 }

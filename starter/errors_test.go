@@ -52,6 +52,10 @@ func TestErrorsListsEveryItemStatusCuts(t *testing.T) {
 	if !strings.Contains(out, "every one: starter errors pipeline-many") {
 		t.Errorf("status does not say where the other warnings are:\n%s", out)
 	}
+	// Read from Postgres with no worker up, the status still speaks codes, as the run's query does.
+	if !strings.Contains(out, "  warning: c00: low_quality: 0.20 < 0.30\n") || strings.Contains(out, "export_broken") {
+		t.Errorf("status with no worker does not give the warnings' codes:\n%s", out)
+	}
 
 	out, _, err = n.cli("errors", "pipeline-many", "--json")
 	if err != nil {
@@ -69,6 +73,9 @@ func TestErrorsListsEveryItemStatusCuts(t *testing.T) {
 	}
 	if len(all.Errors) > 0 && all.Errors[0] != (pipeline.ItemError{Phase: "extraction", ID: "c25", Error: "refused: content_filter"}) {
 		t.Errorf("first error %+v", all.Errors[0])
+	}
+	if len(all.Warnings) > 0 && all.Warnings[0] != "c00: quality score 0.20 below 0.30 for signature export_broken" {
+		t.Errorf("errors gives %q, want the full reason Postgres keeps", all.Warnings[0])
 	}
 
 	out, _, err = n.cli("errors", "pipeline-many")
