@@ -30,11 +30,6 @@ func (r groupRef) columns() (storyID, orphanID *int64) {
 	return nil, &id
 }
 
-// placeMembers puts the members into target. A conversation in no group joins it; one in another
-// group leaves that group for target (its row moves: the primary key on conversation_id keeps it
-// in one group) and the move is recorded. Rows are locked in conversation order, so writers of
-// overlapping groups queue instead of deadlocking. It returns how many members joined target
-// (new or moved) and the groups members left.
 // placement is what placeMembers did: how many members joined the target (new to any group or
 // moved from another), and the groups they left.
 type placement struct {
@@ -42,6 +37,11 @@ type placement struct {
 	left   []groupRef
 }
 
+// placeMembers puts the members into target. A conversation in no group joins it; one in another
+// group leaves that group for target (its row moves: the primary key on conversation_id keeps it
+// in one group) and the move is recorded. Rows are locked in conversation order, so writers of
+// overlapping groups queue instead of deadlocking. It returns how many members joined target
+// (new or moved) and the groups members left.
 func placeMembers(ctx context.Context, tx pgx.Tx, runID string, target groupRef, members []Member, locks *keyLocks) (placement, error) {
 	ids, sigs, excerpts := memberColumns(members)
 	storyID, orphanID := target.columns()
