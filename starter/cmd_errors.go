@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -26,9 +27,7 @@ func (c *cli) errorsCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			if _, err := st.GetRun(ctx, runID); errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("no run %s in Postgres (starter list shows the runs)", runID)
-			} else if err != nil {
+			if err := requireRun(ctx, st, runID); err != nil {
 				return err
 			}
 			errs, warns, err := st.RunErrors(ctx, runID, 0)
@@ -45,6 +44,16 @@ func (c *cli) errorsCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"run_id", "errors": [{"phase", "id", "error"}], "warnings": [...]}`)
 	return cmd
+}
+
+// requireRun says plainly when Postgres has no run runID (a mistyped ID), instead of the empty
+// answer a query about it would give.
+func requireRun(ctx context.Context, st *store.Store, runID string) error {
+	_, err := st.GetRun(ctx, runID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no run %s in Postgres (starter list shows the runs)", runID)
+	}
+	return err
 }
 
 // printItems prints failed items and warnings one a line, as status and errors show them.

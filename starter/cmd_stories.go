@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -31,9 +30,7 @@ func (c *cli) storiesCommand() *cobra.Command {
 			}
 			defer st.Close()
 			if runID != "" {
-				if _, err := st.GetRun(cmd.Context(), runID); errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("no run %s in Postgres (starter list shows the runs)", runID)
-				} else if err != nil {
+				if err := requireRun(cmd.Context(), st, runID); err != nil {
 					return err
 				}
 			}
