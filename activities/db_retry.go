@@ -38,6 +38,23 @@ func loadDBRetry() dbRetry {
 	return r
 }
 
+// retried runs call under r as r.do does and returns what its successful attempt returned.
+func retried[T any](ctx context.Context, r dbRetry, logger *slog.Logger, what string, call func(ctx context.Context) (T, error)) (T, error) {
+	var v T
+	err := r.do(ctx, logger, what, func(ctx context.Context) (err error) {
+		v, err = call(ctx)
+		return err
+	})
+	return v, err
+}
+
+// getRun reads the run's row under defaultDBRetry.
+func (a *Activities) getRun(ctx context.Context, runID string) (*store.Run, error) {
+	return retried(ctx, defaultDBRetry(), a.Logger, "read the run", func(ctx context.Context) (*store.Run, error) {
+		return a.Store.GetRun(ctx, runID)
+	})
+}
+
 // do runs call, each attempt under its own timeout, until it succeeds, fails for a reason that is
 // not transient, the attempts run out, or ctx ends (then ctx's error is returned).
 func (r dbRetry) do(ctx context.Context, logger *slog.Logger, what string, call func(ctx context.Context) error) error {

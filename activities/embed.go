@@ -48,11 +48,10 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 	model := a.LLM.EmbeddingModel()
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
-	var targets []store.EmbedTarget
-	if err := loadDBRetry().do(ctx, a.Logger, "find the themes to embed", func(ctx context.Context) (err error) {
-		targets, err = a.Store.ThemesToEmbed(ctx, in.RunID, model)
-		return err
-	}); err != nil {
+	targets, err := retried(ctx, loadDBRetry(), a.Logger, "find the themes to embed", func(ctx context.Context) ([]store.EmbedTarget, error) {
+		return a.Store.ThemesToEmbed(ctx, in.RunID, model)
+	})
+	if err != nil {
 		return PhaseResult{}, err
 	}
 	prog.Stage("loading", 0, len(targets))
@@ -77,12 +76,7 @@ func (a *Activities) EmbedThemes(ctx context.Context, in EmbedInput) (PhaseResul
 			return PhaseResult{}, failFastOnConfig(err)
 		}
 	}
-	var res PhaseResult
-	err = defaultDBRetry().do(ctx, a.Logger, "count the embedding phase", func(ctx context.Context) (err error) {
-		res, err = a.phaseResult(ctx, in.RunID)
-		return err
-	})
-	return res, err
+	return a.phaseResult(ctx, in.RunID, "embedding")
 }
 
 // embedAll embeds the batches, a few in flight, and returns the inputs that failed for a
@@ -133,11 +127,11 @@ func (a *Activities) loadDigests(ctx context.Context, runID, model string, targe
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		var convs map[string]*conversation.Conversation
-		if err := defaultDBRetry().do(ctx, a.Logger, "load conversations to embed", func(ctx context.Context) (err error) {
-			convs, err = a.Store.GetConversations(ctx, ids)
-			return err
-		}); err != nil {
+		convs, err := retried(ctx, defaultDBRetry(), a.Logger, "load conversations to embed",
+			func(ctx context.Context) (map[string]*conversation.Conversation, error) {
+				return a.Store.GetConversations(ctx, ids)
+			})
+		if err != nil {
 			return nil, err
 		}
 		prog.Step(len(part))
@@ -269,14 +263,18 @@ func (a *Activities) embedSplit(ctx context.Context, b embeddingBatch, res *embe
 	return nil
 }
 
-func (a *Activities) phaseResult(ctx context.Context, runID string) (PhaseResult, error) {
-	counters, err := a.Store.RunCounters(ctx, runID)
-	if err != nil {
-		return PhaseResult{}, err
-	}
-	errs, _, err := a.Store.RunErrors(ctx, runID, pipeline.MaxReportedErrors)
-	if err != nil {
-		return PhaseResult{}, err
-	}
-	return PhaseResult{Counters: counters, Errors: errs}, nil
+// phaseResult is what a phase reports as it ends: the run's counters and its failed items, read
+// under defaultDBRetry.
+func (a *Activities) phaseResult(ctx context.Context, runID, phase string) (PhaseResult, error) {
+	return retried(ctx, defaultDBRetry(), a.Logger, "count the "+phase+" phase", func(ctx context.Context) (PhaseResult, error) {
+		counters, err := a.Store.RunCounters(ctx, runID)
+		if err != nil {
+			return PhaseResult{}, err
+		}
+		errs, _, err := a.Store.RunErrors(ctx, runID, pipeline.MaxReportedErrors)
+		if err != nil {
+			return PhaseResult{}, err
+		}
+		return PhaseResult{Counters: counters, Errors: errs}, nil
+	})
 }

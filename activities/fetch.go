@@ -65,11 +65,10 @@ func (a *Activities) FetchIntercom(ctx context.Context, in FetchInput) (FetchRes
 		}
 		return FetchResult{}, err
 	}
-	var run pipeline.Counters
-	if err := defaultDBRetry().do(ctx, a.Logger, "count the fetch", func(ctx context.Context) (err error) {
-		run, err = a.Store.RunCounters(ctx, in.RunID)
-		return err
-	}); err != nil {
+	run, err := retried(ctx, defaultDBRetry(), a.Logger, "count the fetch", func(ctx context.Context) (pipeline.Counters, error) {
+		return a.Store.RunCounters(ctx, in.RunID)
+	})
+	if err != nil {
 		return FetchResult{}, err
 	}
 	return FetchResult{Counters: run.FetchCounters}, nil
@@ -80,11 +79,10 @@ func (a *Activities) FetchIntercom(ctx context.Context, in FetchInput) (FetchRes
 // counters and the next cursor, in one transaction. A crash or a stop loses at most the page in
 // flight, which the next attempt fetches again; nothing is stored or counted twice.
 func (a *Activities) fetchPages(ctx context.Context, client *intercom.Client, runID string, since, until time.Time, step func(int)) error {
-	var st store.FetchState
-	if err := defaultDBRetry().do(ctx, a.Logger, "read the fetch's cursor", func(ctx context.Context) (err error) {
-		st, err = a.Store.GetFetchState(ctx, runID)
-		return err
-	}); err != nil {
+	st, err := retried(ctx, defaultDBRetry(), a.Logger, "read the fetch's cursor", func(ctx context.Context) (store.FetchState, error) {
+		return a.Store.GetFetchState(ctx, runID)
+	})
+	if err != nil {
 		return err
 	}
 	cursor := st.NextCursor

@@ -58,11 +58,10 @@ type PreviewInput struct {
 func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
-	var rows []store.PreviewRow
-	if err := loadDBRetry().do(ctx, a.Logger, "read the dry run's extractions", func(ctx context.Context) (err error) {
-		rows, err = a.Store.PreviewRows(ctx, in.RunID)
-		return err
-	}); err != nil {
+	rows, err := retried(ctx, loadDBRetry(), a.Logger, "read the dry run's extractions", func(ctx context.Context) ([]store.PreviewRow, error) {
+		return a.Store.PreviewRows(ctx, in.RunID)
+	})
+	if err != nil {
 		return err
 	}
 	p := Preview{RunID: in.RunID, Total: len(rows), ByType: map[string]int{}, ByOutcome: map[string]int{}}
@@ -85,7 +84,6 @@ func (a *Activities) BuildPreview(ctx context.Context, in PreviewInput) error {
 			p.WouldBeOrphans = append(p.WouldBeOrphans, s)
 		}
 	}
-	var err error
 	if p.WouldBeStories, p.WouldBeRejected, err = a.previewReviews(ctx, in.RunID, p.WouldBeStories, prog); err != nil {
 		return err
 	}

@@ -74,16 +74,14 @@ func (a *Activities) startReviews(ctx context.Context, runID string, keys []stri
 		var list []store.AheadGroup
 		var err error
 		if useAhead {
-			err = defaultDBRetry().do(ectx, a.Logger, "read the review-ahead list", func(ctx context.Context) (err error) {
-				list, err = a.Store.ReviewAheadGroups(ctx, runID)
-				return err
+			list, err = retried(ectx, defaultDBRetry(), a.Logger, "read the review-ahead list", func(ctx context.Context) ([]store.AheadGroup, error) {
+				return a.Store.ReviewAheadGroups(ctx, runID)
 			})
 		}
 		var cached map[string][]byte
 		if err == nil {
-			err = defaultDBRetry().do(ectx, a.Logger, "read cached reviews", func(ctx context.Context) (err error) {
-				cached, err = a.Store.CachedReviews(ctx, append(listedHashes(list), hashes...), review.PromptVersion, a.LLM.ChatModel())
-				return err
+			cached, err = retried(ectx, defaultDBRetry(), a.Logger, "read cached reviews", func(ctx context.Context) (map[string][]byte, error) {
+				return a.Store.CachedReviews(ctx, append(listedHashes(list), hashes...), review.PromptVersion, a.LLM.ChatModel())
 			})
 		}
 		if err == nil {
@@ -313,7 +311,6 @@ func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, grou
 	if len(groups) == 0 {
 		return nil, 0, nil
 	}
-	retry := defaultDBRetry()
 	keys := make([]string, len(groups))
 	var ids []string
 	for i, g := range groups {
@@ -322,11 +319,10 @@ func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, grou
 			ids = append(ids, themes[idx].ConversationID)
 		}
 	}
-	var others map[string]int
-	if err := retry.do(ctx, a.Logger, "count orphan members", func(ctx context.Context) (err error) {
-		others, err = a.Store.OrphanOthers(ctx, keys, ids)
-		return err
-	}); err != nil {
+	others, err := retried(ctx, defaultDBRetry(), a.Logger, "count orphan members", func(ctx context.Context) (map[string]int, error) {
+		return a.Store.OrphanOthers(ctx, keys, ids)
+	})
+	if err != nil {
 		return nil, 0, err
 	}
 	var candidates []int
@@ -337,11 +333,8 @@ func (a *Activities) reviewCandidates(ctx context.Context, in StoriesInput, grou
 	}
 	concurrency := in.Concurrency
 	if concurrency <= 0 {
-		var run *store.Run
-		if err := retry.do(ctx, a.Logger, "read the run", func(ctx context.Context) (err error) {
-			run, err = a.Store.GetRun(ctx, in.RunID)
-			return err
-		}); err != nil {
+		run, err := a.getRun(ctx, in.RunID)
+		if err != nil {
 			return nil, 0, err
 		}
 		concurrency = run.Concurrency

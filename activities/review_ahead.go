@@ -42,21 +42,16 @@ type ReviewAheadResult struct {
 func (a *Activities) ReviewAhead(ctx context.Context, in ReviewAheadInput) (ReviewAheadResult, error) {
 	prog := startProgress(ctx, "listing", 0, a.Config.StallTimeout)
 	defer prog.stop()
-	var list []store.AheadGroup
-	err := defaultDBRetry().do(ctx, a.Logger, "make the review-ahead list", func(ctx context.Context) (err error) {
-		list, err = a.Store.ReviewAheadList(ctx, in.RunID, func(ctx context.Context) ([]store.AheadGroup, error) {
+	list, err := retried(ctx, defaultDBRetry(), a.Logger, "make the review-ahead list", func(ctx context.Context) ([]store.AheadGroup, error) {
+		return a.Store.ReviewAheadList(ctx, in.RunID, func(ctx context.Context) ([]store.AheadGroup, error) {
 			return a.aheadList(ctx, in.RunID, prog)
 		})
-		return err
 	})
 	if err != nil {
 		return ReviewAheadResult{}, err
 	}
-	var run *store.Run
-	if err := defaultDBRetry().do(ctx, a.Logger, "read the run", func(ctx context.Context) (err error) {
-		run, err = a.Store.GetRun(ctx, in.RunID)
-		return err
-	}); err != nil {
+	run, err := a.getRun(ctx, in.RunID)
+	if err != nil {
 		return ReviewAheadResult{}, err
 	}
 	res := ReviewAheadResult{Listed: len(list)}

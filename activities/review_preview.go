@@ -23,18 +23,14 @@ func (a *Activities) previewReviews(ctx context.Context, runID string, stories [
 	if len(stories) == 0 {
 		return stories, nil, nil
 	}
-	var themes []store.ThemeForGrouping
-	if err := loadDBRetry().do(ctx, a.Logger, "read the dry run's themes", func(ctx context.Context) (err error) {
-		themes, err = a.Store.PreviewThemes(ctx, runID)
-		return err
-	}); err != nil {
+	themes, err := retried(ctx, loadDBRetry(), a.Logger, "read the dry run's themes", func(ctx context.Context) ([]store.ThemeForGrouping, error) {
+		return a.Store.PreviewThemes(ctx, runID)
+	})
+	if err != nil {
 		return nil, nil, err
 	}
-	var run *store.Run
-	if err := defaultDBRetry().do(ctx, a.Logger, "read the run", func(ctx context.Context) (err error) {
-		run, err = a.Store.GetRun(ctx, runID)
-		return err
-	}); err != nil {
+	run, err := a.getRun(ctx, runID)
+	if err != nil {
 		return nil, nil, err
 	}
 	bySig := map[string][]int{}

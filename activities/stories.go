@@ -40,21 +40,15 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
 		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused, "reviews_grown_ahead", reviews.ahead,
 		"load_and_group", grouped.Sub(began), "review_and_write", time.Since(grouped))
-	var res PhaseResult
-	err = defaultDBRetry().do(ctx, a.Logger, "count the stories phase", func(ctx context.Context) (err error) {
-		res, err = a.phaseResult(ctx, in.RunID)
-		return err
-	})
-	return res, err
+	return a.phaseResult(ctx, in.RunID, "stories")
 }
 
 // loadAndGroup loads the run's themes with their vectors and groups them.
 func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progress) ([]store.ThemeForGrouping, []grouping.Group, error) {
-	var themes []store.ThemeForGrouping
-	if err := loadDBRetry().do(ctx, a.Logger, "load themes", func(ctx context.Context) (err error) {
-		themes, err = a.Store.ThemesForGrouping(ctx, runID, a.LLM.EmbeddingModel())
-		return err
-	}); err != nil {
+	themes, err := retried(ctx, loadDBRetry(), a.Logger, "load themes", func(ctx context.Context) ([]store.ThemeForGrouping, error) {
+		return a.Store.ThemesForGrouping(ctx, runID, a.LLM.EmbeddingModel())
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	prog.Stage("grouping", 0, len(themes))
