@@ -93,10 +93,11 @@ func overflow(n, c int) int {
 // aheadList groups the run's themes stored so far and lists its candidate groups, each with its
 // member set's hash and the sample its review is shown.
 func (a *Activities) aheadList(ctx context.Context, runID string, prog *progress) ([]store.AheadGroup, error) {
-	themes, groups, err := a.loadAndGroup(ctx, runID, prog)
+	g, err := a.loadAndGroup(ctx, runID, prog)
 	if err != nil {
 		return nil, err
 	}
+	themes, groups := g.themes, g.groups
 	candidates, _, err := a.reviewCandidates(ctx, StoriesInput{RunID: runID, Concurrency: 1}, groups, themes)
 	if err != nil {
 		return nil, err

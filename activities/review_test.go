@@ -114,7 +114,7 @@ func (h *reviewHarness) write(a *Activities, runID string, groups []grouping.Gro
 	ctx := context.Background()
 	prog := startProgress(ctx, "writing", 0, time.Minute)
 	defer prog.stop()
-	_, err := a.writeGroups(ctx, StoriesInput{RunID: runID, Concurrency: 2}, groups, h.themes, prog)
+	_, err := a.writeGroups(ctx, StoriesInput{RunID: runID, Concurrency: 2}, grouped{themes: h.themes, groups: groups}, prog)
 	require.NoError(h.t, err)
 }
 

@@ -28,29 +28,52 @@ func (a *Activities) BuildStories(ctx context.Context, in StoriesInput) (PhaseRe
 	prog := startProgress(ctx, "loading", 0, a.Config.StallTimeout)
 	defer prog.stop()
 	began := time.Now()
-	themes, groups, err := a.loadAndGroup(ctx, in.RunID, prog)
+	g, err := a.loadAndGroup(ctx, in.RunID, prog)
 	if err != nil {
 		return PhaseResult{}, err
 	}
-	grouped := time.Now()
-	reviews, err := a.writeGroups(ctx, in, groups, themes, prog)
+	groupedAt := time.Now()
+	reviews, err := a.writeGroups(ctx, in, g, prog)
 	if err != nil {
 		return PhaseResult{}, err
 	}
-	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(themes), "groups", len(groups),
+	a.Logger.Info("stories phase", "run_id", in.RunID, "themes", len(g.themes)-g.fromBacklog, "backlog_themes", g.fromBacklog,
+		"groups", len(g.groups), "settled_groups", len(g.settledKeys),
 		"reviews", reviews.calls+reviews.reused, "reviews_reused", reviews.reused, "reviews_grown_ahead", reviews.ahead,
-		"load_and_group", grouped.Sub(began), "review_and_write", time.Since(grouped))
+		"load_and_group", groupedAt.Sub(began), "review_and_write", time.Since(groupedAt))
 	return a.phaseResult(ctx, in.RunID, "stories")
 }
 
-// loadAndGroup loads the run's themes with their vectors and groups them.
-func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progress) ([]store.ThemeForGrouping, []grouping.Group, error) {
-	themes, err := retried(ctx, loadDBRetry(), a.Logger, "load themes", func(ctx context.Context) ([]store.ThemeForGrouping, error) {
-		return a.Store.ThemesForGrouping(ctx, runID, a.LLM.EmbeddingModel())
+// grouped is what the stories phase writes: the themes grouped (the run's and the backlog's, in
+// conversation order), the groups to write, and the keys of the settled groups left out.
+type grouped struct {
+	themes      []store.ThemeForGrouping
+	groups      []grouping.Group // indexes into themes; the settled groups are not among them
+	settledKeys []string         // no group this run writes takes one (split parts pick another key)
+	fromBacklog int              // how many of the themes are the backlog's
+}
+
+// loadAndGroup loads the run's themes and the backlog's (the themes of the conversations already
+// in a story or orphan that the run has no theme of), groups them together, and leaves out the
+// groups the backlog holds already as they are (settled). Grouping the backlog with the run is
+// what makes runs over overlapping, backfilled or daily windows converge on the backlog one run
+// over everything would build: a window's slice of an issue never splits off its story, and one
+// issue's paraphrased signatures meet across days.
+func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progress) (grouped, error) {
+	model := a.LLM.EmbeddingModel()
+	own, err := retried(ctx, loadDBRetry(), a.Logger, "load themes", func(ctx context.Context) ([]store.ThemeForGrouping, error) {
+		return a.Store.ThemesForGrouping(ctx, runID, model)
 	})
 	if err != nil {
-		return nil, nil, err
+		return grouped{}, err
 	}
+	placed, err := retried(ctx, loadDBRetry(), a.Logger, "load the backlog's themes", func(ctx context.Context) ([]store.ThemeForGrouping, error) {
+		return a.Store.BacklogThemesForGrouping(ctx, runID, model)
+	})
+	if err != nil {
+		return grouped{}, err
+	}
+	themes := mergeByConversation(own, placed)
 	prog.Stage("grouping", 0, len(themes))
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
@@ -59,9 +82,68 @@ func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progr
 	}
 	groups, err := groupOrStop(ctx, items, a.Config.Grouping)
 	if err != nil {
-		return nil, nil, err
+		return grouped{}, err
 	}
-	return themes, groups, nil
+	out := grouped{themes: themes, fromBacklog: len(placed)}
+	out.groups, out.settledKeys = unsettled(groups, themes)
+	return out, nil
+}
+
+// mergeByConversation merges two theme lists, each in conversation order, into one in that order.
+func mergeByConversation(a, b []store.ThemeForGrouping) []store.ThemeForGrouping {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]store.ThemeForGrouping, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].ConversationID <= b[0].ConversationID {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// unsettled splits off the settled groups: those of backlog themes alone that hold exactly the
+// backlog themes of the one story or orphan they are all in. Writing one would change nothing
+// (its members, and so its text and review, are as stored), and its story keeps the run that last
+// changed it. Every other group is written: it holds a conversation of the run, or it moves
+// backlog conversations between groups. It returns the groups to write and the settled ones' keys.
+func unsettled(groups []grouping.Group, themes []store.ThemeForGrouping) ([]grouping.Group, []string) {
+	placedCount := map[string]int{}
+	for _, t := range themes {
+		if t.Placed != "" {
+			placedCount[t.Placed]++
+		}
+	}
+	if len(placedCount) == 0 {
+		return groups, nil
+	}
+	var write []grouping.Group
+	var keys []string
+	for _, g := range groups {
+		if settled(g, themes, placedCount) {
+			keys = append(keys, g.Key)
+		} else {
+			write = append(write, g)
+		}
+	}
+	return write, keys
+}
+
+// settled says whether every member of g is a backlog theme of one group, and g holds all of them.
+func settled(g grouping.Group, themes []store.ThemeForGrouping, placedCount map[string]int) bool {
+	placed := themes[g.Members[0]].Placed
+	if placed == "" || placedCount[placed] != len(g.Members) {
+		return false
+	}
+	for _, i := range g.Members {
+		if themes[i].Placed != placed {
+			return false
+		}
+	}
+	return true
 }
 
 // groupOrStop groups the items, or returns ctx's error at once when the run is stopped: grouping
@@ -108,16 +190,19 @@ func (a *Activities) groupWrite(runID string, g grouping.Group, themes []store.T
 // review. It returns an error only for what must fail the phase: a stop, or a database still
 // failing for a transient reason after the retries. It counts the reviews that made a call and
 // those that reused an answer.
-func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, groups []grouping.Group,
-	themes []store.ThemeForGrouping, prog *progress) (reviewCount, error) {
+func (a *Activities) writeGroups(ctx context.Context, in StoriesInput, gt grouped, prog *progress) (reviewCount, error) {
 	var count reviewCount
+	groups, themes := gt.groups, gt.themes
 	candidates, concurrency, err := a.reviewCandidates(ctx, in, groups, themes)
 	if err != nil {
 		return count, err
 	}
-	usedKeys := make(map[string]bool, len(groups))
+	usedKeys := make(map[string]bool, len(groups)+len(gt.settledKeys))
 	for _, g := range groups {
 		usedKeys[g.Key] = true
+	}
+	for _, k := range gt.settledKeys {
+		usedKeys[k] = true
 	}
 	isCandidate := make(map[int]bool, len(candidates))
 	for _, i := range candidates {

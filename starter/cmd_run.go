@@ -16,25 +16,37 @@ import (
 func (c *cli) runCommand() *cobra.Command {
 	var (
 		in              pipeline.RunInput
+		win             window
 		noStories, wait bool
 		asJSON          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Start a pipeline run over the conversations of the last N days",
+		Short: "Start a pipeline run over the conversations of the last N days, or of a window",
 		Long: `Start a pipeline run: extraction, then embedding, then stories. Prints the run ID and
 where to watch it in the Temporal UI. With --wait it follows the run to its end and prints the
 summary. Stop it with 'starter stop RUN_ID' or 'temporal workflow signal --workflow-id RUN_ID --name stop'.
-A worker must poll the task queue: when none does, run says so at once.`,
+A worker must poll the task queue: when none does, run says so at once.
+
+The run reads the conversations created in [since, until): by default the last --days up to now;
+--since and --until (a date, midnight UTC, or an RFC 3339 time) name another window, for example
+to backfill November: --since 2026-11-01 --until 2026-12-01.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validateRunFlags(in); err != nil {
 				return err
 			}
 			in.CreateStories = !noStories
-			until := time.Now().UTC()
-			since := until.Add(-time.Duration(in.Days) * 24 * time.Hour)
+			now := time.Now().UTC()
+			win.days, win.daysSet = in.Days, cmd.Flags().Changed("days")
+			since, until, err := win.resolve(now)
+			if err != nil {
+				return err
+			}
 			in.Since, in.Until = &since, &until
+			if win.since != "" {
+				in.Days = 0 // the window is the one named, not a number of days
+			}
 			return c.withTemporal(func(tc client.Client) error {
 				ctx := cmd.Context()
 				if err := c.requireWorker(ctx, tc); err != nil {
@@ -42,7 +54,7 @@ A worker must poll the task queue: when none does, run says so at once.`,
 				}
 				actx, cancel := context.WithTimeout(ctx, admitTimeout)
 				defer cancel()
-				runID, err := runindex.StartRun(actx, tc, c.cfg.TaskQueue, in, c.cfg.Index, until)
+				runID, err := runindex.StartRun(actx, tc, c.cfg.TaskQueue, in, c.cfg.Index, now)
 				if err != nil && actx.Err() != nil && ctx.Err() == nil {
 					return fmt.Errorf("run not started: the run index of task queue %s did not answer within %s: is a worker polling it? %s. "+
 						"The request may still be admitted once one is: check `starter list`", c.cfg.TaskQueue, admitTimeout, taskqueue.StartWorkerHint)
@@ -68,7 +80,9 @@ A worker must poll the task queue: when none does, run says so at once.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&in.Days, "days", pipeline.DefaultDays, "read conversations created in the last N days")
+	f.IntVar(&in.Days, "days", pipeline.DefaultDays, "read conversations created in the last N days (before --until)")
+	f.StringVar(&win.since, "since", "", "read conversations created from this date or time (2026-11-01, or RFC 3339); instead of --days")
+	f.StringVar(&win.until, "until", "", "read conversations created before this date or time (default: now)")
 	f.IntVar(&in.MaxConversations, "max", 0, "read at most N conversations (0: all in the window)")
 	f.BoolVar(&in.DryRun, "dry-run", false, "extract for real but write no themes, embeddings or stories; store a preview")
 	f.IntVar(&in.Concurrency, "concurrency", pipeline.DefaultConcurrency, "LLM calls in flight for this run")

@@ -66,7 +66,8 @@ func TestImportIsAllOrNothing(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"run", "--days", "0"}, {"run", "--concurrency", "0"}, {"run", "--max", "-1"}} {
+	for _, args := range [][]string{{"run", "--days", "0"}, {"run", "--concurrency", "0"}, {"run", "--max", "-1"},
+		{"run", "--since", "2026-11-31"}, {"run", "--since", "2026-11-01", "--days", "3"}, {"run", "--until", "2999-01-01"}} {
 		if _, err := runCLI(t, "postgres://unused", args...); err == nil {
 			t.Errorf("%v accepted", args)
 		}
