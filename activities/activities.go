@@ -26,6 +26,11 @@ type Config struct {
 	Grouping         grouping.Config // thresholds, and MinSize: the distinct conversations a story needs
 	StallTimeout     time.Duration   // a long activity that advances no step for this long stops heartbeating
 	GroupWriters     int             // group transactions the stories phase runs at once (DefaultGroupWriters)
+	// AheadMaxBacklog bounds the backlog a review ahead groups with the run's themes (the
+	// workflow bounds the run): the list groups it while extraction batches still hold their
+	// memory. Over a bigger backlog the review ahead lists nothing, and every review is made in
+	// the stories phase.
+	AheadMaxBacklog int
 }
 
 // DefaultGroupWriters is how many group transactions the stories phase runs at once by default:
@@ -49,6 +54,7 @@ func DefaultConfig() Config {
 		Grouping:         grouping.DefaultConfig(),
 		StallTimeout:     DefaultStallTimeout,
 		GroupWriters:     DefaultGroupWriters,
+		AheadMaxBacklog:  20000,
 	}
 }
 

@@ -13,7 +13,8 @@ import (
 // Reviewing ahead. A run's story reviews otherwise all wait for its last extraction, and go out
 // in rounds of the run's concurrency C: 42 candidate groups at C=20 are three rounds, the last of
 // two calls. Once every conversation of a run is handed out, the workflow gives the call slots its
-// last batches free first to one ReviewAhead. It groups the themes stored then and lists the
+// last batches free first to one ReviewAhead. It groups the themes stored then (with the
+// backlog's, as the stories phase does: loadAndGroup) and lists the
 // candidate groups, largest first (run_review_ahead), and reviews the list's first groups that
 // would make the stories phase's last round (the overflow: 2 of 42 at C=20) when it has slots for
 // all of them; otherwise (38 of 64: no round to spare) it reviews none. The stories phase reuses an
@@ -90,9 +91,14 @@ func overflow(n, c int) int {
 	return n - c*((n+c-1)/c-1)
 }
 
-// aheadList groups the run's themes stored so far and lists its candidate groups, each with its
-// member set's hash and the sample its review is shown.
+// aheadList groups the run's themes stored so far with the backlog's and lists the candidate
+// groups, each with its member set's hash and the sample its review is shown; nothing over a
+// backlog bigger than Config.AheadMaxBacklog.
 func (a *Activities) aheadList(ctx context.Context, runID string, prog *progress) ([]store.AheadGroup, error) {
+	backlog, err := retried(ctx, defaultDBRetry(), a.Logger, "count the backlog", a.Store.BacklogSize)
+	if err != nil || backlog > a.Config.AheadMaxBacklog {
+		return nil, err
+	}
 	g, err := a.loadAndGroup(ctx, runID, prog)
 	if err != nil {
 		return nil, err

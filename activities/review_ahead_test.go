@@ -51,4 +51,14 @@ func TestReviewAheadTakesTheOverflowAndTheStoriesPhaseReusesIt(t *testing.T) {
 	assert.Equal(t, res.Listed, short.Listed)
 	assert.Zero(t, short.Taken)
 	assert.Zero(t, short.Calls)
+
+	// A backlog bigger than the bound: the list would group it beside extraction's memory, so a
+	// review ahead lists nothing and leaves every review to the stories phase.
+	h.stories("r2")
+	h.acts.Config.AheadMaxBacklog = 1
+	require.Equal(t, n, h.startRun("r3", false))
+	h.extract("r3", 0, n, false, 4)
+	none := h.reviewAhead("r3", 64)
+	assert.Zero(t, none.Listed)
+	assert.Zero(t, none.Calls)
 }

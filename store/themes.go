@@ -92,3 +92,12 @@ func scanTheme(r pgx.CollectableRow) (ThemeForGrouping, error) {
 	}
 	return t, nil
 }
+
+// BacklogSize is how many conversations the stories and orphans hold.
+func (s *Store) BacklogSize(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM group_members`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count the backlog's conversations: %w", err)
+	}
+	return n, nil
+}
