@@ -36,21 +36,13 @@ const themeColumns = `t.conversation_id, c.created_at, t.issue_signature, t.prod
 
 // ThemesForGrouping loads the run's themes, in conversation order, with their vectors of model.
 func (s *Store) ThemesForGrouping(ctx context.Context, runID, model string) ([]ThemeForGrouping, error) {
-	rows, err := s.pool.Query(ctx, `
+	return s.groupingThemes(ctx, "themes of run "+runID, `
 		SELECT `+themeColumns+`, ''
 		FROM themes t
 		JOIN conversations c ON c.id = t.conversation_id
 		LEFT JOIN embeddings e ON e.conversation_id = t.conversation_id AND e.model = $2 AND e.content_hash = c.content_hash
 		WHERE t.run_id = $1
 		ORDER BY t.conversation_id`, runID, model)
-	if err != nil {
-		return nil, fmt.Errorf("load themes of run %s: %w", runID, err)
-	}
-	out, err := pgx.CollectRows(rows, scanTheme)
-	if err != nil {
-		return nil, fmt.Errorf("load themes of run %s: %w", runID, err)
-	}
-	return out, nil
 }
 
 // BacklogThemesForGrouping loads the themes of the conversations already in a story or orphan
@@ -58,7 +50,7 @@ func (s *Store) ThemesForGrouping(ctx context.Context, runID, model string) ([]T
 // its vector of model, and the group it is in now (Placed). The stories phase groups them with the
 // run's own, so a run over a window sees each issue's whole history, not the window's slice.
 func (s *Store) BacklogThemesForGrouping(ctx context.Context, runID, model string) ([]ThemeForGrouping, error) {
-	rows, err := s.pool.Query(ctx, `
+	return s.groupingThemes(ctx, "the backlog's themes for run "+runID, `
 		SELECT DISTINCT ON (gm.conversation_id) `+themeColumns+`,
 			CASE WHEN gm.story_id IS NOT NULL THEN 'story:' || gm.story_id ELSE 'orphan:' || gm.orphan_id END
 		FROM group_members gm
@@ -67,12 +59,17 @@ func (s *Store) BacklogThemesForGrouping(ctx context.Context, runID, model strin
 		LEFT JOIN embeddings e ON e.conversation_id = gm.conversation_id AND e.model = $2 AND e.content_hash = c.content_hash
 		WHERE NOT EXISTS (SELECT 1 FROM themes r WHERE r.run_id = $1 AND r.conversation_id = gm.conversation_id)
 		ORDER BY gm.conversation_id, t.extracted_at DESC, t.id DESC`, runID, model)
+}
+
+// groupingThemes runs a query of themeColumns and the group each theme is placed in.
+func (s *Store) groupingThemes(ctx context.Context, what, query string, args ...any) ([]ThemeForGrouping, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("load the backlog's themes for run %s: %w", runID, err)
+		return nil, fmt.Errorf("load %s: %w", what, err)
 	}
 	out, err := pgx.CollectRows(rows, scanTheme)
 	if err != nil {
-		return nil, fmt.Errorf("load the backlog's themes for run %s: %w", runID, err)
+		return nil, fmt.Errorf("load %s: %w", what, err)
 	}
 	return out, nil
 }
