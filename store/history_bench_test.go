@@ -90,3 +90,33 @@ func storeWithHistory(b *testing.B, history int) *store.Store {
 	require.NoError(b, err)
 	return st
 }
+
+// BenchmarkBacklogThemes times loading the backlog's themes a run groups with its own, over a
+// backlog of 1,000 and of 100,000 conversations (one story holding the whole history).
+func BenchmarkBacklogThemes(b *testing.B) {
+	for _, history := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("backlog=%d", history), func(b *testing.B) {
+			st := storeWithHistory(b, history)
+			ctx := context.Background()
+			var storyID int64
+			require.NoError(b, st.Pool().QueryRow(ctx, `
+				INSERT INTO stories (story_key, title, description, signature, product_area, component, first_seen, last_seen,
+					created_by_run, updated_by_run)
+				VALUES ('billing_invoice_problem_1', 't', 'd', 'billing_invoice_problem_1', 'billing', 'invoices', now(), now(),
+					'earlier', 'earlier') RETURNING id`).Scan(&storyID))
+			_, err := st.Pool().Exec(ctx, `
+				INSERT INTO group_members (conversation_id, story_id, run_id, signature)
+				SELECT 'h' || i, $1, 'earlier', 'billing_invoice_problem_1' FROM generate_series(1, $2::int) AS i`, storyID, history)
+			require.NoError(b, err)
+			_, err = st.Pool().Exec(ctx, `ANALYZE`)
+			require.NoError(b, err)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				themes, err := st.BacklogThemesForGrouping(ctx, "now", "embedder")
+				if err != nil || len(themes) != history {
+					b.Fatalf("%d themes, %v", len(themes), err)
+				}
+			}
+		})
+	}
+}
