@@ -20,6 +20,9 @@ import (
 // testdata/SHAPES.md). Replaying them with today's code proves a change to PipelineRun
 // or RunIndex does not break the workflows in flight when a new worker is deployed. Histories of
 // the run index are named index_*.json; every other history is a PipelineRun's.
+// histories/run_20261130_intercom_completed.json is a run with --source intercom (the versioned
+// fetch phase before selection), recorded from TestIntercomRunFetchesFirst against the fake
+// Intercom (temporal workflow show --namespace feedbackpipe-test --workflow-id RUN_ID --output json).
 
 const indexHistoryPrefix = "index_"
 
