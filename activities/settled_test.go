@@ -37,18 +37,3 @@ func TestUnsettledWritesWhatChanges(t *testing.T) {
 	assert.Len(t, write, 1, "a run's own themes are always written")
 	assert.Empty(t, settledKeys)
 }
-
-func TestMergeByConversation(t *testing.T) {
-	th := func(ids ...string) []store.ThemeForGrouping {
-		out := make([]store.ThemeForGrouping, len(ids))
-		for i, id := range ids {
-			out[i].ConversationID = id
-		}
-		return out
-	}
-	var got []string
-	for _, t := range mergeByConversation(th("c01", "c04", "c05"), th("c02", "c03", "c09")) {
-		got = append(got, t.ConversationID)
-	}
-	assert.Equal(t, []string{"c01", "c02", "c03", "c04", "c05", "c09"}, got)
-}

@@ -3,6 +3,7 @@ package activities
 import (
 	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -73,7 +74,9 @@ func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progr
 	if err != nil {
 		return grouped{}, err
 	}
-	themes := mergeByConversation(own, placed)
+	// In conversation order, by Go's byte order: Postgres sorted each list by its own collation.
+	themes := append(own, placed...)
+	slices.SortFunc(themes, func(x, y store.ThemeForGrouping) int { return cmp.Compare(x.ConversationID, y.ConversationID) })
 	prog.Stage("grouping", 0, len(themes))
 	items := make([]grouping.Item, len(themes))
 	for i, t := range themes {
@@ -87,22 +90,6 @@ func (a *Activities) loadAndGroup(ctx context.Context, runID string, prog *progr
 	out := grouped{themes: themes, fromBacklog: len(placed)}
 	out.groups, out.settledKeys = unsettled(groups, themes)
 	return out, nil
-}
-
-// mergeByConversation merges two theme lists, each in conversation order, into one in that order.
-func mergeByConversation(a, b []store.ThemeForGrouping) []store.ThemeForGrouping {
-	if len(b) == 0 {
-		return a
-	}
-	out := make([]store.ThemeForGrouping, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0].ConversationID <= b[0].ConversationID {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	return append(append(out, a...), b...)
 }
 
 // unsettled splits off the settled groups: those of backlog themes alone that hold exactly the
